@@ -1,10 +1,47 @@
 import ArgumentParser
+import Glibc
 import Seam
 
-@main
+/// `seam`: find where handoffs between services tear.
+///
+/// Exit codes (SEMANTICS.md): 0 no gap, 1 gaps, 2 usage or spec error, 3 input not read whole.
 struct SeamCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seam",
-        abstract: "Find where handoffs between services tear."
+        abstract: "Find where handoffs between services tear.",
+        discussion: """
+            Seam reads the logs of many services (gzip or plain; files, folders, stdin), lines \
+            their events up in time and reports every handoff where one side's claim was never \
+            confirmed by the other. See README.md and SEMANTICS.md.
+
+            Exit codes: 0 no gap, 1 gaps found (--fail-on), 2 usage or spec error, \
+            3 some input could not be read whole (wins over 1).
+            """,
+        subcommands: [Check.self, Watch.self],
+        defaultSubcommand: nil
     )
+}
+
+@main
+enum Main {
+    static func main() {
+        // A closed pipe (`seam ... | head -1`) must end the run quietly, not kill it.
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try SeamCommand.parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            exit(code.rawValue)
+        } catch {
+            let code = SeamCommand.exitCode(for: error)
+            if code == .success {
+                Output.standard.write(SeamCommand.fullMessage(for: error) + "\n")
+                Output.standard.flush()
+                exit(0)
+            }
+            Diagnostics.error(SeamCommand.fullMessage(for: error))
+            // Usage errors are 2 here, not ArgumentParser's 64: CI scripts key on SEMANTICS' codes.
+            exit(2)
+        }
+    }
 }

@@ -1,0 +1,165 @@
+import Glibc
+import HeapModule
+
+/// Merges many sources by event time for a batch run, handing observations and watermarks to
+/// a consumer, with memory bounded by open handoffs rather than by input.
+///
+/// How (each source is streamed; none is loaded whole unless it must be reordered):
+/// 1. *Probe.* Every regular file is opened and its first `probeLines` lines read. A source
+///    that ends within them is done. A source whose times run backwards by more than the
+///    reorder bound (newest-first exports, shuffled files) is read to its end at once, its
+///    observations handed over in one go and its coverage noted whole: the correlator does not
+///    depend on arrival order below the watermark, so this is exact. Other sources are closed
+///    again, remembering the smallest time seen.
+/// 2. *Merge.* A source is (re)opened only when the merge reaches its first time, so a thousand
+///    hourly archives do not mean a thousand open decoders. The open source with the smallest
+///    lower bound is stepped; after each step the watermark (the smallest lower bound of all
+///    unfinished sources, minus one) is handed on.
+/// Stdin and FIFOs cannot be read twice: they are not probed and are opened first.
+///
+/// A source that looked sorted in its probe but runs backwards later by more than the reorder
+/// bound has those events counted `out_of_order`; they are still correlated where their
+/// handoff is still open.
+public final class EventMerger<Selector: ObservationSelector> {
+    public struct Options {
+        /// Lines read from each source to decide whether it is time-sorted.
+        public var probeLines = 4096
+        /// Lines read from one source before looking again which source is behind.
+        public var stepLines = 4096
+        public var maxLineLength = 1 << 20
+        /// Disorder within one source that is tolerated without reordering (ns).
+        public var reorderBound: Int64 = 1_000_000_000
+        public init() {}
+    }
+
+    private let sources: [SourceDescriptor]
+    private let config: FieldConfig
+    private let selector: Selector
+    private let services: ServiceTable
+    private let coverage: CoverageTracker
+    private let options: Options
+    /// Final accounting per source, filled as sources finish.
+    public private(set) var stats: [SourceStats]
+
+    public init(sources: [SourceDescriptor], config: FieldConfig, selector: Selector,
+                services: ServiceTable, coverage: CoverageTracker, options: Options) {
+        self.sources = sources
+        self.config = config
+        self.selector = selector
+        self.services = services
+        self.coverage = coverage
+        self.options = options
+        self.stats = Array(repeating: SourceStats(), count: sources.count)
+    }
+
+    private func makeCursor(_ d: SourceDescriptor) -> SourceCursor<Selector> {
+        SourceCursor(descriptor: d, config: config, selector: selector, services: services,
+                     maxLineLength: options.maxLineLength, reorderBound: options.reorderBound)
+    }
+
+    /// Reads everything. `deliver` gets observations (any order below the watermark);
+    /// `advance` gets the watermark: every observation with time <= it has been delivered.
+    /// `progress` gets bytes read so far after each step.
+    public func run(deliver: ([Observation]) -> Void, advance: (Int64) -> Void,
+                    progress: ((UInt64) -> Void)? = nil) {
+        var pending = Heap<PendingSource>()
+        var open: [SourceCursor<Selector>] = []
+        var batch: [Observation] = []
+        var bytesDone: UInt64 = 0
+
+        func finish(_ c: SourceCursor<Selector>) {
+            c.flushCoverage(to: coverage)
+            coverage.end(source: Int32(c.descriptor.index))
+            var s = c.stats
+            s.outOfOrder += c.disorderedEvents
+            stats[c.descriptor.index] = s
+            bytesDone += s.bytesIn
+            c.close()
+        }
+
+        // 1. Probe.
+        for d in sources {
+            guard Self.isRereadable(d) else {
+                let c = makeCursor(d)
+                open.append(c)
+                continue
+            }
+            let c = makeCursor(d)
+            let more = c.step(maxLines: options.probeLines, into: &batch)
+            if !more || c.disorderedEvents > 0 {
+                if more {
+                    // Not time-sorted: read it whole now; arrival order does not matter below
+                    // the watermark, and its coverage is then known whole.
+                    while c.step(maxLines: options.stepLines, into: &batch) {
+                        if batch.count >= 65_536 { deliver(batch); batch.removeAll(keepingCapacity: true) }
+                    }
+                    c.markReordered()
+                    stats[d.index].reordered = true
+                }
+                // Disorder inside a reordered source is not out of order.
+                let s = c.stats
+                c.flushCoverage(to: coverage)
+                coverage.end(source: Int32(d.index))
+                stats[d.index] = s
+                bytesDone += s.bytesIn
+                c.close()
+                deliver(batch)
+                batch.removeAll(keepingCapacity: true)
+                progress?(bytesDone)
+            } else {
+                // Sorted so far: forget the probe and reopen when the merge gets there.
+                let start = c.minTime == .max ? Int64.min : c.minTime.subtractingSaturating(options.reorderBound)
+                c.close()
+                batch.removeAll(keepingCapacity: true)
+                pending.insert(PendingSource(start: start, index: d.index))
+            }
+        }
+
+        // 2. Merge.
+        func watermark() -> Int64 {
+            var w = pending.min?.start ?? .max
+            for c in open { w = min(w, c.lowerBound) }
+            return w == .max ? .max : w.subtractingSaturating(1)
+        }
+        advance(watermark())
+        while true {
+            let nextOpen = open.indices.min { open[$0].lowerBound < open[$1].lowerBound }
+            if let p = pending.min, nextOpen == nil || p.start <= open[nextOpen!].lowerBound {
+                _ = pending.removeMin()
+                open.append(makeCursor(sources[p.index]))
+                continue
+            }
+            guard let i = nextOpen else { break }
+            let c = open[i]
+            let more = c.step(maxLines: options.stepLines, into: &batch)
+            c.flushCoverage(to: coverage)
+            if !batch.isEmpty {
+                deliver(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+            if !more {
+                finish(c)
+                open.remove(at: i)
+            }
+            advance(watermark())
+            if let progress { progress(bytesDone + open.reduce(0) { $0 + $1.stats.bytesIn }) }
+        }
+    }
+
+    /// Regular files can be probed and read again; pipes, FIFOs and stdin cannot.
+    static func isRereadable(_ d: SourceDescriptor) -> Bool {
+        guard case .file(let path) = d.location else { return false }
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        return (st.st_mode & S_IFMT) == S_IFREG
+    }
+}
+
+/// A sorted source not yet opened, ordered by the smallest time it can hold.
+struct PendingSource: Comparable {
+    var start: Int64
+    var index: Int
+    static func < (a: PendingSource, b: PendingSource) -> Bool {
+        (a.start, a.index) < (b.start, b.index)
+    }
+}

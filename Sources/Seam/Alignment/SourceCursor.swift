@@ -1,0 +1,147 @@
+/// Reads one source a step at a time: lines -> records -> observations, with the source's
+/// accounting, its per-service time extents (coverage) and its latest event time.
+///
+/// Memory: one `LineReader`'s buffers, the decoder's spans, and one extent pair per service
+/// seen since the last flush. Nothing grows with the number of lines.
+final class SourceCursor<Selector: ObservationSelector> {
+    let descriptor: SourceDescriptor
+    private let reader: LineReader
+    private var decoder: RecordDecoder
+    private let selector: Selector
+    private let defaultService: Int32?
+    /// How far a source's events may run behind its latest time before counting as out of order.
+    private let reorderBound: Int64
+
+    /// Smallest and largest event time per service id since the last `flushCoverage`.
+    private var extentMin: [Int64] = []
+    private var extentMax: [Int64] = []
+    private var touched: [Int32] = []
+
+    /// Earliest event time seen (`nil` before the first event).
+    private(set) var firstTime: Int64?
+    /// Smallest event time seen.
+    private(set) var minTime: Int64 = .max
+    /// Latest event time seen.
+    private(set) var latestTime: Int64 = .min
+    /// Events that ran more than the reorder bound behind `latestTime`.
+    private(set) var disorderedEvents: UInt64 = 0
+    /// True once the reader is exhausted.
+    private(set) var ended = false
+
+    init(descriptor: SourceDescriptor, config: FieldConfig, selector: Selector, services: ServiceTable,
+         maxLineLength: Int, reorderBound: Int64) {
+        self.descriptor = descriptor
+        self.reader = LineReader(source: descriptor, maxLineLength: maxLineLength)
+        self.decoder = RecordDecoder(config: config, extraPaths: selector.fieldPaths, services: services)
+        self.selector = selector
+        self.defaultService = descriptor.defaultService.map { services.intern($0) }
+        self.reorderBound = reorderBound
+    }
+
+    /// Accounting so far: bytes, lines, events, rejections, errors.
+    var stats: SourceStats { reader.stats }
+
+    /// The lower bound on times still to come, given disorder within the reorder bound.
+    var lowerBound: Int64 {
+        if ended { return .max }
+        if latestTime == .min { return .min }
+        return latestTime.subtractingSaturating(reorderBound)
+    }
+
+    /// Reads up to `maxLines` lines, appending observations to `out`. Returns false at the end.
+    @discardableResult
+    func step(maxLines: Int, into out: inout [Observation]) -> Bool {
+        guard !ended else { return false }
+        let sourceIndex = Int32(descriptor.index)
+        var n = 0
+        while n < maxLines {
+            guard let item = reader.next() else {
+                ended = true
+                reader.close()
+                return false
+            }
+            n += 1
+            switch item {
+            case .rejected: continue  // counted by the reader
+            case .line(let number, let bytes):
+                let position = InputPosition(source: sourceIndex, line: number)
+                var time: Int64 = 0, service: Int32 = 0
+                let reason = decoder.decode(bytes, defaultService: defaultService) { record in
+                    time = record.time
+                    service = record.service
+                    selector.observations(in: record, position: position, into: &out)
+                }
+                if let reason {
+                    reader.stats.reject(reason, line: number)
+                } else {
+                    reader.stats.events += 1
+                    noteEvent(time: time, service: service)
+                }
+            }
+        }
+        return true
+    }
+
+    @inline(__always)
+    private func noteEvent(time: Int64, service: Int32) {
+        if firstTime == nil { firstTime = time }
+        if time < minTime { minTime = time }
+        if time > latestTime {
+            latestTime = time
+        } else if time < latestTime.subtractingSaturating(reorderBound) {
+            disorderedEvents += 1
+        }
+        let s = Int(service)
+        if s >= extentMin.count {
+            extentMin += Array(repeating: .max, count: s + 1 - extentMin.count)
+            extentMax += Array(repeating: .min, count: s + 1 - extentMax.count)
+        }
+        if extentMin[s] == .max { touched.append(service) }
+        if time < extentMin[s] { extentMin[s] = time }
+        if time > extentMax[s] { extentMax[s] = time }
+    }
+
+    /// Takes the extents gathered since the last call: (service, smallest, largest time).
+    func takeExtents() -> [(service: Int32, first: Int64, last: Int64)] {
+        var out: [(service: Int32, first: Int64, last: Int64)] = []
+        out.reserveCapacity(touched.count)
+        for s in touched {
+            let i = Int(s)
+            out.append((s, extentMin[i], extentMax[i]))
+            extentMin[i] = .max
+            extentMax[i] = .min
+        }
+        touched.removeAll(keepingCapacity: true)
+        return out
+    }
+
+    /// Hands the extents gathered since the last flush to `coverage`.
+    func flushCoverage(to coverage: CoverageTracker) {
+        coverage.note(extents: takeExtents(), source: Int32(descriptor.index))
+    }
+
+    /// Counts events that arrived behind the watermark (streaming) into the stats.
+    func countOutOfOrder(_ n: UInt64) { reader.stats.outOfOrder += n }
+
+    /// Marks this source as reordered in its stats.
+    func markReordered() { reader.stats.reordered = true }
+
+    /// Releases the file and zlib state.
+    func close() {
+        reader.close()
+    }
+}
+
+extension Int64 {
+    /// `self - other`, clamped to the representable range instead of trapping.
+    @inlinable func subtractingSaturating(_ other: Int64) -> Int64 {
+        let (v, o) = subtractingReportingOverflow(other)
+        return o ? (other > 0 ? .min : .max) : v
+    }
+
+    /// `self + other`, clamped to the representable range instead of trapping.
+    @inlinable func addingSaturating(_ other: Int64) -> Int64 {
+        let (v, o) = addingReportingOverflow(other)
+        return o ? (other > 0 ? .max : .min) : v
+    }
+}

@@ -1,0 +1,104 @@
+/// Turns one decoded record into the handoff observations it makes: for each rule whose
+/// `from` is the record's service and whose `send` predicate holds, a send; likewise receives.
+///
+/// Most records match nothing and cost one array lookup by service id. Allocation happens only
+/// for matching records (the key and agree values are kept).
+public struct HandoffMatcher {
+    /// One side of one rule, compiled against the decoder's field slots.
+    struct Side {
+        var rule: Int32
+        var side: Observation.Side
+        var keySlot: Int
+        var predicate: CompiledPredicate
+        var agreeSlots: [Int]
+    }
+
+    enum CompiledPredicate {
+        case event([UInt8])
+        case fields([(slot: Int, text: [UInt8])])
+    }
+
+    public let rules: [HandoffRule]
+    /// Sides to test, indexed by service id.
+    private var sidesByService: [[Side]] = []
+    private let services: ServiceTable
+
+    /// Every field path the rules need, for the decoder's plan.
+    public static func fieldPaths(for rules: [HandoffRule]) -> [FieldPath] {
+        var paths: [FieldPath] = []
+        for r in rules {
+            paths.append(r.sendKey)
+            paths.append(r.receiveKey)
+            for p in [r.send, r.receive] {
+                if case .fields(let conds) = p { paths += conds.map(\.path) }
+            }
+            for a in r.agree {
+                paths.append(a.send)
+                paths.append(a.receive)
+            }
+        }
+        return paths
+    }
+
+    /// Compiles `rules` against `decoder`'s plan (which must include `fieldPaths(for: rules)`).
+    public init(rules: [HandoffRule], decoder: RecordDecoder, services: ServiceTable) {
+        self.rules = rules
+        self.services = services
+        func slot(_ p: FieldPath) -> Int {
+            guard let s = decoder.slot(for: p) else { preconditionFailure("field \(p) missing from the plan") }
+            return s
+        }
+        func compile(_ p: Predicate) -> CompiledPredicate {
+            switch p {
+            case .event(let name): return .event(Array(name.utf8))
+            case .fields(let conds):
+                return .fields(conds.map { c in
+                    switch c.test {
+                    case .equals(let text): return (slot(c.path), Array(text.utf8))
+                    }
+                })
+            }
+        }
+        for (i, r) in rules.enumerated() {
+            let from = Int(services.intern(r.from)), to = Int(services.intern(r.to))
+            let needed = max(from, to) + 1
+            if sidesByService.count < needed { sidesByService += Array(repeating: [], count: needed - sidesByService.count) }
+            sidesByService[from].append(Side(
+                rule: Int32(i), side: .send, keySlot: slot(r.sendKey), predicate: compile(r.send),
+                agreeSlots: r.agree.map { slot($0.send) }))
+            sidesByService[to].append(Side(
+                rule: Int32(i), side: .receive, keySlot: slot(r.receiveKey), predicate: compile(r.receive),
+                agreeSlots: r.agree.map { slot($0.receive) }))
+        }
+    }
+
+    /// Appends the observations `record` makes to `out`. O(sides of its service).
+    @inlinable
+    public func observations(in record: RecordView, position: InputPosition, into out: inout [Observation]) {
+        let sid = Int(record.service)
+        guard sid < sidesCount else { return }
+        appendMatches(record, position, &out)
+    }
+
+    @usableFromInline var sidesCount: Int { sidesByService.count }
+
+    @usableFromInline
+    func appendMatches(_ record: RecordView, _ position: InputPosition, _ out: inout [Observation]) {
+        for s in sidesByService[Int(record.service)] where matches(s.predicate, record) {
+            var key: String? = nil
+            if let v = record.value(s.keySlot), v.isScalar { key = v.text }
+            out.append(Observation(
+                time: record.time, position: position, rule: s.rule, side: s.side, key: key,
+                agree: s.agreeSlots.map { record.value($0) }))
+        }
+    }
+
+    private func matches(_ p: CompiledPredicate, _ record: RecordView) -> Bool {
+        switch p {
+        case .event(let name): return record.eventEquals(name)
+        case .fields(let conds):
+            for c in conds where !record.equals(c.slot, c.text) { return false }
+            return true
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+
+/// The streaming entry point: reads every source concurrently as it grows (pipes, stdin,
+/// files), correlates as watermarks allow, and hands each finding to the sink as soon as it
+/// is decided.
+///
+/// Each source is read on its own thread, so a quiet pipe never holds up the others. A
+/// source's watermark is its latest time minus the reorder bound; the run's watermark is the
+/// smallest over unfinished sources. Events further behind than the bound are counted
+/// `out_of_order` and still correlated where their handoff is open. Memory: the open handoffs
+/// plus a bounded queue of batches between readers and the correlator.
+public final class HandoffWatch {
+    public let spec: HandoffSpec
+    public let options: RunOptions
+    private weak var sink: FindingSink?
+    private let queue = BatchQueue(capacity: 1024)
+
+    public init(spec: HandoffSpec, options: RunOptions = RunOptions(), sink: FindingSink? = nil) {
+        self.spec = spec
+        self.options = options
+        self.sink = sink
+    }
+
+    /// Asks a running `run` to stop at the next batch and summarize what was decided so far.
+    /// Safe to call from any thread.
+    public func requestStop() { queue.stop() }
+
+    /// Reads until every source ends (or `requestStop`), then returns the summary. After a
+    /// stop, handoffs still open are left out: the summary holds only what was decided.
+    public func run(paths: [String], services: [String: String] = [:]) -> (summary: Summary, stopped: Bool) {
+        let (sources, errors) = SourceWalker.expand(paths, services: services)
+        let table = ServiceTable()
+        let coverage = CoverageTracker()
+        let selector = HandoffSelector(rules: spec.rules, config: spec.fields, services: table)
+        var correlatorOptions = CorrelatorOptions(maxOpen: options.maxOpen, examplesPerKind: options.examplesPerKind)
+        correlatorOptions.idleBound = options.idleBound
+        let correlator = Correlator(
+            rules: spec.rules,
+            fromService: spec.rules.map { table.intern($0.from) },
+            toService: spec.rules.map { table.intern($0.to) },
+            coverage: coverage, options: correlatorOptions, sink: sink)
+        // Readers intern names concurrently: pre-intern nothing else; the table is locked inside.
+        var stats = Array(repeating: SourceStats(), count: sources.count)
+        var lowerBounds = Array(repeating: Int64.min, count: sources.count)
+        var running = sources.count
+
+        for d in sources {
+            let cursor = SourceCursor(descriptor: d, config: spec.fields, selector: selector, services: table,
+                                      maxLineLength: options.maxLineLength, reorderBound: options.reorderBound)
+            let live = !EventMerger<HandoffSelector>.isRereadable(d)
+            let queue = self.queue
+            let thread = Thread {
+                var batch: [Observation] = []
+                var more = true
+                while more && !queue.isStopped {
+                    // A live pipe hands over every line at once; a file in larger steps.
+                    more = cursor.step(maxLines: live ? 1 : 1024, into: &batch)
+                    var stats = cursor.stats
+                    stats.outOfOrder += cursor.disorderedEvents
+                    queue.put(Batch(source: d.index, observations: batch, extents: cursor.takeExtents(),
+                                    lowerBound: cursor.lowerBound, ended: !more, stats: stats))
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+
+        var stopped = false
+        while running > 0 {
+            guard let b = queue.take() else {
+                stopped = true
+                break
+            }
+            coverage.note(extents: b.extents, source: Int32(b.source))
+            for o in b.observations { correlator.observe(o) }
+            stats[b.source] = b.stats
+            lowerBounds[b.source] = b.lowerBound
+            if b.ended {
+                coverage.end(source: Int32(b.source))
+                lowerBounds[b.source] = .max
+                running -= 1
+            }
+            let w = lowerBounds.min() ?? .max
+            if w != .min { correlator.advance(to: w == .max ? .max : w - 1) }
+        }
+        if !stopped { correlator.finish() }
+        let summary = Summary.make(sources: sources, stats: stats, inputErrors: errors, services: table,
+                                   coverage: coverage, tallies: correlator.tallies)
+        return (summary, stopped)
+    }
+}
+
+/// What a reader thread hands to the correlator: one step's observations and accounting.
+struct Batch {
+    var source: Int
+    var observations: [Observation]
+    var extents: [(service: Int32, first: Int64, last: Int64)]
+    var lowerBound: Int64
+    var ended: Bool
+    var stats: SourceStats
+}
+
+/// A bounded blocking queue between reader threads and the correlator.
+final class BatchQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [Batch] = []
+    private var head = 0
+    private let capacity: Int
+    private var stopped = false
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    var isStopped: Bool {
+        condition.lock(); defer { condition.unlock() }
+        return stopped
+    }
+
+    func put(_ b: Batch) {
+        condition.lock()
+        while items.count - head >= capacity && !stopped { condition.wait() }
+        items.append(b)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next batch, or nil once stopped.
+    func take() -> Batch? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == items.count && !stopped { condition.wait() }
+        if stopped { return nil }
+        let b = items[head]
+        head += 1
+        if head > 4096 && head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
+        condition.broadcast()
+        return b
+    }
+
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}

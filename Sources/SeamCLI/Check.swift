@@ -1,0 +1,114 @@
+import ArgumentParser
+import Glibc
+import Seam
+
+/// `seam check`: a batch check over archives; the summary, then the exit code CI keys on.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check archived logs for torn handoffs.",
+        discussion: """
+            PATH is a file (gzip or plain), a folder (read recursively) or - for stdin. \
+            Exit codes: 0 no gap, 1 gaps (--fail-on), 2 usage or spec error, 3 input not read whole.
+            """)
+
+    @OptionGroup var shared: SharedOptions
+
+    @Option(help: "Output format: text, json, jsonl or markdown.")
+    var format: ReportFormat = .text
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp(
+        "Finding kinds that make the exit code 1, comma-separated (e.g. unconfirmed,orphan,late; also gaps, defects, all).",
+        valueName: "KINDS"))
+    var failOn: String = "gaps"
+
+    @Option(help: "Examples kept per verdict kind and handoff.")
+    var examples: Int = 5
+
+    @Argument(help: "Files, folders or - (stdin).")
+    var paths: [String] = []
+
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("no input: give files, folders or - for stdin") }
+        guard examples >= 0 else { throw ValidationError("--examples must be >= 0") }
+        _ = try FailOn.parse(failOn)
+    }
+
+    func run() throws {
+        let spec = try shared.loadSpec()
+        let kinds = try FailOn.parse(failOn)
+        var options = shared.runOptions()
+        options.examplesPerKind = examples
+        let collector = FindingCollector(keepAll: format == .jsonl)
+        let check = HandoffCheck(spec: spec, options: options, sink: collector)
+        let progress = ProgressLine(paths: paths)
+        let summary = check.run(paths: paths, services: try shared.services(),
+                                progress: progress.map { p in { p.update(bytes: $0) } })
+        progress?.finish()
+        let code = summary.exitCode(failOn: kinds)
+        let out = Output.standard
+        out.exitCodeOnClosedPipe = code
+        for e in summary.total.errors {
+            Diagnostics.error("\(e.source)\(e.offset.map { ": byte \($0)" } ?? ""): error: \(e.message)")
+        }
+        switch format {
+        case .text: out.write(TextReport.render(summary, color: useColor(for: out)))
+        case .json: out.write(JSONReport.render(summary) + "\n")
+        case .jsonl: out.write(JSONLinesReport.render(summary, findings: collector.findings))
+        case .markdown: out.write(MarkdownReport.render(summary))
+        }
+        out.flush()
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, jsonl, markdown
+}
+
+/// The finding kinds that fail a run.
+enum FailOn {
+    static func parse(_ text: String) throws -> Set<Verdict> {
+        var kinds = Set<Verdict>()
+        for word in text.split(separator: ",").map({ $0.trimmingCharacters(in: " ") }) where !word.isEmpty {
+            switch word {
+            case "gaps": kinds.formUnion([.unconfirmed, .orphan])
+            case "defects": kinds.formUnion([.late, .duplicate, .disagree])
+            case "all": kinds.formUnion([.unconfirmed, .orphan, .late, .duplicate, .disagree])
+            case "uncovered": kinds.formUnion([.uncoveredSend, .uncoveredReceive])
+            case "unkeyed": kinds.formUnion([.unkeyedSend, .unkeyedReceive])
+            case "evicted": kinds.formUnion([.evictedSend, .evictedReceive])
+            case "none": break
+            default:
+                let w = word.replacingOccurrences(of: "-", with: "_")
+                guard let v = Verdict(rawValue: w) ?? Verdict(rawValue: String(w.dropLast())) else {
+                    throw ValidationError("--fail-on: unknown kind '\(word)' (kinds: gaps, defects, all, none, \(Verdict.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                kinds.insert(v)
+            }
+        }
+        return kinds
+    }
+}
+
+/// Keeps findings for `--format jsonl` (every non-confirmed finding is printed).
+final class FindingCollector: FindingSink {
+    let keepAll: Bool
+    private(set) var findings: [Finding] = []
+    init(keepAll: Bool) { self.keepAll = keepAll }
+    func found(_ finding: Finding) {
+        if keepAll && finding.verdict != .confirmed { findings.append(finding) }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.first == set { s = s.dropFirst() }
+        while s.last == set { s = s.dropLast() }
+        return String(s)
+    }
+
+    func replacingOccurrences(of a: Character, with b: Character) -> String {
+        String(map { $0 == a ? b : $0 })
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Glibc
+import Seam
+
+/// Options that `check` and `watch` share: the spec and how sources are named and read.
+struct SharedOptions: ParsableArguments {
+    @Option(name: .long, help: "The handoff spec (YAML). Default: seam.yaml in the current folder.")
+    var spec: String?
+
+    @Option(name: .customLong("service"), help: ArgumentHelp(
+        "Service for records without a service field, by path: NAME=PATH (repeatable).",
+        valueName: "NAME=PATH"))
+    var serviceMappings: [String] = []
+
+    @Option(name: .customLong("max-line"), help: "Longest line read, in bytes; longer lines are rejected too-long.")
+    var maxLine: Int = 1 << 20
+
+    @Option(name: .customLong("max-open"), help: "Open sends and receives held before the oldest are evicted.")
+    var maxOpen: Int = 1_000_000
+
+    func validate() throws {
+        guard maxLine > 0 else { throw ValidationError("--max-line must be positive") }
+        guard maxOpen > 0 else { throw ValidationError("--max-open must be positive") }
+        _ = try services()
+    }
+
+    /// `--service NAME=PATH` as path -> name.
+    func services() throws -> [String: String] {
+        var map: [String: String] = [:]
+        for m in serviceMappings {
+            guard let eq = m.firstIndex(of: "="), eq != m.startIndex, m.index(after: eq) != m.endIndex else {
+                throw ValidationError("--service takes NAME=PATH, got '\(m)'")
+            }
+            map[String(m[m.index(after: eq)...])] = String(m[..<eq])
+        }
+        return map
+    }
+
+    /// Loads the spec, or exits 2 with every problem on stderr.
+    func loadSpec() throws -> HandoffSpec {
+        let path = spec ?? "seam.yaml"
+        if spec == nil, access(path, F_OK) != 0 {
+            Diagnostics.error("""
+                no spec: seam.yaml not found in the current folder and --spec not given
+                seam: note: a spec names the handoffs to check, e.g.
+                  version: 1
+                  handoffs:
+                    - from: orders
+                      to: payments
+                      key: request_id
+                      send: payment.requested
+                      receive: payment.received
+                      within: 5s
+                seam: note: see README.md, "Spec reference"
+                """)
+            throw ExitCode(2)
+        }
+        do {
+            return try SpecLoader.load(path: path)
+        } catch let e as SpecErrors {
+            for err in e.errors { Output.error.write("seam: \(err.description)\n") }
+            Output.error.flush()
+            throw ExitCode(2)
+        }
+    }
+
+    func runOptions() -> RunOptions {
+        var o = RunOptions()
+        o.maxLineLength = maxLine
+        o.maxOpen = maxOpen
+        return o
+    }
+}
+
+/// Parses a duration such as 250ms, 5s, 2m, 1h or a bare number of seconds.
+func parseDurationOption(_ text: String, name: String) throws -> Int64 {
+    guard let ns = SpecDuration.parse(text), ns >= 0 else {
+        throw ValidationError("\(name): '\(text)' is not a duration (250ms, 5s, 2m, 1h)")
+    }
+    return ns
+}
