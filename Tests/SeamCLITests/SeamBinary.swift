@@ -1,0 +1,76 @@
+import Foundation
+import XCTest
+
+/// Runs the built `seam` binary the way a user's shell would, capturing output and exit code.
+struct SeamBinary {
+    struct Result {
+        var code: Int32
+        var stdout: String
+        var stderr: String
+        /// stdout parsed as one JSON object.
+        func json(file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+            let obj = try JSONSerialization.jsonObject(with: Data(stdout.utf8))
+            return try XCTUnwrap(obj as? [String: Any], "stdout is not a JSON object: \(stdout.prefix(300))", file: file, line: line)
+        }
+    }
+
+    /// The package root (where Fixtures/ lives).
+    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static var executable: URL {
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("seam")
+        }
+        return root.appendingPathComponent(".build/debug/seam")
+    }
+
+    /// Runs `seam args...` in `directory` with `stdin` fed from `input`.
+    static func run(_ args: [String], input: Data? = nil, directory: URL? = nil,
+                    environment: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = executable
+        p.arguments = args
+        p.currentDirectoryURL = directory ?? root
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = inp
+        try p.run()
+        let writer = Thread {
+            if let input { inp.fileHandleForWriting.write(input) }
+            try? inp.fileHandleForWriting.close()
+        }
+        writer.start()
+        var outData = Data(), errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            outData = out.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        errData = err.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        return Result(code: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A fresh temporary folder, removed at the end of the test.
+    static func temporaryFolder(_ test: XCTestCase) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seam-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        test.addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        return dir
+    }
+}
+
+/// The handoff object named `name` in a JSON summary.
+func handoff(_ summary: [String: Any], _ name: String) -> [String: Any]? {
+    (summary["handoffs"] as? [[String: Any]])?.first { $0["name"] as? String == name }
+}
+
+func int(_ any: Any?) -> Int? { (any as? NSNumber)?.intValue }

@@ -1,0 +1,94 @@
+import Foundation
+import XCTest
+
+/// `seam watch` on a pipe gives the same verdicts as `seam check` on the same lines, as long as
+/// disorder stays within the reorder bound.
+final class WatchTests: XCTestCase {
+    let spec = """
+        version: 1
+        handoffs:
+          - name: pay
+            from: orders
+            to: payments
+            key: id
+            send: sent
+            receive: got
+            within: 2s
+            grace: 1s
+            agree: [amount]
+        """
+
+    /// One stream of both services, jittered by up to 400 ms (inside the 1 s reorder bound),
+    /// with lost, late, duplicate, disagreeing and orphan handoffs drawn at random.
+    func makeStream(seed: UInt64, count: Int) -> String {
+        var rng = SplitMix(seed: seed)
+        var events: [(Int64, String)] = []
+        let base: Int64 = 1_764_000_000_000
+        for i in 0..<count {
+            let t = base + Int64(i) * 300 + Int64(rng.next() % 200)
+            events.append((t, "{\"ts\":\(t),\"service\":\"orders\",\"event\":\"sent\",\"id\":\"k\(i % 97)\",\"amount\":\(i % 5)}"))
+            let roll = rng.next() % 20
+            if roll == 0 { continue }  // lost
+            let lat = roll == 1 ? 2_500 : roll == 2 ? 3_500 : Int64(rng.next() % 1_500)
+            let amount = roll == 3 ? "\"\(i % 5).0\"" : roll == 4 ? "\(i % 5 + 1)" : "\(i % 5)"
+            events.append((t + lat, "{\"ts\":\(t + lat),\"service\":\"payments\",\"event\":\"got\",\"id\":\"k\(i % 97)\",\"amount\":\(amount)}"))
+            if roll == 5 { events.append((t + lat + 10, "{\"ts\":\(t + lat + 10),\"service\":\"payments\",\"event\":\"got\",\"id\":\"k\(i % 97)\"}")) }
+        }
+        for k in 0..<(count / 2) {
+            let t = base + Int64(k) * 600
+            events.append((t, "{\"ts\":\(t),\"service\":\"payments\",\"event\":\"tick\"}"))
+            events.append((t, "{\"ts\":\(t),\"service\":\"orders\",\"event\":\"tick\"}"))
+        }
+        events.sort { $0.0 < $1.0 }
+        // Disorder within the bound: swap neighbours less than 400 ms apart.
+        var i = 0
+        while i + 1 < events.count {
+            if rng.next() % 3 == 0, events[i + 1].0 - events[i].0 < 400 { events.swapAt(i, i + 1) }
+            i += 2
+        }
+        return events.map(\.1).joined(separator: "\n") + "\n"
+    }
+
+    func testWatchOnStdinMatchesCheckOnFile() throws {
+        let dir = try SeamBinary.temporaryFolder(self)
+        try spec.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
+        for seed in [1, 2, 3] as [UInt64] {
+            let stream = makeStream(seed: seed, count: 3000)
+            let file = dir.appendingPathComponent("stream-\(seed).jsonl")
+            try stream.write(to: file, atomically: true, encoding: .utf8)
+            let check = try SeamBinary.run(["check", "--format", "json", "--fail-on", "none", file.lastPathComponent], directory: dir)
+            XCTAssertEqual(check.code, 0, check.stderr)
+            let watch = try SeamBinary.run(["watch", "--format", "jsonl", "--fail-on", "none"], input: Data(stream.utf8), directory: dir)
+            XCTAssertEqual(watch.code, 0, watch.stderr)
+            let lines = watch.stdout.split(separator: "\n")
+            let last = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines.last!.utf8)) as? [String: Any])
+            let watched = try XCTUnwrap(handoff(try XCTUnwrap(last["summary"] as? [String: Any]), "pay"))
+            let checked = try XCTUnwrap(handoff(try check.json(), "pay"))
+            for k in ["sent", "received", "confirmed", "late", "unconfirmed", "orphan", "duplicate", "disagree",
+                      "uncovered_sends", "uncovered_receives"] {
+                XCTAssertEqual(int(watched[k]), int(checked[k]), "seed \(seed): \(k)")
+            }
+            XCTAssertGreaterThan(int(checked["unconfirmed"]) ?? 0, 0, "the scenario has gaps")
+            XCTAssertGreaterThan(int(checked["late"]) ?? 0, 0)
+            XCTAssertGreaterThan(int(checked["disagree"]) ?? 0, 0)
+            // Each finding line before the summary is one non-confirmed finding.
+            let findings = lines.dropLast().filter { $0.contains("\"kind\"") && !$0.contains("\"silent\"") }
+            let expected = ["late", "unconfirmed", "orphan", "duplicate", "disagree", "uncovered_sends", "uncovered_receives"]
+                .compactMap { int(checked[$0]) }.reduce(0, +)
+            XCTAssertEqual(findings.count, expected, "seed \(seed)")
+        }
+    }
+}
+
+/// A tiny deterministic PRNG for reproducible scenarios.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
