@@ -226,6 +226,9 @@ public final class LineReader {
         carryLength = needed
     }
 
+    /// Bytes reserved for lines crossing buffer boundaries (tests: never past maxLineLength + 1).
+    var carryCapacityForTesting: Int { carryCapacity }
+
     /// Control bytes that make a line binary: 00-08, 0E-1A, 1C-1F (bit set = rejected).
     @usableFromInline static let controlMask: UInt32 = 0xF7FF_C1FF
 

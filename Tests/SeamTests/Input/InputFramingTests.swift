@@ -4,7 +4,7 @@ import XCTest
 @testable import Seam
 
 /// Framing of plain sources: compared with `referenceFrame` over random bytes and chunkings.
-final class LineReaderFramingTests: XCTestCase {
+final class InputFramingTests: XCTestCase {
     /// Random content built from pieces that stress framing: CRLF, blanks, control bytes,
     /// long lines, UTF-8, and no newline at the end half of the time.
     private func randomContent(_ rng: inout SplitMix64, max: Int) -> [UInt8] {
@@ -113,6 +113,23 @@ final class LineReaderFramingTests: XCTestCase {
             XCTAssertEqual(reader.stats.rejected[.tooLong], 2)
             XCTAssertEqual(reader.stats.firstRejectedLine[.tooLong], 2)
         }
+    }
+
+    func testMemoryStaysBoundedByMaxLineLength() {
+        // A 4 MB line and a 3 MB unterminated tail with max 1000: the carry never grows past 1001.
+        let dir = TempDir()
+        let huge = [UInt8](repeating: 0x71, count: 4_000_000)
+        let path = dir.write("h.log", huge + [0x0A] + Array("ok\n".utf8) + huge.prefix(3_000_000))
+        let reader = makeReader(path, max: 1000, readChunk: 65_536)
+        var items: [Framed] = []
+        while let item = reader.next() {
+            XCTAssertLessThanOrEqual(reader.carryCapacityForTesting, 1001)
+            switch item {
+            case .line(let n, let b): items.append(.line(n, Array(b)))
+            case .rejected(let n, let r): items.append(.rejected(n, r))
+            }
+        }
+        XCTAssertEqual(items, [.rejected(1, .tooLong), .line(2, Array("ok".utf8)), .rejected(3, .tooLong)])
     }
 
     func testLineOfExactlyMaxLengthWithCRLFIsAccepted() {

@@ -4,7 +4,7 @@ import XCTest
 @testable import Seam
 
 /// Gzip sources: multi-member, damage (truncation, corruption, CRC, length), padding, garbage.
-final class LineReaderGzipTests: XCTestCase {
+final class InputGzipTests: XCTestCase {
     /// `count` JSON-ish lines, numbered so any loss or reordering shows.
     private func textLines(_ count: Int, tag: String = "a") -> [UInt8] {
         var out: [UInt8] = []

@@ -3,7 +3,7 @@ import XCTest
 
 @testable import Seam
 
-final class SourceWalkerTests: XCTestCase {
+final class InputWalkerTests: XCTestCase {
     private func names(_ sources: [SourceDescriptor], relativeTo dir: TempDir) -> [String] {
         sources.map { String($0.displayName.dropFirst(dir.path.count + 1)) }
     }
