@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "Seam", targets: ["Seam"]),
         .executable(name: "seam", targets: ["SeamCLI"]),
+        .executable(name: "seam-bench", targets: ["SeamBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,6 +36,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "SeamBench", dependencies: ["Seam"]),
         .testTarget(name: "SeamTests", dependencies: ["Seam"]),
         .testTarget(name: "SeamCLITests", dependencies: ["Seam"]),
     ],

@@ -1,0 +1,173 @@
+import CZlib
+
+/// Streaming gzip decoder over one zlib `z_stream`, multi-member, with compressed byte offsets.
+///
+/// Feed it input in any chunking with `inflate(_:into:)`; call `finish()` at end of input.
+/// Between members it looks at the next byte: `1f` starts another member (`inflateReset`),
+/// `00` starts trailing padding, anything else is trailing garbage.
+///
+/// Policies (like GNU gzip, but never silent about lost data):
+/// - All-zero bytes after a complete member (tape/block padding) are accepted and ignored,
+///   no error. A non-zero byte after such padding is trailing garbage.
+/// - Trailing garbage (data after a complete member that is neither padding nor a gzip
+///   header) is an `InputError(.corruptGzip)` at its offset; decoding stops there, and every
+///   line decoded before it is complete (`midMember == false`).
+/// - End of input inside a member is `.truncatedGzip` at the end offset.
+/// - Invalid deflate data, a bad header, a bad CRC or length is `.corruptGzip` at the offset
+///   where zlib noticed it (it reads a few bytes ahead, so the offset is approximate).
+///
+/// The `z_stream` is allocated once and never moves (zlib keeps a pointer back to it).
+/// `inflateReset` zeroes `total_in`, so consumed bytes are counted here.
+final class GzipInflater {
+    /// A decoding failure and whether it happened inside a member (the last partial line is
+    /// then incomplete) or after a complete one (trailing garbage).
+    struct Failure {
+        var error: InputError
+        var midMember: Bool
+    }
+
+    private enum State {
+        case member
+        case betweenMembers
+        case padding
+        case stopped
+    }
+
+    private let stream: UnsafeMutablePointer<z_stream>
+    private let sourceName: String
+    private var state: State = .member
+    private var initialized = false
+    /// Compressed bytes consumed so far, across members.
+    private(set) var consumed: UInt64 = 0
+    /// Compressed bytes consumed by the current member (to tell an empty tail from a cut member).
+    private var memberBytes: UInt64 = 0
+
+    /// Creates the zlib state (windowBits 15+32: gzip or zlib header, 32 KiB window).
+    init(sourceName: String) {
+        self.sourceName = sourceName
+        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+    }
+
+    deinit {
+        if initialized { inflateEnd(stream) }
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
+
+    /// Decodes from `input` into `output` until the input is used up, the output is full,
+    /// or a failure. Returns how many bytes were consumed and produced.
+    ///
+    /// Unconsumed input (output full) must be passed again on the next call. After a failure
+    /// every later call consumes and produces nothing.
+    func inflate(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        -> (consumed: Int, produced: Int, failure: Failure?)
+    {
+        var inPos = 0
+        var outPos = 0
+        while true {
+            switch state {
+            case .stopped:
+                return (inPos, outPos, nil)
+            case .member:
+                if !initialized {
+                    let rc = seam_inflateInit2(stream, 15 + 32)
+                    guard rc == Z_OK else {
+                        state = .stopped
+                        return (inPos, outPos, failure(mid: true, "zlib could not start (code \(rc))"))
+                    }
+                    initialized = true
+                }
+                let availIn = input.count - inPos
+                let availOut = output.count - outPos
+                if availOut == 0 { return (inPos, outPos, nil) }
+                stream.pointee.next_in = UnsafeMutablePointer(
+                    mutating: input.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) + inPos })
+                stream.pointee.avail_in = UInt32(availIn)
+                stream.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: UInt8.self) + outPos
+                stream.pointee.avail_out = UInt32(availOut)
+                let rc = CZlib.inflate(stream, Z_NO_FLUSH)
+                let usedIn = availIn - Int(stream.pointee.avail_in)
+                let usedOut = availOut - Int(stream.pointee.avail_out)
+                inPos += usedIn
+                outPos += usedOut
+                consumed += UInt64(usedIn)
+                memberBytes += UInt64(usedIn)
+                switch rc {
+                case Z_OK:
+                    if inPos == input.count || outPos == output.count { return (inPos, outPos, nil) }
+                case Z_BUF_ERROR:
+                    // No progress possible: needs more input (output space was > 0).
+                    return (inPos, outPos, nil)
+                case Z_STREAM_END:
+                    state = .betweenMembers
+                default:
+                    state = .stopped
+                    return (inPos, outPos, dataFailure(rc))
+                }
+            case .betweenMembers:
+                guard inPos < input.count else { return (inPos, outPos, nil) }
+                let b = input[inPos]
+                if b == 0x1f {
+                    inflateReset(stream)
+                    memberBytes = 0
+                    state = .member
+                } else if b == 0 {
+                    state = .padding
+                } else {
+                    state = .stopped
+                    return (inPos, outPos, failure(
+                        mid: false,
+                        "trailing garbage after the last complete gzip member was ignored; "
+                            + "the lines before it are complete"))
+                }
+            case .padding:
+                while inPos < input.count && input[inPos] == 0 {
+                    inPos += 1
+                    consumed += 1
+                }
+                guard inPos < input.count else { return (inPos, outPos, nil) }
+                state = .stopped
+                return (inPos, outPos, failure(
+                    mid: false,
+                    "trailing garbage after zero padding after the last gzip member was ignored; "
+                        + "the lines before it are complete"))
+            }
+        }
+    }
+
+    /// Ends the input: a member that has started but not ended is a truncation.
+    func finish() -> Failure? {
+        guard state == .member, memberBytes > 0 else {
+            state = .stopped
+            return nil
+        }
+        state = .stopped
+        return failure(
+            .truncatedGzip, mid: true,
+            "the gzip stream ends inside a member (truncated); the lines before it were read, "
+                + "its incomplete last line is rejected")
+    }
+
+    private func dataFailure(_ rc: Int32) -> Failure {
+        let zmsg = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
+        if zmsg.contains("check") {
+            // "incorrect data check" / "incorrect length check": found at the member's trailer,
+            // after its lines were decoded.
+            return failure(
+                mid: true,
+                "corrupt gzip data (\(zmsg)); noticed at the end of the member, so lines "
+                    + "decoded before it may be affected")
+        }
+        return failure(
+            mid: true,
+            "corrupt gzip data (\(zmsg)); the lines before it were read, lines decoded shortly "
+                + "before it may be affected")
+    }
+
+    private func failure(_ code: InputError.Code = .corruptGzip, mid: Bool, _ message: String) -> Failure {
+        Failure(
+            error: InputError(code: code, source: sourceName, offset: consumed, message: message),
+            midMember: mid)
+    }
+}

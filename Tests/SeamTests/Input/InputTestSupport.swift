@@ -1,0 +1,154 @@
+import CZlib
+import Foundation
+import XCTest
+
+@testable import Seam
+
+/// Deterministic random numbers for reproducible fuzz-style tests.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A temporary directory removed at deinit.
+final class TempDir {
+    let path: String
+    init() {
+        let base = NSTemporaryDirectory() + "seam-input-\(getpid())-\(UUID().uuidString)"
+        try! FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        path = base
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    @discardableResult
+    func write(_ name: String, _ bytes: [UInt8]) -> String {
+        let full = path + "/" + name
+        let dir = (full as NSString).deletingLastPathComponent
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        precondition(FileManager.default.createFile(atPath: full, contents: Data(bytes)))
+        return full
+    }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }
+}
+
+/// One item as plain values, for comparing readers with the reference.
+enum Framed: Equatable, CustomStringConvertible {
+    case line(UInt64, [UInt8])
+    case rejected(UInt64, RejectReason)
+
+    var description: String {
+        switch self {
+        case .line(let n, let b): return "\(n): \(String(decoding: b, as: UTF8.self).debugDescription)"
+        case .rejected(let n, let r): return "\(n): <\(r.rawValue)>"
+        }
+    }
+}
+
+/// Reads a whole source, copying each line (tests only).
+func readAll(_ reader: LineReader) -> [Framed] {
+    var out: [Framed] = []
+    while let item = reader.next() {
+        switch item {
+        case .line(let n, let bytes): out.append(.line(n, Array(bytes)))
+        case .rejected(let n, let reason): out.append(.rejected(n, reason))
+        }
+    }
+    return out
+}
+
+func fileSource(_ path: String, index: Int = 0) -> SourceDescriptor {
+    SourceDescriptor(index: index, location: .file(path: path), displayName: path, defaultService: nil)
+}
+
+func makeReader(_ path: String, max: Int = 1 << 20, readChunk: Int = 256 << 10, outputChunk: Int = 1 << 20)
+    -> LineReader
+{
+    LineReader(source: fileSource(path), maxLineLength: max, readChunk: readChunk, outputChunk: outputChunk)
+}
+
+/// The framing rules written plainly (SEMANTICS.md), as the oracle for `LineReader`.
+func referenceFrame(_ data: [UInt8], max: Int) -> [Framed] {
+    var pieces: [ArraySlice<UInt8>] = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+    if data.isEmpty || data.last == 0x0A { pieces.removeLast() }
+    var out: [Framed] = []
+    for (i, piece) in pieces.enumerated() {
+        var line = Array(piece)
+        if line.last == 0x0D { line.removeLast() }
+        let n = UInt64(i + 1)
+        let controls: Set<UInt8> = Set((0...8).map(UInt8.init) + (0x0E...0x1A).map(UInt8.init)
+            + (0x1C...0x1F).map(UInt8.init) + [0x7F])
+        let spaces: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D]
+        if line.count > max {
+            out.append(.rejected(n, .tooLong))
+        } else if line.contains(where: controls.contains) {
+            out.append(.rejected(n, .binary))
+        } else if line.allSatisfy(spaces.contains) {
+            out.append(.rejected(n, .blank))
+        } else {
+            out.append(.line(n, line))
+        }
+    }
+    return out
+}
+
+/// Gzip-compresses `data` as one member with zlib (deflate, windowBits 31).
+func gzipMember(_ data: [UInt8], level: Int32 = 6) -> [UInt8] {
+    let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    s.initialize(to: z_stream())
+    defer { deflateEnd(s); s.deinitialize(count: 1); s.deallocate() }
+    precondition(deflateInit2_(s, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+                               Int32(MemoryLayout<z_stream>.size)) == Z_OK)
+    var input = data
+    var out = [UInt8](repeating: 0, count: Int(deflateBound(s, UInt(data.count))) + 64)
+    let produced = input.withUnsafeMutableBufferPointer { inp in
+        out.withUnsafeMutableBufferPointer { o -> Int in
+            s.pointee.next_in = inp.baseAddress
+            s.pointee.avail_in = UInt32(inp.count)
+            s.pointee.next_out = o.baseAddress
+            s.pointee.avail_out = UInt32(o.count)
+            precondition(deflate(s, Z_FINISH) == Z_STREAM_END)
+            return o.count - Int(s.pointee.avail_out)
+        }
+    }
+    return Array(out[..<produced])
+}
+
+/// Reference gunzip of a (possibly cut) multi-member stream in one pass with a large buffer:
+/// everything zlib can decode from these bytes.
+func referenceGunzipPrefix(_ data: [UInt8]) -> [UInt8] {
+    let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    s.initialize(to: z_stream())
+    defer { inflateEnd(s); s.deinitialize(count: 1); s.deallocate() }
+    precondition(seam_inflateInit2(s, 31) == Z_OK)
+    var result: [UInt8] = []
+    var input = data
+    var out = [UInt8](repeating: 0, count: 1 << 16)
+    input.withUnsafeMutableBufferPointer { inp in
+        s.pointee.next_in = inp.baseAddress
+        s.pointee.avail_in = UInt32(inp.count)
+        while true {
+            let rc = out.withUnsafeMutableBufferPointer { o -> Int32 in
+                s.pointee.next_out = o.baseAddress
+                s.pointee.avail_out = UInt32(o.count)
+                return inflate(s, Z_NO_FLUSH)
+            }
+            result += out[..<(out.count - Int(s.pointee.avail_out))]
+            if rc == Z_STREAM_END {
+                if s.pointee.avail_in == 0 { return }
+                inflateReset(s)
+            } else if rc != Z_OK {
+                return
+            }
+        }
+    }
+    return result
+}

@@ -1,0 +1,112 @@
+import Foundation
+import XCTest
+
+@testable import Seam
+
+final class InputWalkerTests: XCTestCase {
+    private func names(_ sources: [SourceDescriptor], relativeTo dir: TempDir) -> [String] {
+        sources.map { String($0.displayName.dropFirst(dir.path.count + 1)) }
+    }
+
+    func testDirectoryIsWalkedInByteOrderOfFullPaths() {
+        let dir = TempDir()
+        for name in ["b.log", "a/x.log", "a.b.log", "a/y/z.log", "B.log", "a-c.log", ".hidden.log",
+                     ".git/config", "a/.swap"] {
+            dir.write("logs/" + name, "x\n")
+        }
+        let (sources, errors) = SourceWalker.expand([dir.path + "/logs"])
+        XCTAssertEqual(errors, [])
+        // '-' (2D) < '.' (2E) < '/' (2F) < 'B' < 'a' < 'b': byte order of the full path.
+        XCTAssertEqual(names(sources, relativeTo: dir),
+                       ["logs/B.log", "logs/a-c.log", "logs/a.b.log", "logs/a/x.log", "logs/a/y/z.log", "logs/b.log"])
+        XCTAssertEqual(sources.map(\.index), Array(0..<6))
+        XCTAssertEqual(sources.map(\.defaultService), ["B", "a-c", "a", "x", "z", "b"])
+    }
+
+    func testArgumentsKeepTheirOrderAndStdin() {
+        let dir = TempDir()
+        let b = dir.write("orders.jsonl.gz", "x\n")
+        let a = dir.write("payments-2026.log", "x\n")
+        let (sources, errors) = SourceWalker.expand([b, "-", a])
+        XCTAssertEqual(errors, [])
+        XCTAssertEqual(sources, [
+            SourceDescriptor(index: 0, location: .file(path: b), displayName: b, defaultService: "orders"),
+            SourceDescriptor(index: 1, location: .standardInput, displayName: "-", defaultService: nil),
+            SourceDescriptor(index: 2, location: .file(path: a), displayName: a, defaultService: "payments-2026"),
+        ])
+    }
+
+    func testHiddenFileGivenExplicitlyIsRead() {
+        let dir = TempDir()
+        let path = dir.write(".orders.log", "x\n")
+        let (sources, errors) = SourceWalker.expand([path])
+        XCTAssertEqual(errors, [])
+        XCTAssertEqual(sources.map(\.displayName), [path])
+        XCTAssertNil(sources.first?.defaultService, "the name up to its first '.' is empty")
+    }
+
+    func testMissingPathAndDanglingLink() {
+        let dir = TempDir()
+        dir.write("d/ok.log", "x\n")
+        XCTAssertEqual(symlink(dir.path + "/nowhere", dir.path + "/d/broken.log"), 0)
+        let (sources, errors) = SourceWalker.expand([dir.path + "/missing.log", dir.path + "/d"])
+        XCTAssertEqual(sources.map(\.displayName), [dir.path + "/d/ok.log"])
+        XCTAssertEqual(errors.map(\.code), [.notFound, .notFound])
+        XCTAssertEqual(errors.map(\.source), [dir.path + "/missing.log", dir.path + "/d/broken.log"])
+    }
+
+    func testSymlinkLoopIsReportedOnceAndNotFollowed() {
+        let dir = TempDir()
+        dir.write("root/a/one.log", "x\n")
+        dir.write("root/b/two.log", "x\n")
+        // root/a/up -> root (a loop); root/b/again -> root/a (a second route, not a loop).
+        XCTAssertEqual(symlink(dir.path + "/root", dir.path + "/root/a/up"), 0)
+        XCTAssertEqual(symlink(dir.path + "/root/a", dir.path + "/root/b/again"), 0)
+        let (sources, errors) = SourceWalker.expand([dir.path + "/root"])
+        XCTAssertEqual(names(sources, relativeTo: dir), ["root/a/one.log", "root/b/two.log"])
+        XCTAssertEqual(errors.map(\.code), [.symlinkLoop])
+        XCTAssertEqual(errors.first?.source, dir.path + "/root/a/up")
+    }
+
+    func testSelfLinkIsALoop() {
+        let dir = TempDir()
+        XCTAssertEqual(symlink(dir.path + "/self", dir.path + "/self"), 0)
+        let (sources, errors) = SourceWalker.expand([dir.path + "/self"])
+        XCTAssertEqual(sources, [])
+        XCTAssertEqual(errors.map(\.code), [.symlinkLoop])
+    }
+
+    func testSymlinkedFilesAndDirectoriesAreFollowedOnce() {
+        let dir = TempDir()
+        dir.write("logs/2026-11-29/app.log", "x\n")
+        dir.write("elsewhere/extra.log", "x\n")
+        XCTAssertEqual(symlink(dir.path + "/logs/2026-11-29", dir.path + "/logs/current"), 0)
+        XCTAssertEqual(symlink(dir.path + "/elsewhere/extra.log", dir.path + "/logs/extra.log"), 0)
+        let (sources, errors) = SourceWalker.expand([dir.path + "/logs/"])
+        XCTAssertEqual(errors, [])
+        XCTAssertEqual(names(sources, relativeTo: dir), ["logs/2026-11-29/app.log", "logs/extra.log"])
+    }
+
+    func testServiceMappingForFilesAndDirectories() {
+        let dir = TempDir()
+        let file = dir.write("svc/a/app.log", "x\n")
+        dir.write("svc/b/app.log", "x\n")
+        dir.write("svc/c.log", "x\n")
+        dir.write("svcx/d.log", "x\n")
+        let services = [dir.path + "/svc/": "shop", dir.path + "/svc/a": "orders", file: "exact"]
+        let (sources, errors) = SourceWalker.expand([dir.path + "/svc", dir.path + "/svcx", "-"],
+                                                    services: services.merging(["-": "stdin-svc"]) { a, _ in a })
+        XCTAssertEqual(errors, [])
+        XCTAssertEqual(names(sources.dropLast().map { $0 }, relativeTo: dir),
+                       ["svc/a/app.log", "svc/b/app.log", "svc/c.log", "svcx/d.log"])
+        XCTAssertEqual(sources.map(\.defaultService), ["exact", "shop", "shop", "d", "stdin-svc"])
+    }
+
+    func testFIFOIsASource() {
+        let dir = TempDir()
+        XCTAssertEqual(mkfifo(dir.path + "/p.log", 0o600), 0)
+        let (sources, errors) = SourceWalker.expand([dir.path])
+        XCTAssertEqual(errors, [])
+        XCTAssertEqual(sources.map(\.displayName), [dir.path + "/p.log"])
+    }
+}
