@@ -107,3 +107,60 @@ fileprivate extension String {
         return String(self[start...end])
     }
 }
+
+extension DurationText {
+    /// The exact duration in the grammar above, largest units first: `250ms`, `7.2s`, `1h30m`,
+    /// `2m5.5s`, `-1.5s`. `nanoseconds(text(x)) == x` for every x.
+    public static func text(_ ns: Int64) -> String {
+        if ns == 0 { return "0s" }
+        let sign = ns < 0 ? "-" : ""
+        let m = ns.magnitude
+        if m < 1_000 { return "\(sign)\(m)ns" }
+        if m < 1_000_000 { return sign + decimal(m, unit: 1_000, digits: 3) + "us" }
+        if m < 1_000_000_000 { return sign + decimal(m, unit: 1_000_000, digits: 6) + "ms" }
+        let hours = m / 3_600_000_000_000, minutes = m / 60_000_000_000 % 60, rest = m % 60_000_000_000
+        var out = sign
+        if hours > 0 { out += "\(hours)h" }
+        if minutes > 0 { out += "\(minutes)m" }
+        if rest > 0 { out += decimal(rest, unit: 1_000_000_000, digits: 9) + "s" }
+        return out
+    }
+
+    /// About three significant digits, for tables: `120ms`, `4.1s`, `1.23s`, `2m5s`, `1h30m`.
+    public static func approximate(_ ns: Int64) -> String {
+        let sign = ns < 0 ? "-" : ""
+        let m = ns.magnitude
+        if m < 1_000 { return "\(sign)\(m)ns" }
+        for (unit, suffix) in [(UInt64(1_000), "us"), (1_000_000, "ms"), (1_000_000_000, "s")] {
+            let x = Double(m) / Double(unit)
+            let decimals = x < 9.995 ? 2 : x < 99.95 ? 1 : 0
+            let rounded = (x * pow10(decimals)).rounded() / pow10(decimals)
+            if rounded < 1000 && (suffix != "s" || rounded < 60) {
+                return sign + trimmed(rounded, decimals: decimals) + suffix
+            }
+        }
+        let seconds = (m + 500_000_000) / 1_000_000_000
+        if seconds < 3_600 {
+            return sign + "\(seconds / 60)m" + (seconds % 60 > 0 ? "\(seconds % 60)s" : "")
+        }
+        let minutes = (seconds + 30) / 60
+        return sign + "\(minutes / 60)h" + (minutes % 60 > 0 ? "\(minutes % 60)m" : "")
+    }
+
+    private static func pow10(_ n: Int) -> Double { n == 0 ? 1 : n == 1 ? 10 : 100 }
+
+    private static func trimmed(_ x: Double, decimals: Int) -> String {
+        let scaled = Int64((x * pow10(decimals)).rounded())
+        return decimal(UInt64(scaled), unit: UInt64(pow10(decimals)), digits: decimals)
+    }
+
+    /// `value / unit` written exactly with up to `digits` fraction digits, trailing zeros cut.
+    private static func decimal(_ value: UInt64, unit: UInt64, digits: Int) -> String {
+        let whole = value / unit, fraction = value % unit
+        guard fraction > 0 else { return "\(whole)" }
+        var f = String(fraction)
+        f = String(repeating: "0", count: digits - f.count) + f
+        while f.hasSuffix("0") { f.removeLast() }
+        return "\(whole).\(f)"
+    }
+}
