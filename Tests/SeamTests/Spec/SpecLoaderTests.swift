@@ -324,6 +324,9 @@ final class SpecLoaderTests: XCTestCase {
             "version: !!binary aGVsbG8=\nhandoffs: !!set {a, b}", String(repeating: "[", count: 10_000),
             "version: 1\nhandoffs:\n  - {? [a, b] : c, from: x}", "\u{FEFF}version: 1", "version: 1\u{2028}x: y",
             String(repeating: "withinwithin", count: 10_000) + ": 1",
+            // "Billion laughs": aliases must not be expanded into memory or time.
+            (0..<9).map { i in "l\(i + 1): &l\(i + 1) [" + Array(repeating: i == 0 ? "x" : "*l\(i)", count: 9).joined(separator: ",") + "]" }
+                .joined(separator: "\n") + "\nhandoffs: *l9",
         ]
         for text in garbage {
             XCTAssertThrowsError(try SpecLoader.load(text: text, file: "g.yaml"), text.debugDescription.prefix(60).description) {
