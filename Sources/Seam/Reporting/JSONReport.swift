@@ -1,0 +1,108 @@
+/// The summary as one JSON object, schema 1 (README "JSON schema").
+///
+/// Keys come in the documented order. Beyond the schema's keys it adds, which never change
+/// their meaning: `input.sources_detail` (per source: name, bytes_in, bytes_decoded, lines,
+/// events, rejected, out_of_order, reordered, complete), `input.reordered` (names),
+/// `input.errors[].code`, `handoffs[].unverified` ({agree label: pairs with the field
+/// absent on a side}), `latency_ms.min`, and `values` on each finding
+/// ([{"field", "send", "receive"}] for disagree). `input.rejected` lists every reason, 0 when
+/// none. Examples come in `Verdict.reportOrder`, then by time.
+public enum JSONReport {
+    public static func render(_ s: Summary, pretty: Bool = false) -> String {
+        object(s).text(pretty: pretty)
+    }
+
+    /// One finding, as in `examples` and in each `jsonl` line.
+    public static func render(_ f: Finding, summary: Summary, pretty: Bool = false) -> String {
+        finding(f, summary: summary).text(pretty: pretty)
+    }
+
+    static func object(_ s: Summary) -> JSONValue {
+        .object([
+            ("schema", .number("1")),
+            ("input", input(s)),
+            ("handoffs", .array(s.handoffs.map { handoff($0, summary: s) })),
+            ("totals", .object([("gaps", .count(s.gaps)), ("defects", .count(s.defects))])),
+        ])
+    }
+
+    private static func rejected(_ stats: SourceStats) -> JSONValue {
+        .object(RejectReason.allCases.map { ($0.rawValue, .count(stats.rejected[$0] ?? 0)) })
+    }
+
+    private static func input(_ s: Summary) -> JSONValue {
+        let t = s.total
+        let errors: [JSONValue] = t.errors.map { e in
+            .object([
+                ("source", .string(e.source)), ("offset", e.offset.map { .count($0) } ?? .null),
+                ("message", .string(e.message)), ("code", .string(e.code.rawValue)),
+            ])
+        }
+        let detail: [JSONValue] = s.sources.map { src in
+            let st = src.stats
+            return .object([
+                ("name", .string(src.name)), ("bytes_in", .count(st.bytesIn)), ("bytes_decoded", .count(st.bytesDecoded)),
+                ("lines", .count(st.lines)), ("events", .count(st.events)), ("rejected", rejected(st)),
+                ("out_of_order", .count(st.outOfOrder)), ("reordered", .bool(st.reordered)),
+                ("complete", .bool(st.errors.isEmpty)),
+            ])
+        }
+        return .object([
+            ("sources", .count(s.sources.count)), ("lines", .count(t.lines)), ("events", .count(t.events)),
+            ("rejected", rejected(t)), ("out_of_order", .count(t.outOfOrder)), ("errors", .array(errors)),
+            ("complete", .bool(s.complete)),
+            ("sources_detail", .array(detail)),
+            ("reordered", .array(s.sources.filter(\.stats.reordered).map { .string($0.name) })),
+        ])
+    }
+
+    private static func handoff(_ h: HandoffTally, summary: Summary) -> JSONValue {
+        let r = h.rule, l = h.latency
+        let counts: [(String, Verdict)] = [
+            ("confirmed", .confirmed), ("late", .late), ("unconfirmed", .unconfirmed), ("orphan", .orphan),
+            ("duplicate", .duplicate), ("repeat", .repeat), ("disagree", .disagree),
+            ("uncovered_sends", .uncoveredSend), ("uncovered_receives", .uncoveredReceive),
+            ("unkeyed_sends", .unkeyedSend), ("unkeyed_receives", .unkeyedReceive),
+            ("evicted_sends", .evictedSend), ("evicted_receives", .evictedReceive),
+        ]
+        let examples = Verdict.reportOrder.flatMap { h.examples[$0] ?? [] }
+        return .object(
+            [("name", .string(r.name)), ("from", .string(r.from)), ("to", .string(r.to)),
+             ("sent", .count(h.sent)), ("received", .count(h.received))]
+                + counts.map { ($0.0, .count(h[$0.1])) }
+                + [
+                    ("latency_ms", .object([
+                        ("p50", .milliseconds(l.value(atPercentile: 50))),
+                        ("p90", .milliseconds(l.value(atPercentile: 90))),
+                        ("p99", .milliseconds(l.value(atPercentile: 99))),
+                        ("max", .milliseconds(l.max)),
+                        ("min", .milliseconds(l.min)),
+                    ])),
+                    ("examples", .array(examples.map { finding($0, summary: summary) })),
+                    ("unverified", .object(h.unverified.sorted { $0.key < $1.key }.map { ($0.key, .count($0.value)) })),
+                ])
+    }
+
+    static func finding(_ f: Finding, summary: Summary) -> JSONValue {
+        func side(_ e: Finding.Evidence?) -> JSONValue {
+            guard let e else { return .null }
+            return .object([
+                ("time", .string(TimeText.rfc3339(e.time))), ("source", .string(summary.sourceName(e.position.source))),
+                ("line", .count(e.position.line)),
+            ])
+        }
+        let values: [JSONValue] = zip(f.fields, f.values).map { field, v in
+            .object([("field", .string(field)), ("send", .string(v.send)), ("receive", .string(v.receive))])
+        }
+        return .object([
+            ("kind", .string(f.verdict.rawValue)),
+            ("handoff", .string(summary.rule(of: f)?.name ?? "#\(f.rule)")),
+            ("key", .optional(f.key)),
+            ("send", side(f.send)), ("receive", side(f.receive)),
+            ("latency_ms", .milliseconds(f.latency)),
+            ("fields", .array(f.fields.map { .string($0) })),
+            ("why", .string(FindingText.why(f, summary: summary))),
+            ("values", .array(f.verdict == .disagree ? values : [])),
+        ])
+    }
+}

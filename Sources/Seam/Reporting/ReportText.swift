@@ -1,0 +1,73 @@
+/// Small text helpers shared by the text and markdown reports.
+enum ReportText {
+    /// `12345` -> `12,345`.
+    static func grouped<T: BinaryInteger>(_ n: T) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    /// `1 gap`, `3 gaps`, with grouping.
+    static func count(_ n: UInt64, _ one: String, _ many: String? = nil) -> String {
+        "\(grouped(n)) \(n == 1 ? one : many ?? one + "s")"
+    }
+
+    /// Words of `text` in lines of at most `width` columns: the first line starts after
+    /// `first` (already written by the caller), later lines with `indent`. A word longer than
+    /// a line is never cut, so paths and `source:line` stay whole. ANSI colour codes take no
+    /// columns, so coloured text wraps exactly as plain text does.
+    static func wrap(_ text: String, width: Int, first: Int, indent: String) -> String {
+        var out = "", column = first, lineEmpty = true
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            let w = visibleWidth(word)
+            if !lineEmpty && column + 1 + w > width {
+                out += "\n" + indent
+                column = indent.count
+                lineEmpty = true
+            }
+            if !lineEmpty { out += " "; column += 1 }
+            out += word
+            column += w
+            lineEmpty = false
+        }
+        return out
+    }
+
+    /// Columns taken by `s`: characters, not counting `ESC [ ... m` colour codes.
+    static func visibleWidth(_ s: Substring) -> Int {
+        var n = 0, inEscape = false
+        for c in s.unicodeScalars {
+            if inEscape {
+                if c == "m" { inEscape = false }
+            } else if c == "\u{1B}" {
+                inEscape = true
+            } else {
+                n += 1
+            }
+        }
+        return n
+    }
+
+    /// `s` padded with spaces to `width` columns, on the left for numbers.
+    static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
+        let fill = String(repeating: " ", count: max(0, width - s.count))
+        return right ? fill + s : s + fill
+    }
+
+    /// `s` cut to `width` columns, ending in `…` when cut.
+    static func fit(_ s: String, _ width: Int) -> String {
+        s.count <= width ? s : String(s.prefix(max(0, width - 1))) + "…"
+    }
+
+    /// Control characters (newlines, escapes, ANSI sequences from logs) shown as spaces or `?`
+    /// so that log content can never break the report's layout or colour the terminal.
+    static func printable(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { c in
+            c == "\n" || c == "\r" || c == "\t" ? " " : (c.value < 0x20 || c.value == 0x7F || (0x80..<0xA0).contains(c.value)) ? "?" : c
+        }))
+    }
+}
