@@ -73,7 +73,10 @@ public final class LineReader {
 
     /// Test seam: `readChunk` bounds each `read(2)` and `outputChunk` each inflate output, so
     /// tests can force lines and gzip members across every kind of boundary.
-    init(source: SourceDescriptor, maxLineLength: Int, readChunk: Int, outputChunk: Int) {
+    ///
+    /// Public only for tests and the fuzz targets (release builds cannot `@testable import`);
+    /// use `init(source:maxLineLength:)` otherwise.
+    public init(source: SourceDescriptor, maxLineLength: Int, readChunk: Int, outputChunk: Int) {
         precondition(maxLineLength >= 0 && readChunk > 0 && outputChunk > 0)
         self.source = source
         self.maxLineLength = maxLineLength
