@@ -42,3 +42,21 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// Fuzz targets (issue 7, Scripts/fuzz): declared only when SEAM_FUZZ=1, because they link
+// libFuzzer's driver, which plain `swift build`/`swift test` do not provide.
+if Context.environment["SEAM_FUZZ"] == "1" {
+    let fuzzSettings: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
+    package.targets += [
+        .systemLibrary(name: "SeamFuzzC"),
+        .target(name: "SeamFuzzSupport", dependencies: ["Seam", "CZlib", "SeamFuzzC"]),
+    ]
+    for (product, target) in [
+        ("fuzz-gzip", "SeamFuzzGzip"),
+        ("fuzz-lines", "SeamFuzzLines"),
+    ] {
+        package.targets.append(
+            .executableTarget(name: target, dependencies: ["Seam", "SeamFuzzSupport"], swiftSettings: fuzzSettings))
+        package.products.append(.executable(name: product, targets: [target]))
+    }
+}
