@@ -53,7 +53,7 @@ struct Check: ParsableCommand {
         switch format {
         case .text: out.write(TextReport.render(summary, color: useColor(for: out)))
         case .json: out.write(JSONReport.render(summary) + "\n")
-        case .jsonl: out.write(JSONLinesReport.render(summary, findings: collector.findings))
+        case .jsonl: out.write(JSONLinesReport.render(findings: collector.findings, summary: summary))
         case .markdown: out.write(MarkdownReport.render(summary))
         }
         out.flush()
