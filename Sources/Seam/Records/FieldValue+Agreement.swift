@@ -11,7 +11,7 @@ import Darwin
 ///   text, so `"5"` agrees with `5`, and `"true"` with `true` (same text).
 /// - Objects and arrays agree with objects and arrays only: structurally equal, keys in any
 ///   order, leaves compared by the scalar rule above (`{"a":"5"}` agrees with `{"a":5.0}`),
-///   `null` only with `null`. Values nested deeper than 512 levels compare by raw text.
+///   `null` only with `null`. Values nested deeper than 128 levels compare by raw text.
 /// - A composite never agrees with a scalar, even with the same text.
 extension FieldValue {
     public func agrees(with other: FieldValue) -> Bool {

@@ -10,7 +10,8 @@ indirect enum JSONTree {
     /// Members sorted by key, duplicates removed.
     case object([(key: [UInt8], value: JSONTree)])
 
-    static let maxDepth = 512
+    /// Small enough for the recursion to fit a secondary thread's stack even in debug builds.
+    static let maxDepth = 128
 
     /// Parses one JSON value filling all of `text` (surrounding whitespace allowed).
     static func parse(_ text: [UInt8]) -> JSONTree? {

@@ -143,3 +143,41 @@ final class RecordsDecoderTests: XCTestCase {
         XCTAssertEqual(checked, 1)
     }
 }
+
+final class RecordsRobustnessTests: XCTestCase {
+    /// Random bytes and near-valid lines through every entry point: never a trap, always a result.
+    func testGarbageNeverTraps() {
+        var rng = RecordsRNG(seed: 0xBAD)
+        let alphabet = Array("{}[]:,\"\\ =0123456789.eE+-tfnul\u{1}\t\nTZ:abc".utf8) + [0xC3, 0xA9, 0xFF]
+        let services = ServiceTable()
+        var json = RecordDecoder(config: FieldConfig(), extraPaths: ["a.b", "k"], services: services)
+        var logfmt = RecordDecoder(config: FieldConfig(), extraPaths: ["a.b", "k"], services: services)
+        _ = Array("a=b".utf8).withUnsafeBytes { logfmt.decode($0, defaultService: nil) { _ in } }
+        _ = Array("{}".utf8).withUnsafeBytes { json.decode($0, defaultService: nil) { _ in } }
+        var outcomes: [String: Int] = [:]
+        let jsonSlots = json.plan.count, logfmtSlots = logfmt.plan.count
+        for _ in 0..<4000 {
+            var line: [UInt8] = rng.chance(50) ? Array(#"{"ts":"#.utf8) : Array("ts=".utf8)
+            for _ in 0..<rng.int(60) { line.append(rng.pick(alphabet)) }
+            line.withUnsafeBytes { raw in
+                for k in 0..<2 {
+                    var events = 0
+                    let reason = k == 0 ? json.decode(raw, defaultService: 0) { v in
+                        events += 1
+                        for s in 0..<jsonSlots { _ = v.value(s); _ = v.equals(s, [0x31]) }
+                    } : logfmt.decode(raw, defaultService: nil) { v in
+                        events += 1
+                        for s in 0..<logfmtSlots { _ = v.value(s); _ = v.equals(s, [0x31]) }
+                    }
+                    XCTAssertEqual(events, reason == nil ? 1 : 0)
+                    outcomes[reason?.rawValue ?? "event", default: 0] += 1
+                }
+                _ = Timestamp.parse(raw, isNumber: false)
+                _ = DecimalText.equal(raw, raw)
+                _ = FieldValue.composite([UInt8](raw)).agrees(with: .composite([UInt8](raw) + [0x20]))
+            }
+        }
+        XCTAssertGreaterThan(outcomes["malformed", default: 0], 100)
+        XCTAssertGreaterThan(outcomes["event", default: 0] + outcomes["bad-time", default: 0], 100)
+    }
+}
