@@ -4,7 +4,8 @@
 /// whitespace (`{` first: JSON lines; else logfmt when the line holds a `k=v` pair; else the
 /// line is malformed and detection waits for the next line) and keeps it. A later line in the
 /// other format is then malformed (a JSON source's logfmt line fails JSON; a logfmt source's
-/// JSON line has a `"` in its first key).
+/// JSON line has a `"` in its first key). A leading UTF-8 byte order mark is skipped (the
+/// view's `line` then starts after it).
 ///
 /// Fields (SEMANTICS.md): time, service and event are each the first field of their
 /// `FieldConfig` list that is present with a scalar value (list order, not record order;
@@ -58,7 +59,14 @@ public struct RecordDecoder {
         if !isKnownUniquelyReferenced(&storage) { storage = DecoderBuffers(spanCapacity: plan.spanCapacity) }
         let buffers = storage
         let spans = buffers.spans
-        guard let base = line.baseAddress, line.count > 0 else { return .malformed }
+        guard var base = line.baseAddress, line.count > 0 else { return .malformed }
+        var line = line
+        // A UTF-8 byte order mark (first line of some files) is not part of the record.
+        if line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
+            line = UnsafeRawBufferPointer(rebasing: line[3...])
+            guard let b = line.baseAddress, line.count > 0 else { return .malformed }
+            base = b
+        }
 
         let fmt: Format
         if let f = format {

@@ -181,3 +181,29 @@ final class RecordsRobustnessTests: XCTestCase {
         XCTAssertGreaterThan(outcomes["event", default: 0] + outcomes["bad-time", default: 0], 100)
     }
 }
+
+final class RecordsFieldPlanTests: XCTestCase {
+    func testDedupAndDenseSlots() {
+        let plan = FieldPlan(paths: ["ts", "a.b", "ts", "c", "a.b"])
+        XCTAssertEqual(plan.count, 3)
+        XCTAssertEqual(plan.paths, ["ts", "a.b", "c"])
+        XCTAssertEqual(plan.slot(for: "ts"), 0)
+        XCTAssertEqual(plan.slot(for: "a.b"), 1)
+        XCTAssertEqual(plan.slot(for: "c"), 2)
+        XCTAssertNil(plan.slot(for: "a"))
+        XCTAssertEqual(plan.spanCapacity, 4, "one nested alternate for the dotted path")
+        XCTAssertEqual(FieldPlan(paths: []).count, 0)
+        XCTAssertEqual(scanJSON("{}", []).0, .complete)
+    }
+
+    func testByteOrderMarkIsSkipped() {
+        let services = ServiceTable()
+        var d = RecordDecoder(config: FieldConfig(), extraPaths: [], services: services)
+        var time: Int64?
+        let line: [UInt8] = [0xEF, 0xBB, 0xBF] + Array(#"{"ts":1,"service":"a"}"#.utf8)
+        let reason = line.withUnsafeBytes { d.decode($0, defaultService: nil) { time = $0.time } }
+        XCTAssertNil(reason)
+        XCTAssertEqual(time, 1_000_000_000)
+        XCTAssertEqual(d.format, .json)
+    }
+}
