@@ -69,7 +69,7 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
 enum FailOn {
     static func parse(_ text: String) throws -> Set<Verdict> {
         var kinds = Set<Verdict>()
-        for word in text.split(separator: ",").map({ $0.trimmingSpaces() }) where !word.isEmpty {
+        for word in text.split(separator: ",").map({ String($0).trimmingSpaces() }) where !word.isEmpty {
             switch word {
             case "gaps": kinds.formUnion([.unconfirmed, .orphan])
             case "defects": kinds.formUnion([.late, .duplicate, .disagree])
