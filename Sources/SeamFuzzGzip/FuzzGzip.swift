@@ -63,10 +63,9 @@ enum FuzzGzip {
     }
 }
 
-@_cdecl("SeamFuzzGzip_main")
-func fuzzGzipMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
-    FuzzDriver.run(argc: argc, argv: argv) { data, size in
-        FuzzGzip.check(FuzzDriver.bytes(data, size))
-        return 0
-    }
+/// libFuzzer's per-input entry.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    FuzzGzip.check(FuzzDriver.bytes(data, size))
+    return 0
 }

@@ -28,16 +28,16 @@ enum FuzzLines {
                            "bytes in \(stats.bytesIn) decoded \(stats.bytesDecoded) of \(file.count)")
         let expected = ReferenceLine.frame(file, maxLineLength: maxLine)
         if items != expected {
-            let i = zip(items, expected).firstIndex { $0 != $1 } ?? min(items.count, expected.count)
+            let common = min(items.count, expected.count)
+            let i = (0..<common).first { items[$0] != expected[$0] } ?? common
             FuzzDriver.fail("framing differs at item \(i): \(items.dropFirst(i).first.map(String.init(describing:)) ?? "none") vs \(expected.dropFirst(i).first.map(String.init(describing:)) ?? "none")")
         }
     }
 }
 
-@_cdecl("SeamFuzzLines_main")
-func fuzzLinesMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
-    FuzzDriver.run(argc: argc, argv: argv) { data, size in
-        FuzzLines.check(FuzzDriver.bytes(data, size))
-        return 0
-    }
+/// libFuzzer's per-input entry.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    FuzzLines.check(FuzzDriver.bytes(data, size))
+    return 0
 }

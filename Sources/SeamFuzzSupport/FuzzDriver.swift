@@ -1,26 +1,13 @@
-import SeamFuzzC
-
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Runs libFuzzer from a target's `<Target>_main` and reports broken properties as crashes.
+/// Helpers for the fuzz targets' `LLVMFuzzerTestOneInput`: input bytes, property failures.
 ///
-/// SwiftPM links an executable target with `--defsym main=<Target>_main`, so each fuzz target
-/// defines `@_cdecl("<Target>_main")` and hands its C callback to `run`.
+/// With `--sanitize fuzzer`, SwiftPM links libFuzzer whole (its `main` included) in release
+/// builds and does not rename `main` (the `--defsym main=<Target>_main` trick applies to debug
+/// builds only), so each target just defines `@_cdecl("LLVMFuzzerTestOneInput")`.
 public enum FuzzDriver {
-    /// The libFuzzer callback type: one input, return 0.
-    public typealias Callback = @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-
-    /// Passes the command line to `LLVMFuzzerRunDriver`; returns its exit status.
-    public static func run(
-        argc: Int32, argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, _ callback: Callback
-    ) -> Int32 {
-        var count = argc
-        var vector: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-        return LLVMFuzzerRunDriver(&count, &vector, callback)
-    }
-
     /// Copies libFuzzer's input (the pointer may be nil when the size is 0).
     public static func bytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
         guard let data, size > 0 else { return [] }
