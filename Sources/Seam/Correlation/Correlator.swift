@@ -180,13 +180,13 @@ public final class Correlator {
         while openCount > max(0, options.maxOpen) { evictOldest() }
     }
 
-    /// Moves the watermark to `w` (never back) and resolves everything it decides.
+    /// Moves the watermark to `w` (never back) and resolves everything it decides, including
+    /// items whose coverage was settled by notes since the last call (even if `w` did not move).
     /// O(rules + services waiting + resolved x (log n + sends of the key)).
     public func advance(to w: Int64) {
-        if let current = watermark, w <= current { return }
-        watermark = w
+        if watermark.map({ w > $0 }) ?? true { watermark = w }
         resolveDue()
-        noticeSilence(at: w)
+        noticeSilence(at: watermark!)
     }
 
     /// End of input: ends every source's coverage and resolves everything still open.

@@ -49,9 +49,10 @@ final class CorrelatorPropertyTests: XCTestCase {
     enum Mode: String { case batch, streaming }
 
     /// Runs one scenario through a correlator; returns the sink and the correlator.
-    func run(_ s: Scenario, mode: Mode, maxOpen: Int, seed: UInt64, checkOpen: (Correlator) -> Void = { _ in })
-        -> (RecordingSink, Correlator)
-    {
+    func run(
+        _ s: Scenario, mode: Mode, maxOpen: Int, seed: UInt64, checkOpen: (Correlator) -> Void = { _ in },
+        afterAdvance: (CoverageTracker, RecordingSink, Int64) -> Void = { _, _, _ in }
+    ) -> (RecordingSink, Correlator) {
         var g = SeededRandom(seed: seed ^ 0x5EED)
         let coverage = CoverageTracker()
         let sink = RecordingSink()
@@ -83,6 +84,7 @@ final class CorrelatorPropertyTests: XCTestCase {
                 latest = max(latest, e.time)
                 c.advance(to: latest - bound)
                 checkOpen(c)
+                afterAdvance(coverage, sink, latest - bound)
             }
         }
         c.finish()
@@ -102,6 +104,34 @@ final class CorrelatorPropertyTests: XCTestCase {
         XCTAssertEqual(c.openCount, 0, "open after finish, \(context)")
     }
 
+    /// Streaming timeliness: once the watermark passes an observation's window its verdict is out,
+    /// unless it is unpaired and its coverage is still undetermined (and then it is not out).
+    func undecidedPastDue(_ s: Scenario, _ oracle: Oracle.Result, _ coverage: CoverageTracker, _ sink: RecordingSink, _ w: Int64)
+        -> [String]
+    {
+        let decided = Decided(sink.findings, rules: s.rules).verdicts
+        var problems: [String] = []
+        for o in s.observations where o.key != nil {
+            let rule = s.rules[Int(o.rule)]
+            let id = Oracle.ID(rule: o.rule, side: o.side, position: o.position)
+            let due: Int64, service: Int32, lo: Int64, hi: Int64
+            switch o.side {
+            case .receive:
+                due = o.time + rule.tolerance
+                (service, lo, hi) = (s.from[Int(o.rule)], o.time - rule.within - rule.grace, due)
+            case .send:
+                due = o.time + rule.within + rule.grace + rule.tolerance
+                (service, lo, hi) = (s.to[Int(o.rule)], o.time - rule.tolerance, o.time + rule.within + rule.grace)
+            }
+            guard due <= w else { continue }
+            let unpaired: Set<Verdict> = [.orphan, .uncoveredReceive, .unconfirmed, .uncoveredSend]
+            let waits = unpaired.contains(oracle.verdicts[id]!) && coverage.status(service: service, from: lo, to: hi) == .undetermined
+            if waits, decided[id] != nil { problems.append("\(id) decided while its coverage is undetermined at w=\(w)") }
+            if !waits, decided[id] == nil { problems.append("\(id) not decided at w=\(w)") }
+        }
+        return problems
+    }
+
     /// Verdict kinds seen across the scenarios of one test, to show the generator reaches them all.
     var seen: [Verdict: Int] = [:]
 
@@ -109,8 +139,12 @@ final class CorrelatorPropertyTests: XCTestCase {
         let oracle = Oracle.run(
             rules: s.rules, from: s.from, to: s.to, observations: s.observations, events: s.oracleEvents,
             agree: Scenario.oracleAgree)
-        let (sink, c) = run(s, mode: mode, maxOpen: 1_000_000, seed: seed)
         let context = "seed \(seed) \(mode)"
+        var late: [String] = []
+        let (sink, c) = run(s, mode: mode, maxOpen: 1_000_000, seed: seed) { coverage, sink, w in
+            late += self.undecidedPastDue(s, oracle, coverage, sink, w)
+        }
+        XCTAssertEqual(late, [], context)
         let got = Decided(sink.findings, rules: s.rules)
         XCTAssertEqual(got.problems, [], context)
         var ok = got.problems.isEmpty
