@@ -145,9 +145,10 @@ final class CorrelatorPropertyTests: XCTestCase {
             late += self.undecidedPastDue(s, oracle, coverage, sink, w)
         }
         XCTAssertEqual(late, [], context)
+        var ok = late.isEmpty
         let got = Decided(sink.findings, rules: s.rules)
         XCTAssertEqual(got.problems, [], context)
-        var ok = got.problems.isEmpty
+        ok = ok && got.problems.isEmpty
         for (id, v) in oracle.verdicts where got.verdicts[id] != v {
             XCTFail("\(context): \(id) oracle \(v), correlator \(got.verdicts[id].map { "\($0)" } ?? "none")")
             ok = false
