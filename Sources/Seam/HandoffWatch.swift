@@ -29,6 +29,11 @@ public final class HandoffWatch {
     /// stop, handoffs still open are left out: the summary holds only what was decided.
     public func run(paths: [String], services: [String: String] = [:]) -> (summary: Summary, stopped: Bool) {
         let (sources, errors) = SourceWalker.expand(paths, services: services)
+        return run(sources: sources, inputErrors: errors)
+    }
+
+    /// Runs on sources already expanded; `inputErrors` are carried into the summary.
+    public func run(sources: [SourceDescriptor], inputErrors errors: [InputError]) -> (summary: Summary, stopped: Bool) {
         let table = ServiceTable()
         let coverage = CoverageTracker()
         let selector = HandoffSelector(rules: spec.rules, config: spec.fields, services: table)

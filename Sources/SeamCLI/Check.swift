@@ -53,7 +53,7 @@ struct Check: ParsableCommand {
         switch format {
         case .text: out.write(TextReport.render(summary, color: useColor(for: out)))
         case .json: out.write(JSONReport.render(summary) + "\n")
-        case .jsonl: out.write(JSONLinesReport.render(summary, findings: collector.findings))
+        case .jsonl: out.write(JSONLinesReport.render(findings: collector.findings, summary: summary))
         case .markdown: out.write(MarkdownReport.render(summary))
         }
         out.flush()
@@ -69,7 +69,7 @@ enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
 enum FailOn {
     static func parse(_ text: String) throws -> Set<Verdict> {
         var kinds = Set<Verdict>()
-        for word in text.split(separator: ",").map({ $0.trimmingCharacters(in: " ") }) where !word.isEmpty {
+        for word in text.split(separator: ",").map({ String($0).trimmingSpaces() }) where !word.isEmpty {
             switch word {
             case "gaps": kinds.formUnion([.unconfirmed, .orphan])
             case "defects": kinds.formUnion([.late, .duplicate, .disagree])
@@ -79,7 +79,7 @@ enum FailOn {
             case "evicted": kinds.formUnion([.evictedSend, .evictedReceive])
             case "none": break
             default:
-                let w = word.replacingOccurrences(of: "-", with: "_")
+                let w = String(word.map { $0 == "-" ? "_" : $0 })
                 guard let v = Verdict(rawValue: w) ?? Verdict(rawValue: String(w.dropLast())) else {
                     throw ValidationError("--fail-on: unknown kind '\(word)' (kinds: gaps, defects, all, none, \(Verdict.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
@@ -101,14 +101,10 @@ final class FindingCollector: FindingSink {
 }
 
 extension String {
-    func trimmingCharacters(in set: Character) -> String {
+    func trimmingSpaces() -> String {
         var s = Substring(self)
-        while s.first == set { s = s.dropFirst() }
-        while s.last == set { s = s.dropLast() }
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
         return String(s)
-    }
-
-    func replacingOccurrences(of a: Character, with b: Character) -> String {
-        String(map { $0 == a ? b : $0 })
     }
 }

@@ -74,7 +74,7 @@ struct SharedOptions: ParsableArguments {
 
 /// Parses a duration such as 250ms, 5s, 2m, 1h or a bare number of seconds.
 func parseDurationOption(_ text: String, name: String) throws -> Int64 {
-    guard let ns = SpecDuration.parse(text), ns >= 0 else {
+    guard let ns = try? DurationText.nanoseconds(text), ns >= 0 else {
         throw ValidationError("\(name): '\(text)' is not a duration (250ms, 5s, 2m, 1h)")
     }
     return ns

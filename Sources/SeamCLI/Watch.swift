@@ -41,7 +41,9 @@ struct Watch: ParsableCommand {
         options.reorderBound = try parseDurationOption(reorder, name: "--reorder")
         options.idleBound = try parseDurationOption(idle, name: "--idle")
         let kinds = try FailOn.parse(failOn)
-        let printer = LivePrinter(spec: spec, format: format, color: useColor(for: Output.standard))
+        let inputs = paths.isEmpty ? ["-"] : paths
+        let (sources, inputErrors) = SourceWalker.expand(inputs, services: try shared.services())
+        let printer = LivePrinter(spec: spec, sources: sources, format: format, color: useColor(for: Output.standard))
         let watch = HandoffWatch(spec: spec, options: options, sink: printer)
 
         // Ctrl-C: stop reading, print what was decided, exit 130.
@@ -50,9 +52,7 @@ struct Watch: ParsableCommand {
         interrupt.setEventHandler { watch.requestStop() }
         interrupt.resume()
 
-        let inputs = paths.isEmpty ? ["-"] : paths
-        let (summary, stopped) = watch.run(paths: inputs, services: try shared.services())
-        printer.sources = summary.sources.map(\.name)
+        let (summary, stopped) = watch.run(sources: sources, inputErrors: inputErrors)
         let code: Int32 = stopped ? 130 : summary.exitCode(failOn: kinds)
         let out = Output.standard
         out.exitCodeOnClosedPipe = code
@@ -61,7 +61,7 @@ struct Watch: ParsableCommand {
         }
         switch format {
         case .text: out.write("\n" + TextReport.render(summary, color: printer.color))
-        case .jsonl: out.write("{\"summary\":" + JSONReport.render(summary) + "}\n")
+        case .jsonl: out.write(JSONLinesReport.summaryLine(summary) + "\n")
         }
         out.flush()
         if code != 0 { throw ExitCode(code) }
@@ -74,24 +74,29 @@ enum WatchFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Prints each finding (but confirmations) the moment the correlator decides it.
 final class LivePrinter: FindingSink {
-    let spec: HandoffSpec
     let format: WatchFormat
     let color: Bool
-    /// Source names, for evidence; filled as the run learns them.
-    var sources: [String] = []
+    /// What the evidence needs before the run ends: source names and rules, no counts yet.
+    private let context: Summary
 
-    init(spec: HandoffSpec, format: WatchFormat, color: Bool) {
-        self.spec = spec
+    init(spec: HandoffSpec, sources: [SourceDescriptor], format: WatchFormat, color: Bool) {
         self.format = format
         self.color = color
+        self.context = Summary(
+            sources: sources.map { Summary.Source(name: $0.displayName, stats: SourceStats()) },
+            inputErrors: [], coverage: [:],
+            handoffs: spec.rules.map { HandoffTally(rule: $0, examplesPerKind: 0) })
     }
 
     func found(_ finding: Finding) {
         guard finding.verdict != .confirmed else { return }
         let out = Output.standard
         switch format {
-        case .jsonl: out.write(FindingText.jsonLine(finding, rules: spec.rules, sources: sources) + "\n")
-        case .text: out.write(FindingText.line(finding, rules: spec.rules, sources: sources, color: color) + "\n")
+        case .jsonl: out.write(JSONLinesReport.line(for: finding, summary: context) + "\n")
+        case .text:
+            let name = context.rule(of: finding)?.name ?? "?"
+            let kind = color && finding.verdict.isGap ? "\u{1B}[31m\(finding.verdict.rawValue)\u{1B}[0m" : finding.verdict.rawValue
+            out.write("\(kind) \(name): \(FindingText.why(finding, summary: context))\n")
         }
         out.flush()
     }
@@ -99,10 +104,9 @@ final class LivePrinter: FindingSink {
     func silent(service: String, since: Int64, pendingSends: Int) {
         let out = Output.standard
         switch format {
-        case .jsonl:
-            out.write("{\"kind\":\"silent\",\"service\":\"\(service)\",\"since\":\"\(TimeText.format(since))\",\"pending_sends\":\(pendingSends)}\n")
+        case .jsonl: out.write(JSONLinesReport.silentLine(service: service, since: since, pendingSends: pendingSends) + "\n")
         case .text:
-            out.write("silent: \(service) has logged nothing since \(TimeText.format(since)) while \(pendingSends) sends to it are pending\n")
+            out.write("silent \(service): nothing logged since \(TimeText.rfc3339(since)) while \(pendingSends) sends to it are pending\n")
         }
         out.flush()
     }

@@ -1,0 +1,29 @@
+/// The decoder's reusable memory: span storage and a scratch buffer for unescaping.
+final class DecoderBuffers {
+    let spans: UnsafeMutablePointer<FieldSpan>
+    private var scratchBuffer: UnsafeMutablePointer<UInt8>
+    private var scratchCapacity: Int
+
+    init(spanCapacity: Int) {
+        spans = .allocate(capacity: max(1, spanCapacity))
+        spans.initialize(repeating: .absent, count: max(1, spanCapacity))
+        scratchCapacity = 4096
+        scratchBuffer = .allocate(capacity: scratchCapacity)
+    }
+
+    deinit {
+        spans.deallocate()
+        scratchBuffer.deallocate()
+    }
+
+    /// A scratch buffer of at least `capacity` bytes (grows by doubling, never shrinks).
+    @inline(__always)
+    func scratch(capacity: Int) -> UnsafeMutablePointer<UInt8> {
+        if capacity > scratchCapacity {
+            scratchBuffer.deallocate()
+            while scratchCapacity < capacity { scratchCapacity *= 2 }
+            scratchBuffer = .allocate(capacity: scratchCapacity)
+        }
+        return scratchBuffer
+    }
+}

@@ -1,0 +1,118 @@
+/// Turns one source's lines into events (`RecordView`) or rejections: format, fields, time, service.
+///
+/// One decoder per source: it detects the format from the first line that is not all
+/// whitespace (`{` first: JSON lines; else logfmt when the line holds a `k=v` pair; else the
+/// line is malformed and detection waits for the next line) and keeps it. A later line in the
+/// other format is then malformed (a JSON source's logfmt line fails JSON; a logfmt source's
+/// JSON line has a `"` in its first key). A leading UTF-8 byte order mark is skipped (the
+/// view's `line` then starts after it).
+///
+/// Fields (SEMANTICS.md): time, service and event are each the first field of their
+/// `FieldConfig` list that is present with a scalar value (list order, not record order;
+/// objects, arrays and nulls are skipped). Rejection precedence: `malformed`, then `no-time` or
+/// `bad-time` (exclusive: the first present scalar time field decides, it never falls through),
+/// then `no-service` (a service field, else `defaultService`).
+///
+/// Per line: no allocation (spans and scratch are reused; a new service name allocates once).
+/// JSON lines are fully validated unless `stopsEarly` is set (then a line is read only until
+/// every wanted field was seen; its rest is not checked, see `JSONFieldScanner`).
+public struct RecordDecoder {
+    public enum Format: Sendable, Equatable { case json, logfmt }
+
+    public let plan: FieldPlan
+    public let config: FieldConfig
+    public let services: ServiceTable
+    /// The detected format; nil until a line showed it.
+    public private(set) var format: Format?
+    /// Stop reading a JSON line once every wanted field was seen (skips validating its rest).
+    public var stopsEarly = false
+
+    private let timeSlots: [Int]
+    private let serviceSlots: [Int]
+    private let eventSlots: [Int]
+    private var json: JSONFieldScanner
+    private let logfmt: LogfmtScanner
+    private var storage: DecoderBuffers
+
+    /// Plans `config`'s time, service and event paths, then `extraPaths` (keys, predicates,
+    /// agree fields), deduplicated: `slot(for:)` finds any of them.
+    public init(config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable) {
+        let plan = FieldPlan(paths: config.time + config.service + config.event + extraPaths)
+        self.plan = plan
+        self.config = config
+        self.services = services
+        timeSlots = config.time.map { plan.slot(for: $0)! }
+        serviceSlots = config.service.map { plan.slot(for: $0)! }
+        eventSlots = config.event.map { plan.slot(for: $0)! }
+        json = JSONFieldScanner(plan: plan)
+        logfmt = LogfmtScanner(plan: plan)
+        storage = DecoderBuffers(spanCapacity: plan.spanCapacity)
+    }
+
+    public func slot(for path: FieldPath) -> Int? { plan.slot(for: path) }
+
+    /// Decodes `line` (without its line end). For an event, calls `body` exactly once and returns
+    /// nil; else returns the rejection without calling `body`. `defaultService` (from
+    /// `--service` or the file name) is used when no service field is present.
+    public mutating func decode(_ line: UnsafeRawBufferPointer, defaultService: Int32?,
+                                _ body: (RecordView) -> Void) -> RejectReason? {
+        if !isKnownUniquelyReferenced(&storage) { storage = DecoderBuffers(spanCapacity: plan.spanCapacity) }
+        let buffers = storage
+        let spans = buffers.spans
+        guard var base = line.baseAddress, line.count > 0 else { return .malformed }
+        var line = line
+        // A UTF-8 byte order mark (first line of some files) is not part of the record.
+        if line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
+            line = UnsafeRawBufferPointer(rebasing: line[3...])
+            guard let b = line.baseAddress, line.count > 0 else { return .malformed }
+            base = b
+        }
+
+        let fmt: Format
+        if let f = format {
+            fmt = f
+        } else {
+            let p = base.assumingMemoryBound(to: UInt8.self)
+            var i = 0
+            while i < line.count, p[i] == 0x20 || p[i] == 0x09 || p[i] == 0x0D || p[i] == 0x0A { i += 1 }
+            guard i < line.count else { return .malformed }
+            fmt = p[i] == UInt8(ascii: "{") ? .json : .logfmt
+            if fmt == .json { format = .json }
+        }
+        switch fmt {
+        case .json:
+            if json.scan(line, into: spans, stopEarly: stopsEarly) == .malformed { return .malformed }
+        case .logfmt:
+            guard logfmt.scan(line, into: spans) else { return .malformed }
+            format = .logfmt
+        }
+
+        let scratch = buffers.scratch(capacity: line.count)
+        var time: Int64?
+        for s in timeSlots where spans[s].isScalar {
+            let parsed = RecordView.withScalarBytes(spans[s], line: line, scratch: scratch) {
+                Timestamp.parse($0, isNumber: spans[s].kind == .number)
+            }
+            guard let t = parsed ?? nil else { return .badTime }
+            time = t
+            break
+        }
+        guard let time else { return .noTime }
+
+        var service = defaultService
+        for s in serviceSlots where spans[s].isScalar {
+            service = RecordView.withScalarBytes(spans[s], line: line, scratch: scratch) { services.intern(bytes: $0) }
+            break
+        }
+        guard let service else { return .noService }
+
+        var eventSlot: Int?
+        for s in eventSlots where spans[s].isScalar {
+            eventSlot = s
+            break
+        }
+        body(RecordView(line: line, time: time, service: service, eventSlot: eventSlot,
+                        spans: spans, slotCount: plan.count, scratch: scratch))
+        return nil
+    }
+}

@@ -1,0 +1,116 @@
+import XCTest
+@testable import Seam
+
+final class RecordsJSONScannerTests: XCTestCase {
+    func testFlatFieldsAndKinds() {
+        let (o, v) = scanJSON(#" { "ts": 1732874400.5, "s":"a\"b", "t":true, "f":false, "n":null, "o":{"x":[1,2]}, "a":[{}] } "#,
+                              ["ts", "s", "t", "f", "n", "o", "a", "missing"])
+        XCTAssertEqual(o, .complete)
+        XCTAssertEqual(v["ts"], .number("1732874400.5"))
+        XCTAssertEqual(v["s"], .string("a\"b"))
+        XCTAssertEqual(v["t"], .bool(true))
+        XCTAssertEqual(v["f"], .bool(false))
+        XCTAssertEqual(v["n"], .null)
+        XCTAssertEqual(v["o"], .object(#"{"x":[1,2]}"#))
+        XCTAssertEqual(v["a"], .array("[{}]"))
+        XCTAssertEqual(v["missing"], .absent)
+    }
+
+    func testLiteralDottedKeyWinsOverNestedUnlessNull() {
+        let paths: [FieldPath] = ["a.b", "a", "a.b.c"]
+        var (o, v) = scanJSON(#"{"a":{"b":{"c":1}},"a.b":"lit"}"#, paths)
+        XCTAssertEqual(o, .complete)
+        XCTAssertEqual(v["a.b"], .string("lit"))
+        XCTAssertEqual(v["a"], .object(#"{"b":{"c":1}}"#))
+        XCTAssertEqual(v["a.b.c"], .number("1"))
+        (o, v) = scanJSON(#"{"a.b":null,"a":{"b":2}}"#, paths)
+        XCTAssertEqual(v["a.b"], .number("2"))
+        (o, v) = scanJSON(#"{"a.b":{"c":5},"a":{"x":2}}"#, paths)
+        XCTAssertEqual(v["a.b"], .object(#"{"c":5}"#), "a non-null literal wins even when not scalar")
+        XCTAssertEqual(v["a.b.c"], .absent, "mixed forms (key \"a.b\" then c) are not looked up")
+        (o, v) = scanJSON(#"{"a":[{"b":1}]}"#, paths)
+        XCTAssertEqual(v["a.b"], .absent, "no lookup through arrays")
+    }
+
+    func testEscapedKeysMatch() {
+        let (o, v) = scanJSON(#"{"\u0074s":"x","s\u00e9":"y","q\"k":1}"#, ["ts", "sé", "q\"k"])
+        XCTAssertEqual(o, .complete)
+        XCTAssertEqual(v["ts"], .string("x"))
+        XCTAssertEqual(v["sé"], .string("y"))
+        XCTAssertEqual(v["q\"k"], .number("1"))
+    }
+
+    func testDuplicateKeysFirstWins() {
+        let (o, v) = scanJSON(#"{"a":1,"a":2,"b":{"c":1},"b":{"c":2}}"#, ["a", "b.c"])
+        XCTAssertEqual(o, .complete)
+        XCTAssertEqual(v["a"], .number("1"))
+        XCTAssertEqual(v["b.c"], .number("1"))
+    }
+
+    func testLongKeysAndStringsCrossWordBoundaries() {
+        let key = String(repeating: "k", count: 23)
+        let val = String(repeating: "é\\\"x", count: 40)
+        let (o, v) = scanJSON("{\"\(key)x\":0,\"\(key)\":\"\(val)\"}", [FieldPath(key)])
+        XCTAssertEqual(o, .complete)
+        XCTAssertEqual(v[FieldPath(key)], .string(String(repeating: "é\"x", count: 40)))
+    }
+
+    func testStopEarly() {
+        let (o, v) = scanJSON(#"{"a":1,"b":2, garbage"#, ["a", "b"], stopEarly: true)
+        XCTAssertEqual(o, .stoppedEarly)
+        XCTAssertEqual(v["b"], .number("2"))
+        XCTAssertEqual(scanJSON(#"{"a":1,"b":2, garbage"#, ["a", "b"]).0, .malformed)
+        XCTAssertEqual(scanJSON(#"{"a":1, garbage"#, ["a", "b"], stopEarly: true).0, .malformed)
+    }
+
+    func testMalformedLines() {
+        let bad = ["", " ", "[]", "\"x\"", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{,}", "{\"a\":1}x",
+                   "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":-}", "{\"a\":1e}", "{\"a\":tru}", "{\"a\":nul}",
+                   "{\"a\":\"\\x\"}", "{\"a\":\"\\u12g4\"}", "{\"a\":\"tab\there\"}", "{\"a\":[1,]}", "{\"a\":[1}",
+                   "{\"a\":{\"b\":1]}", "{\"a\":1}}", "{'a':1}", "{a:1}", "{\"a\":1 \"b\":2}", "{\"a\":+1}",
+                   "{\"a\":\"unterminated}"]
+        for line in bad {
+            XCTAssertEqual(scanJSON(line, ["a"]).0, .malformed, line)
+        }
+        let good = ["{}", " {} ", "{\"a\":-0.0e+5}", "{\"a\":[]}", "{\"a\":[[],{}]}", "\t{\"a\" : \"\\/\\b\\f\\n\\r\\t\\u00FF\" }\r"]
+        for line in good {
+            XCTAssertEqual(scanJSON(line, ["a"]).0, .complete, line)
+        }
+    }
+
+    func testDeepNestingNeverOverflowsTheStack() {
+        let depth = 200_000
+        let open = String(repeating: "[", count: depth)
+        let close = String(repeating: "]", count: depth)
+        XCTAssertEqual(scanJSON("{\"a\":" + open, ["a"]).0, .malformed)
+        let (o, v) = scanJSON("{\"x\":1,\"a\":" + open + close + ",\"b\":2}", ["a", "b"])
+        XCTAssertEqual(o, .complete)
+        XCTAssertEqual(v["b"], .number("2"))
+        if case .array(let s) = v["a"]! { XCTAssertEqual(s.count, 2 * depth) } else { XCTFail("a: \(v["a"]!)") }
+        let objects = String(repeating: "{\"a\":", count: depth) + "1" + String(repeating: "}", count: depth)
+        let (o2, v2) = scanJSON(objects, ["a.a.a"])
+        XCTAssertEqual(o2, .complete)
+        if case .object = v2["a.a.a"]! {} else { XCTFail("a.a.a: \(v2["a.a.a"]!)") }
+        XCTAssertEqual(scanJSON(String(objects.dropLast()), ["a"]).0, .malformed)
+    }
+
+    func testHugeNumbers() {
+        let digits = String(repeating: "7", count: 10_000)
+        let (o, v) = scanJSON("{\"n\":-\(digits).\(digits)e-\(digits),\"m\":\(digits)}", ["n", "m"])
+        XCTAssertEqual(o, .complete)
+        XCTAssertEqual(v["m"], .number(digits))
+        XCTAssertEqual(v["n"], .number("-\(digits).\(digits)e-\(digits)"))
+    }
+
+    func testSpanReuseResetsBetweenLines() {
+        let plan = FieldPlan(paths: ["a", "b.c"])
+        var scanner = JSONFieldScanner(plan: plan)
+        var spans = ContiguousArray<FieldSpan>()
+        let l1 = Array(#"{"a":1,"b":{"c":2}}"#.utf8), l2 = Array(#"{"z":1}"#.utf8)
+        XCTAssertEqual(l1.withUnsafeBytes { scanner.scan($0, into: &spans) }, .complete)
+        XCTAssertTrue(spans[plan.slot(for: "b.c")!].isPresent)
+        XCTAssertEqual(l2.withUnsafeBytes { scanner.scan($0, into: &spans) }, .complete)
+        XCTAssertFalse(spans[plan.slot(for: "a")!].isPresent)
+        XCTAssertFalse(spans[plan.slot(for: "b.c")!].isPresent)
+    }
+}
