@@ -34,7 +34,7 @@ public final class HandoffWatch {
 
     /// Runs on sources already expanded; `inputErrors` are carried into the summary.
     public func run(sources: [SourceDescriptor], inputErrors errors: [InputError]) -> (summary: Summary, stopped: Bool) {
-        let table = ServiceTable()
+        let table = ServiceTable(shared: true)
         let coverage = CoverageTracker()
         let selector = HandoffSelector(rules: spec.rules, config: spec.fields, services: table)
         var correlatorOptions = CorrelatorOptions(maxOpen: options.maxOpen, examplesPerKind: options.examplesPerKind)
@@ -44,7 +44,6 @@ public final class HandoffWatch {
             fromService: spec.rules.map { table.intern($0.from) },
             toService: spec.rules.map { table.intern($0.to) },
             coverage: coverage, options: correlatorOptions, sink: sink)
-        // Readers intern names concurrently: pre-intern nothing else; the table is locked inside.
         var stats = Array(repeating: SourceStats(), count: sources.count)
         var lowerBounds = Array(repeating: Int64.min, count: sources.count)
         var running = sources.count

@@ -90,15 +90,13 @@ public final class EventMerger<Selector: ObservationSelector> {
             let c = makeCursor(d)
             let more = c.step(maxLines: options.probeLines, into: &batch)
             if !more || c.disorderedEvents > 0 {
-                if more {
-                    // Not time-sorted: read it whole now; arrival order does not matter below
-                    // the watermark, and its coverage is then known whole.
-                    while c.step(maxLines: options.stepLines, into: &batch) {
-                        if batch.count >= 65_536 { deliver(batch); batch.removeAll(keepingCapacity: true) }
-                    }
-                    c.markReordered()
-                    stats[d.index].reordered = true
+                // Not time-sorted (or short enough to have been read whole): read it to its end
+                // now; arrival order does not matter below the watermark, and its coverage is
+                // then known whole.
+                while more && c.step(maxLines: options.stepLines, into: &batch) {
+                    if batch.count >= 65_536 { deliver(batch); batch.removeAll(keepingCapacity: true) }
                 }
+                if c.disorderedEvents > 0 { c.markReordered() }
                 // Disorder inside a reordered source is not out of order.
                 let s = c.stats
                 c.flushCoverage(to: coverage)
