@@ -51,11 +51,17 @@ public struct FormatLayer: Sendable, Equatable {
     }
 
     public var kind: Kind
-    public var inner: InnerRecord?
+    /// A field of this layer's record that holds a record in another format.
+    public var inner: InnerRecord? {
+        get { innerStorage.first }
+        set { innerStorage = newValue.map { [$0] } ?? [] }
+    }
+    // An array breaks the value-type recursion FormatLayer -> InnerRecord -> FormatLayer.
+    private var innerStorage: [InnerRecord]
 
     public init(kind: Kind, inner: InnerRecord? = nil) {
         self.kind = kind
-        self.inner = inner
+        self.innerStorage = inner.map { [$0] } ?? []
     }
 
     /// The names of the fields this kind makes when they are fixed (not CSV, JSON or logfmt).
