@@ -343,11 +343,8 @@ public final class FormatDecoder {
             if work[i] == 0x20 { bounds.append(i) }
             i += 1
         }
-        guard bounds.count == 3 else {
-            // `<time> <stream> <flag>` with an empty line after it.
-            guard bounds.count == 2 else { return false }
-            bounds.append(end)
-        }
+        if bounds.count == 2 { bounds.append(end) }  // `<time> <stream> <flag>` and an empty line
+        guard bounds.count == 3 else { return false }
         set(index["time"]!, start, bounds[0] - start)
         set(index["stream"]!, bounds[0] + 1, bounds[1] - bounds[0] - 1)
         set(index["flags"]!, bounds[1] + 1, bounds[2] - bounds[1] - 1)

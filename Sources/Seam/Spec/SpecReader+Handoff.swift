@@ -147,7 +147,7 @@ extension SpecReader {
             }
             return ok ? .fields(conditions) : nil
         default:
-            fail(node, path, "'\(side)' must be an event name or a mapping of 'field: test', not \(Self.kind(node))")
+            fail(node, path, "'\(side)' must be an event name or a mapping of 'field: value', not \(Self.kind(node))")
             return nil
         }
     }

@@ -28,7 +28,7 @@ extension SpecReader {
         case .mapping:
             guard let e = entries(v, path: path, what: "the condition on '\(field)'", allowed: Self.testKeys) else { return nil }
             guard !e.values.isEmpty else {
-                if e.keys.isEmpty { fail(v, path, "the condition on '\(field)' is empty; give e.g. 'matches: ...', 'in: [...]' or 'exists: true'") }
+                if case .mapping(let m) = v, m.isEmpty { fail(v, path, "the condition on '\(field)' is empty; give e.g. 'matches: ...', 'in: [...]' or 'exists: true'") }
                 return nil
             }
             var tests: [FieldCondition.Test] = []
@@ -116,20 +116,14 @@ extension SpecReader {
         let layer = readLayer(e, path: path, requireFormat: true)
         var time: TimeSource?
         if let n = e["time"] { time = readTime(n, path: "\(path).time") }
-        if let layer, time == nil, needsTime(layer.kind) {
-            fail(at: e.mark, "\(path).time", "a \(Self.formatName(layer.kind)) source needs 'time:'; e.g. 'time: {field: ts, layout: \"%Y-%m-%d %H:%M:%S\"}'")
+        if e["time"] == nil, let f = e["format"], case .scalar(let s) = f, s.string == "text" {
+            fail(at: e.mark, "\(path).time", "a text source needs 'time:'; e.g. 'time: {field: ts, layout: \"%Y-%m-%d %H:%M:%S\"}'")
         }
         var service: ServiceSource?
         if let n = e["service"] { service = readService(n, path: "\(path).service") }
         let derive = e["derive"].flatMap { readDerive($0, path: "\(path).derive") } ?? []
         guard errors.count == before, let glob, let layer else { return nil }
         return SourceFormat(path: glob, layer: layer, time: time, service: service, derive: derive)
-    }
-
-    /// Text lines carry no field named like the defaults; say so at load time, not as `no-time` later.
-    private func needsTime(_ kind: FormatLayer.Kind) -> Bool {
-        if case .text = kind { return true }
-        return false
     }
 
     static func formatName(_ kind: FormatLayer.Kind) -> String {
