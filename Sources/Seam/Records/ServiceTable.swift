@@ -22,8 +22,9 @@ public final class ServiceTable: @unchecked Sendable {
 
     public init(shared: Bool = false) {
         if shared {
-            mutex = .allocate(capacity: 1)
-            pthread_mutex_init(mutex, nil)
+            let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+            pthread_mutex_init(m, nil)
+            mutex = m
         } else {
             mutex = nil
         }
