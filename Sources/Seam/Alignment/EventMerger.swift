@@ -29,6 +29,8 @@ public final class EventMerger<Selector: ObservationSelector> {
         public var maxLineLength = 1 << 20
         /// Disorder within one source that is tolerated without reordering (ns).
         public var reorderBound: Int64 = 1_000_000_000
+        /// The spec's per-source formats (`HandoffSpec.format(for:)`); none: auto-detect all.
+        public var formats: (String) -> SourceFormat? = { _ in nil }
         public init() {}
     }
 
@@ -54,7 +56,8 @@ public final class EventMerger<Selector: ObservationSelector> {
 
     private func makeCursor(_ d: SourceDescriptor) -> SourceCursor<Selector> {
         SourceCursor(descriptor: d, config: config, selector: selector, services: services,
-                     maxLineLength: options.maxLineLength, reorderBound: options.reorderBound)
+                     maxLineLength: options.maxLineLength, reorderBound: options.reorderBound,
+                     format: options.formats(d.displayName))
     }
 
     /// Reads everything. `deliver` gets observations (any order below the watermark);
