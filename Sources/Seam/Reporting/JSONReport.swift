@@ -4,7 +4,7 @@
 /// their meaning: `input.sources_detail` (per source: name, bytes_in, bytes_decoded, lines,
 /// events, rejected, out_of_order, reordered, complete), `input.reordered` (names),
 /// `input.errors[].code`, `handoffs[].unverified` ({agree label: pairs with the field
-/// absent on a side}), `latency_ms.min`, and `values` on each finding
+/// absent on a side}), `latency_ms.min`, `handoffs[].caution` (why its gaps may say little, or null), and `values` on each finding
 /// ([{"field", "send", "receive"}] for disagree). `input.rejected` lists every reason, 0 when
 /// none. `clocks`: per pair of services that exchanged pairs, bounds on `clock(b) - clock(a)`
 /// in ms and whether they exclude zero (`ClockSkew`). Examples come in `Verdict.reportOrder`, then by time.
@@ -95,6 +95,7 @@ public enum JSONReport {
                     ])),
                     ("examples", .array(examples.map { finding($0, summary: summary) })),
                     ("unverified", .object(h.unverified.sorted { $0.key < $1.key }.map { ($0.key, .count($0.value)) })),
+                    ("caution", h.caution.map { .string($0) } ?? .null),
                 ])
     }
 

@@ -119,6 +119,10 @@ public enum TextReport {
             let name = ReportText.fit(ReportText.printable(h.rule.name), out.width - 1)
             let head = out.bold(name) + ": " + (counts.isEmpty ? "nothing tore" : counts.joined(separator: ", "))
             out.line(ReportText.wrap(head, width: out.width, first: 0, indent: "    "))
+            if let caution = h.caution {
+                let label = "  caution: "
+                out.line(out.yellow(label + ReportText.wrap(caution, width: out.width, first: label.count, indent: "    ")))
+            }
             for v in torn {
                 let shown = (h.examples[v] ?? []).prefix(examples)
                 for f in shown {

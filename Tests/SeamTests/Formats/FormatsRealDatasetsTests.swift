@@ -63,6 +63,7 @@ final class FormatsRealDatasetsTests: XCTestCase {
         let keys = Set((h.examples[.unconfirmed] ?? []).compactMap(\.key))
         XCTAssertFalse(keys.isEmpty)
         XCTAssertEqual(s.total.lines, 2129, "data rows; the header is not counted")
+        XCTAssertNil(h.caution, "sends never confirmed, with no orphans, is a real tear: no caution")
     }
 
     func testNezhaTracesEveryClientSpanHasItsServerSpan() throws {
@@ -84,5 +85,8 @@ final class FormatsRealDatasetsTests: XCTestCase {
         let h = s.handoffs[0]
         // A random sample: almost no block shows both sides, so pairs are rare.
         XCTAssertLessThan(h[.confirmed] * 10, h.sent)
+        // ... and the report says so instead of presenting them as tears.
+        XCTAssertNotNil(h.caution)
+        XCTAssertTrue(TextReport.render(s).contains("little here can be judged"))
     }
 }
