@@ -52,6 +52,8 @@ public final class HandoffCheck {
         var mergeOptions = EventMerger<HandoffSelector>.Options()
         mergeOptions.maxLineLength = options.maxLineLength
         mergeOptions.reorderBound = options.reorderBound
+        let spec = self.spec
+        mergeOptions.formats = { spec.format(for: $0) }
         let merger = EventMerger(sources: sources, config: spec.fields, selector: matcher,
                                  services: services, coverage: coverage, options: mergeOptions)
         merger.run(

@@ -34,7 +34,7 @@ public final class HandoffWatch {
 
     /// Runs on sources already expanded; `inputErrors` are carried into the summary.
     public func run(sources: [SourceDescriptor], inputErrors errors: [InputError]) -> (summary: Summary, stopped: Bool) {
-        let table = ServiceTable()
+        let table = ServiceTable(shared: true)
         let coverage = CoverageTracker()
         let selector = HandoffSelector(rules: spec.rules, config: spec.fields, services: table)
         var correlatorOptions = CorrelatorOptions(maxOpen: options.maxOpen, examplesPerKind: options.examplesPerKind)
@@ -44,14 +44,14 @@ public final class HandoffWatch {
             fromService: spec.rules.map { table.intern($0.from) },
             toService: spec.rules.map { table.intern($0.to) },
             coverage: coverage, options: correlatorOptions, sink: sink)
-        // Readers intern names concurrently: pre-intern nothing else; the table is locked inside.
         var stats = Array(repeating: SourceStats(), count: sources.count)
         var lowerBounds = Array(repeating: Int64.min, count: sources.count)
         var running = sources.count
 
         for d in sources {
             let cursor = SourceCursor(descriptor: d, config: spec.fields, selector: selector, services: table,
-                                      maxLineLength: options.maxLineLength, reorderBound: options.reorderBound)
+                                      maxLineLength: options.maxLineLength, reorderBound: options.reorderBound,
+                                      format: spec.format(for: d.displayName))
             let live = !EventMerger<HandoffSelector>.isRereadable(d)
             let queue = self.queue
             let thread = Thread {

@@ -29,6 +29,8 @@ public final class EventMerger<Selector: ObservationSelector> {
         public var maxLineLength = 1 << 20
         /// Disorder within one source that is tolerated without reordering (ns).
         public var reorderBound: Int64 = 1_000_000_000
+        /// The spec's per-source formats (`HandoffSpec.format(for:)`); none: auto-detect all.
+        public var formats: (String) -> SourceFormat? = { _ in nil }
         public init() {}
     }
 
@@ -54,7 +56,8 @@ public final class EventMerger<Selector: ObservationSelector> {
 
     private func makeCursor(_ d: SourceDescriptor) -> SourceCursor<Selector> {
         SourceCursor(descriptor: d, config: config, selector: selector, services: services,
-                     maxLineLength: options.maxLineLength, reorderBound: options.reorderBound)
+                     maxLineLength: options.maxLineLength, reorderBound: options.reorderBound,
+                     format: options.formats(d.displayName))
     }
 
     /// Reads everything. `deliver` gets observations (any order below the watermark);
@@ -87,15 +90,13 @@ public final class EventMerger<Selector: ObservationSelector> {
             let c = makeCursor(d)
             let more = c.step(maxLines: options.probeLines, into: &batch)
             if !more || c.disorderedEvents > 0 {
-                if more {
-                    // Not time-sorted: read it whole now; arrival order does not matter below
-                    // the watermark, and its coverage is then known whole.
-                    while c.step(maxLines: options.stepLines, into: &batch) {
-                        if batch.count >= 65_536 { deliver(batch); batch.removeAll(keepingCapacity: true) }
-                    }
-                    c.markReordered()
-                    stats[d.index].reordered = true
+                // Not time-sorted (or short enough to have been read whole): read it to its end
+                // now; arrival order does not matter below the watermark, and its coverage is
+                // then known whole.
+                while more && c.step(maxLines: options.stepLines, into: &batch) {
+                    if batch.count >= 65_536 { deliver(batch); batch.removeAll(keepingCapacity: true) }
                 }
+                if c.disorderedEvents > 0 { c.markReordered() }
                 // Disorder inside a reordered source is not out of order.
                 let s = c.stats
                 c.flushCoverage(to: coverage)

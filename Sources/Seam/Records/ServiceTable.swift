@@ -8,18 +8,45 @@ import Darwin
 ///
 /// Looking up bytes of a name already known hashes them (FNV-1a) and compares them in an
 /// open-addressing table: no allocation. A new name costs one `[UInt8]` and one `String`.
-/// Not thread-safe: share one table between threads only under a lock.
-public final class ServiceTable {
+/// Made with `shared: true`, every call takes a mutex, so reader threads (`watch`) can share
+/// one table; a batch run's single thread skips the lock.
+public final class ServiceTable: @unchecked Sendable {
     private var names: [String] = []
     private var bytes: [[UInt8]] = []
     private var hashes: [UInt64] = []
     /// Open addressing, linear probing; each entry is an id + 1 (0 = empty). Power-of-two size.
     private var table: [Int32] = Array(repeating: 0, count: 64)
 
-    public init() {}
+    /// Present when the table is shared between threads.
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>?
+
+    public init(shared: Bool = false) {
+        if shared {
+            let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+            pthread_mutex_init(m, nil)
+            mutex = m
+        } else {
+            mutex = nil
+        }
+    }
+
+    deinit {
+        if let mutex {
+            pthread_mutex_destroy(mutex)
+            mutex.deallocate()
+        }
+    }
+
+    @inline(__always)
+    private func locked<T>(_ body: () -> T) -> T {
+        guard let mutex else { return body() }
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return body()
+    }
 
     /// Number of names interned.
-    public var count: Int { names.count }
+    public var count: Int { locked { names.count } }
 
     /// The id of `name`, interning it when new.
     @discardableResult
@@ -32,6 +59,10 @@ public final class ServiceTable {
     /// U+FFFD in `name(_:)`), interning it when new. No allocation when already known.
     @discardableResult
     public func intern(bytes: UnsafeRawBufferPointer) -> Int32 {
+        locked { internUnlocked(bytes) }
+    }
+
+    private func internUnlocked(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         let h = Self.hash(bytes)
         if let id = find(bytes, h) { return id }
         let id = Int32(names.count)
@@ -46,14 +77,14 @@ public final class ServiceTable {
     /// The id of `name` when already interned.
     public func id(of name: String) -> Int32? {
         var s = name
-        return s.withUTF8 { let b = UnsafeRawBufferPointer($0); return find(b, Self.hash(b)) }
+        return s.withUTF8 { let b = UnsafeRawBufferPointer($0); return locked { find(b, Self.hash(b)) } }
     }
 
     /// The id of the name in `bytes` when already interned (no allocation).
-    public func id(bytes: UnsafeRawBufferPointer) -> Int32? { find(bytes, Self.hash(bytes)) }
+    public func id(bytes: UnsafeRawBufferPointer) -> Int32? { locked { find(bytes, Self.hash(bytes)) } }
 
     /// The name of `id` (which must come from this table).
-    public func name(_ id: Int32) -> String { names[Int(id)] }
+    public func name(_ id: Int32) -> String { locked { names[Int(id)] } }
 
     private func find(_ key: UnsafeRawBufferPointer, _ h: UInt64) -> Int32? {
         let mask = table.count - 1

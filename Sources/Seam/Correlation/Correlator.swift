@@ -1,0 +1,248 @@
+import HeapModule
+
+/// Pairs the sends and receives of every handoff rule and gives each its verdict exactly as
+/// SEMANTICS.md "Pairing" defines it, as soon as the watermark allows, then forgets it.
+///
+/// Contract: observations arrive in any order up to the watermark. `advance(to: w)` promises that
+/// every observation with time <= w, and every coverage note for an event with time <= w, has been
+/// given. `finish()` is the end of input: every source ended, everything resolved.
+///
+/// When things are decided (per rule H with W, G, T):
+/// - a receive at tr once the watermark reaches tr + T (every candidate send is known, and every
+///   receive of its key that comes before it in (time, input order) has been processed);
+/// - a send at ts once the watermark reaches ts + W + G + T (no later receive can take it, and
+///   its duplicate window is closed). A pair's confirmed/late (and disagree) is emitted when the
+///   pair is made; it never changes.
+/// - an unpaired side whose coverage is still `.undetermined` waits, per service, until the
+///   coverage it is stuck on changes (see `Correlator+Coverage.swift`).
+///
+/// Data: per (rule, key) the held sends, sorted by (time, input order), only while one is held;
+/// per rule a min-heap of pending receives and one of send deadlines; per service a heap of items
+/// waiting on coverage. Complexity: `observe` O(log n + sends of its key); `advance` O(rules +
+/// services waiting + resolved x (log n + sends of the key)): never a scan of everything open.
+/// Memory: O(open items); at most `maxOpen` sends + receives held (see `Correlator+Eviction`).
+///
+/// Observations behind the watermark (out of contract) are still correlated where their handoff
+/// is open: a late send can still be taken by a pending receive; a late receive is judged at
+/// once against the sends still in memory (sends already resolved and forgotten cannot pair, so
+/// it may be judged orphan); a late send whose window has closed is judged unpaired at once.
+///
+/// Where SEMANTICS.md is silent, Seam decides:
+/// - Coverage spans are closed intervals of real time: touching spans join, a 1 ns gap between
+///   two replicas is a gap (`CoverageTracker`).
+/// - Keys compare as their UTF-8 bytes (no Unicode normalization).
+/// - A duplicate's (repeat's) send evidence is the latest paired send in its window.
+/// - Windows are clamped at the Int64 limits (saturating arithmetic); nothing traps.
+/// - In streaming, an unpaired side whose coverage is undetermined waits until an open source of
+///   the service speaks past it or ends, however long that is; the `silent` notice covers it.
+/// - Eviction can cascade into `evicted` verdicts for items it might have changed (see
+///   `Correlator+Eviction.swift`); it never produces a gap or a duplicate.
+public final class Correlator {
+    /// Per rule: the compiled numbers and the pending work of that rule.
+    struct RuleState {
+        let rule: HandoffRule
+        let index: Int32
+        /// Service ids of A and B.
+        let from: Int32
+        let to: Int32
+        /// W + G, saturated.
+        let window: Int64
+        /// W + G + T, saturated: how long after ts a send stays open.
+        let sendOpen: Int64
+        let labels: [String]
+        var receives = Heap<PendingReceive>()
+        var sends = Heap<SendDeadline>()
+        /// Latest time of a send resolved as evicted (or dropped while paired): a receive whose
+        /// window reaches it cannot be judged, since the evicted send might have been its pair.
+        var sendHorizon: Int64?
+        /// Latest time of a receive resolved as evicted: same, for unpaired sends.
+        var receiveHorizon: Int64?
+    }
+
+    /// The identity of one handoff: rule and key, keys compared as bytes (SEMANTICS: as text).
+    struct HandoffKey: Hashable {
+        var rule: Int32
+        var key: String
+
+        static func == (a: HandoffKey, b: HandoffKey) -> Bool {
+            a.rule == b.rule && a.key.utf8.elementsEqual(b.key.utf8)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(rule)
+            let done: Void? = key.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            if done == nil { Array(key.utf8).withUnsafeBytes { hasher.combine(bytes: $0) } }
+        }
+    }
+
+    /// A send held until its window closes (paired ones too, for duplicate detection).
+    struct HeldSend {
+        var time: Int64
+        var position: InputPosition
+        var agree: [FieldValue?]
+        var paired: Bool
+    }
+
+    /// A receive waiting for the watermark to pass tr + T.
+    struct PendingReceive: Comparable {
+        var due: Int64
+        var time: Int64
+        var position: InputPosition
+        var key: String
+        var agree: [FieldValue?]
+
+        static func < (a: Self, b: Self) -> Bool {
+            (a.due, a.time, a.position.source, a.position.line) < (b.due, b.time, b.position.source, b.position.line)
+        }
+
+        static func == (a: Self, b: Self) -> Bool {
+            a.due == b.due && a.time == b.time && a.position == b.position
+        }
+    }
+
+    /// When a held send's window closes.
+    struct SendDeadline: Comparable {
+        var due: Int64
+        var time: Int64
+        var position: InputPosition
+        var key: String
+
+        static func < (a: Self, b: Self) -> Bool {
+            (a.due, a.time, a.position.source, a.position.line) < (b.due, b.time, b.position.source, b.position.line)
+        }
+
+        static func == (a: Self, b: Self) -> Bool {
+            a.due == b.due && a.time == b.time && a.position == b.position
+        }
+    }
+
+    var rules: [RuleState]
+    let coverage: CoverageTracker
+    let options: CorrelatorOptions
+    weak var sink: FindingSink?
+
+    /// One tally per rule, in rule order.
+    public private(set) var tallies: [HandoffTally]
+
+    /// Held sends per (rule, key), sorted by (time, input order); a key is removed when empty.
+    var held: [HandoffKey: [HeldSend]] = [:]
+    var heldSends = 0
+    var pendingReceives = 0
+    /// Items waiting on `.undetermined` coverage, per service.
+    var waiting: [Int32: Heap<WaitingItem>] = [:]
+    var waitingCount = 0
+    /// `nil` until the first `advance`: nothing is promised before it.
+    var watermark: Int64?
+    /// Per receiver service: silence bookkeeping for `silent` notices.
+    var receivers: [Int32: ReceiverState] = [:]
+
+    /// Sends + receives held in memory (pending, paired sends kept for duplicates, waiting).
+    public var openCount: Int { heldSends + pendingReceives + waitingCount }
+
+    /// - Parameters:
+    ///   - fromService, toService: service ids of each rule's A and B (for coverage queries).
+    public init(
+        rules: [HandoffRule], fromService: [Int32], toService: [Int32], coverage: CoverageTracker,
+        options: CorrelatorOptions = CorrelatorOptions(), sink: FindingSink?
+    ) {
+        precondition(fromService.count == rules.count && toService.count == rules.count, "one service pair per rule")
+        self.rules = rules.indices.map { i in
+            let r = rules[i]
+            let window = Saturating.add(r.within, r.grace)
+            return RuleState(
+                rule: r, index: Int32(i), from: fromService[i], to: toService[i], window: window,
+                sendOpen: Saturating.add(window, r.tolerance), labels: r.agree.map(\.label))
+        }
+        self.coverage = coverage
+        self.options = options
+        self.sink = sink
+        self.tallies = rules.map { HandoffTally(rule: $0, examplesPerKind: options.examplesPerKind) }
+        for i in rules.indices where receivers[toService[i]] == nil {
+            receivers[toService[i]] = ReceiverState(name: rules[i].to)
+        }
+    }
+
+    /// Takes one send or receive. O(log n + sends of its key); resolves it at once when its
+    /// window is already behind the watermark, and evicts past `maxOpen`.
+    public func observe(_ o: Observation) {
+        let r = Int(o.rule)
+        precondition(rules.indices.contains(r), "observation of unknown rule \(o.rule)")
+        let evidence = Finding.Evidence(time: o.time, position: o.position)
+        guard let key = o.key else {
+            let unkeyed: Verdict = o.side == .send ? .unkeyedSend : .unkeyedReceive
+            emit(Finding(
+                verdict: unkeyed, rule: o.rule, key: nil, send: o.side == .send ? evidence : nil,
+                receive: o.side == .receive ? evidence : nil, latency: nil))
+            return
+        }
+        let due: Int64
+        switch o.side {
+        case .send:
+            due = Saturating.add(o.time, rules[r].sendOpen)
+            hold(HeldSend(time: o.time, position: o.position, agree: o.agree, paired: false), rule: o.rule, key: key)
+            rules[r].sends.insert(SendDeadline(due: due, time: o.time, position: o.position, key: key))
+            receivers[rules[r].to]?.sendHeld(at: o.time)
+        case .receive:
+            due = Saturating.add(o.time, rules[r].rule.tolerance)
+            rules[r].receives.insert(PendingReceive(due: due, time: o.time, position: o.position, key: key, agree: o.agree))
+            pendingReceives += 1
+        }
+        if let w = watermark, due <= w { resolveDue() }
+        while openCount > max(0, options.maxOpen) { evictOldest() }
+    }
+
+    /// Moves the watermark to `w` (never back) and resolves everything it decides, including
+    /// items whose coverage was settled by notes since the last call (even if `w` did not move).
+    /// O(rules + services waiting + resolved x (log n + sends of the key)).
+    public func advance(to w: Int64) {
+        if watermark.map({ w > $0 }) ?? true { watermark = w }
+        resolveDue()
+        noticeSilence(at: watermark!)
+    }
+
+    /// End of input: ends every source's coverage and resolves everything still open.
+    public func finish() {
+        coverage.endAll()
+        watermark = .max
+        resolveDue()
+        resolveAllWaiting()
+    }
+
+    /// Resolves, rule by rule, the receives then the sends whose windows the watermark passed.
+    /// Receives first: a send that can still matter to a receive (its pair or duplicate window)
+    /// is due no earlier than that receive, so this is the order SEMANTICS.md implies.
+    func resolveDue() {
+        guard let w = watermark else { return }
+        for r in rules.indices {
+            while let top = rules[r].receives.min, top.due <= w {
+                let p = rules[r].receives.removeMin()
+                pendingReceives -= 1
+                processReceive(p, rule: r)
+            }
+            while let top = rules[r].sends.min, top.due <= w {
+                let d = rules[r].sends.removeMin()
+                closeSend(d, rule: r)
+            }
+        }
+        recheckWaiting()
+    }
+
+    /// Counts a finding in its rule's tally and hands it to the sink.
+    func emit(_ f: Finding) {
+        tallies[Int(f.rule)].record(f)
+        sink?.found(f)
+    }
+}
+
+/// Overflow-safe time arithmetic: times near the Int64 limits must not trap.
+enum Saturating {
+    @inline(__always) static func add(_ a: Int64, _ b: Int64) -> Int64 {
+        let (v, o) = a.addingReportingOverflow(b)
+        return o ? (b > 0 ? .max : .min) : v
+    }
+
+    @inline(__always) static func sub(_ a: Int64, _ b: Int64) -> Int64 {
+        let (v, o) = a.subtractingReportingOverflow(b)
+        return o ? (b > 0 ? .min : .max) : v
+    }
+}

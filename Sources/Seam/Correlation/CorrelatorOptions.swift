@@ -1,0 +1,16 @@
+/// Limits and knobs of a `Correlator`.
+public struct CorrelatorOptions: Sendable, Equatable {
+    /// Most sends + receives held at once; past it the oldest are resolved as evicted.
+    public var maxOpen: Int
+    /// Examples kept per verdict kind in each tally.
+    public var examplesPerKind: Int
+    /// Event-time silence of a receiver, with sends to it pending, that triggers a `silent`
+    /// notice (nanoseconds).
+    public var idleBound: Int64
+
+    public init(maxOpen: Int = 1_000_000, examplesPerKind: Int = 5, idleBound: Int64 = 30_000_000_000) {
+        self.maxOpen = maxOpen
+        self.examplesPerKind = examplesPerKind
+        self.idleBound = idleBound
+    }
+}

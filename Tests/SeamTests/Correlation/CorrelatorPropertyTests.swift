@@ -1,0 +1,230 @@
+import XCTest
+@testable import Seam
+
+/// Collects what a correlator decides.
+final class RecordingSink: FindingSink {
+    var findings: [Finding] = []
+    var silences: [(service: String, since: Int64, pending: Int)] = []
+    func found(_ finding: Finding) { findings.append(finding) }
+    func silent(service: String, since: Int64, pendingSends: Int) { silences.append((service, since, pendingSends)) }
+}
+
+/// The correlator against the oracle on thousands of random scenarios: batch (shuffled),
+/// streaming (disorder inside the reorder bound), and a tiny max-open.
+final class CorrelatorPropertyTests: XCTestCase {
+    /// Findings turned into per-observation verdicts and pairs, failing on an observation judged
+    /// twice.
+    struct Decided {
+        var verdicts: [Oracle.ID: Verdict] = [:]
+        var pairs: Set<Oracle.Pair> = []
+        var problems: [String] = []
+
+        init(_ findings: [Finding], rules: [HandoffRule]) {
+            var disagreements: [String: Finding] = [:]
+            func tag(_ f: Finding) -> String { "\(f.rule) \(f.send!.position) \(f.receive!.position)" }
+            for f in findings where f.verdict == .disagree { disagreements[tag(f)] = f }
+            for f in findings {
+                func set(_ side: Observation.Side, _ e: Finding.Evidence?) {
+                    guard let e else { return problems.append("\(f.verdict) without its \(side)") }
+                    let id = Oracle.ID(rule: f.rule, side: side, position: e.position)
+                    if let old = verdicts[id] { problems.append("\(id) judged twice: \(old), \(f.verdict)") }
+                    verdicts[id] = f.verdict
+                }
+                switch f.verdict {
+                case .confirmed, .late:
+                    set(.send, f.send)
+                    set(.receive, f.receive)
+                    let d = disagreements[tag(f)]
+                    pairs.insert(Oracle.Pair(
+                        rule: f.rule, send: f.send!.position, receive: f.receive!.position, latency: f.latency ?? .min,
+                        unverified: f.fields, differing: d?.fields ?? [], values: d?.values.map { [$0.send, $0.receive] } ?? []))
+                case .disagree: break
+                case .unconfirmed, .uncoveredSend, .evictedSend, .unkeyedSend: set(.send, f.send)
+                case .orphan, .duplicate, .repeat, .uncoveredReceive, .evictedReceive, .unkeyedReceive: set(.receive, f.receive)
+                }
+            }
+        }
+    }
+
+    enum Mode: String { case batch, streaming }
+
+    /// Runs one scenario through a correlator; returns the sink and the correlator.
+    func run(
+        _ s: Scenario, mode: Mode, maxOpen: Int, seed: UInt64, checkOpen: (Correlator) -> Void = { _ in },
+        afterAdvance: (CoverageTracker, RecordingSink, Int64) -> Void = { _, _, _ in }
+    ) -> (RecordingSink, Correlator) {
+        var g = SeededRandom(seed: seed ^ 0x5EED)
+        let coverage = CoverageTracker()
+        let sink = RecordingSink()
+        let c = Correlator(
+            rules: s.rules, fromService: s.from, toService: s.to, coverage: coverage,
+            options: CorrelatorOptions(maxOpen: maxOpen, examplesPerKind: 3), sink: sink)
+        switch mode {
+        case .batch:
+            for e in s.events.shuffled(using: &g) { coverage.note(service: e.service, source: e.source, time: e.time) }
+            for o in s.observations.shuffled(using: &g) {
+                c.observe(o)
+                checkOpen(c)
+            }
+        case .streaming:
+            // Deliver by time + jitter in [0, bound): an undelivered event is never at or below
+            // latest - bound, so the watermark promise holds.
+            let bound = Int64.random(in: 1...12, using: &g)
+            let order = s.events.map { ($0, $0.time + Int64.random(in: 0..<bound, using: &g)) }.sorted { $0.1 < $1.1 }.map(\.0)
+            var lastOfSource: [Int32: Int] = [:]
+            for (i, e) in order.enumerated() { lastOfSource[e.source] = i }
+            var latest = Int64.min
+            for (i, e) in order.enumerated() {
+                coverage.note(service: e.service, source: e.source, time: e.time)
+                if lastOfSource[e.source] == i { coverage.end(source: e.source) }
+                for o in e.observations {
+                    c.observe(o)
+                    checkOpen(c)
+                }
+                latest = max(latest, e.time)
+                c.advance(to: latest - bound)
+                checkOpen(c)
+                afterAdvance(coverage, sink, latest - bound)
+            }
+        }
+        c.finish()
+        return (sink, c)
+    }
+
+    /// The SEMANTICS invariants plus sent/received identities against the keyed observations.
+    func checkTallies(_ c: Correlator, _ s: Scenario, _ context: String) {
+        for (ri, t) in c.tallies.enumerated() {
+            XCTAssertEqual(t.checkInvariants(), [], context)
+            let mine = s.observations.filter { Int($0.rule) == ri }
+            XCTAssertEqual(t.sent, UInt64(mine.filter { $0.side == .send && $0.key != nil }.count), "sent, \(context)")
+            XCTAssertEqual(t.received, UInt64(mine.filter { $0.side == .receive && $0.key != nil }.count), "received, \(context)")
+            XCTAssertEqual(t[.unkeyedSend], UInt64(mine.filter { $0.side == .send && $0.key == nil }.count), context)
+            XCTAssertEqual(t[.unkeyedReceive], UInt64(mine.filter { $0.side == .receive && $0.key == nil }.count), context)
+        }
+        XCTAssertEqual(c.openCount, 0, "open after finish, \(context)")
+        XCTAssertTrue(c.held.isEmpty && c.waiting.isEmpty, "state left after finish, \(context)")
+        XCTAssertEqual(c.receivers.values.map(\.pending).filter { $0 != 0 }, [], "pending sends after finish, \(context)")
+    }
+
+    /// Streaming timeliness: once the watermark passes an observation's window its verdict is out,
+    /// unless it is unpaired and its coverage is still undetermined (and then it is not out).
+    func undecidedPastDue(_ s: Scenario, _ oracle: Oracle.Result, _ coverage: CoverageTracker, _ sink: RecordingSink, _ w: Int64)
+        -> [String]
+    {
+        let decided = Decided(sink.findings, rules: s.rules).verdicts
+        var problems: [String] = []
+        for o in s.observations where o.key != nil {
+            let rule = s.rules[Int(o.rule)]
+            let id = Oracle.ID(rule: o.rule, side: o.side, position: o.position)
+            let due: Int64, service: Int32, lo: Int64, hi: Int64
+            switch o.side {
+            case .receive:
+                due = o.time + rule.tolerance
+                (service, lo, hi) = (s.from[Int(o.rule)], o.time - rule.within - rule.grace, due)
+            case .send:
+                due = o.time + rule.within + rule.grace + rule.tolerance
+                (service, lo, hi) = (s.to[Int(o.rule)], o.time - rule.tolerance, o.time + rule.within + rule.grace)
+            }
+            guard due <= w else { continue }
+            let unpaired: Set<Verdict> = [.orphan, .uncoveredReceive, .unconfirmed, .uncoveredSend]
+            let waits = unpaired.contains(oracle.verdicts[id]!) && coverage.status(service: service, from: lo, to: hi) == .undetermined
+            if waits, decided[id] != nil { problems.append("\(id) decided while its coverage is undetermined at w=\(w)") }
+            if !waits, decided[id] == nil { problems.append("\(id) not decided at w=\(w)") }
+        }
+        return problems
+    }
+
+    /// Verdict kinds seen across the scenarios of one test, to show the generator reaches them all.
+    var seen: [Verdict: Int] = [:]
+
+    func compare(_ s: Scenario, mode: Mode, seed: UInt64) -> Bool {
+        let oracle = Oracle.run(
+            rules: s.rules, from: s.from, to: s.to, observations: s.observations, events: s.oracleEvents,
+            agree: Scenario.oracleAgree)
+        let context = "seed \(seed) \(mode)"
+        var late: [String] = []
+        let (sink, c) = run(s, mode: mode, maxOpen: 1_000_000, seed: seed) { coverage, sink, w in
+            late += self.undecidedPastDue(s, oracle, coverage, sink, w)
+        }
+        XCTAssertEqual(late, [], context)
+        var ok = late.isEmpty
+        let got = Decided(sink.findings, rules: s.rules)
+        XCTAssertEqual(got.problems, [], context)
+        ok = ok && got.problems.isEmpty
+        for (id, v) in oracle.verdicts where got.verdicts[id] != v {
+            XCTFail("\(context): \(id) oracle \(v), correlator \(got.verdicts[id].map { "\($0)" } ?? "none")")
+            ok = false
+        }
+        for (id, v) in got.verdicts where oracle.verdicts[id] == nil {
+            XCTFail("\(context): \(id) judged \(v) but is no observation")
+            ok = false
+        }
+        if got.pairs != oracle.pairs {
+            XCTFail("\(context): pairs differ\n only oracle: \(oracle.pairs.subtracting(got.pairs))\n only correlator: \(got.pairs.subtracting(oracle.pairs))")
+            ok = false
+        }
+        for (ri, t) in c.tallies.enumerated() {
+            let counts = t.counts.filter { $0.value > 0 }
+            if counts != oracle.counts[ri] {
+                XCTFail("\(context): rule \(ri) counts \(counts) oracle \(oracle.counts[ri])")
+                ok = false
+            }
+        }
+        checkTallies(c, s, context)
+        for t in c.tallies { for (v, n) in t.counts { seen[v, default: 0] += Int(n) } }
+        return ok
+    }
+
+    static let scenarios: UInt64 = 2500
+
+    /// Every verdict but eviction must come up, or the scenarios test less than they claim.
+    func checkReach(_ name: String) {
+        print("\(name) verdicts:", seen.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: " "))
+        for v in Verdict.allCases where v != .evictedSend && v != .evictedReceive {
+            XCTAssertGreaterThan(seen[v] ?? 0, 10, "\(name): scenarios never reach \(v)")
+        }
+    }
+
+    func testBatchShuffledMatchesOracle() {
+        defer { checkReach("batch") }
+        var failures = 0
+        for seed in 1...Self.scenarios where !compare(Scenario.random(seed: seed), mode: .batch, seed: seed) {
+            failures += 1
+            if failures >= 3 { return }
+        }
+    }
+
+    func testStreamingWithinReorderBoundMatchesOracle() {
+        defer { checkReach("streaming") }
+        var failures = 0
+        for seed in 1...Self.scenarios where !compare(Scenario.random(seed: seed), mode: .streaming, seed: seed) {
+            failures += 1
+            if failures >= 3 { return }
+        }
+    }
+
+    /// With max-open tiny everything is still accounted for exactly once, memory stays bounded,
+    /// and eviction is counted.
+    func testTinyMaxOpenKeepsInvariantsAndCountsEvictions() {
+        var evicted: UInt64 = 0
+        for seed in UInt64(1)...1000 {
+            let s = Scenario.random(seed: seed)
+            let maxOpen = Int(seed % 4)
+            for mode in [Mode.batch, .streaming] {
+                let context = "seed \(seed) \(mode) maxOpen \(maxOpen)"
+                var overflow = false
+                let (sink, c) = run(s, mode: mode, maxOpen: maxOpen, seed: seed) { c in
+                    if c.openCount > maxOpen { overflow = true }
+                }
+                XCTAssertFalse(overflow, "openCount above maxOpen, \(context)")
+                let got = Decided(sink.findings, rules: s.rules)
+                XCTAssertEqual(got.problems, [], context)
+                let keyed = Set(s.observations.map { Oracle.ID(rule: $0.rule, side: $0.side, position: $0.position) })
+                XCTAssertEqual(Set(got.verdicts.keys), keyed, "every observation judged once, \(context)")
+                checkTallies(c, s, context)
+                evicted += c.tallies.reduce(0) { $0 + $1[.evictedSend] + $1[.evictedReceive] }
+            }
+        }
+        XCTAssertGreaterThan(evicted, 0, "a tiny max-open must evict")
+    }
+}

@@ -1,0 +1,154 @@
+@testable import Seam
+
+/// A brute-force reading of SEMANTICS.md "Pairing", in plain loops over the whole input.
+///
+/// Shares nothing with the correlator: no heaps, no watermark, no coverage tracker. Slow on
+/// purpose (coverage is checked point by point), so scenarios keep windows small.
+enum Oracle {
+    /// One event of the input, any kind: coverage is made of all of them.
+    struct Event {
+        var service: Int32
+        var source: Int32
+        var time: Int64
+    }
+
+    /// One side of one rule in one record.
+    struct ID: Hashable, CustomStringConvertible {
+        var rule: Int32
+        var side: Observation.Side
+        var position: InputPosition
+        var description: String { "rule \(rule) \(side) @\(position.source):\(position.line)" }
+    }
+
+    /// A pair and what was checked on it.
+    struct Pair: Hashable, CustomStringConvertible {
+        var rule: Int32
+        var send: InputPosition
+        var receive: InputPosition
+        var latency: Int64
+        var unverified: [String]
+        var differing: [String]
+        var values: [[String]]
+        var description: String {
+            "rule \(rule) send @\(send.source):\(send.line) receive @\(receive.source):\(receive.line) L=\(latency) unverified=\(unverified) differing=\(differing) \(values)"
+        }
+    }
+
+    struct Result {
+        var verdicts: [ID: Verdict] = [:]
+        var pairs: Set<Pair> = []
+        var counts: [[Verdict: UInt64]] = []
+    }
+
+    /// - Parameter agree: SEMANTICS agreement of two values, supplied by the test.
+    static func run(
+        rules: [HandoffRule], from: [Int32], to: [Int32], observations: [Observation], events: [Event],
+        agree: (FieldValue, FieldValue) -> Bool
+    ) -> Result {
+        var result = Result()
+        result.counts = Array(repeating: [:], count: rules.count)
+
+        // Coverage(S): per source holding S, [min, max] of S's times in that source.
+        func intervals(_ service: Int32) -> [(Int64, Int64)] {
+            var byService: [Int32: (Int64, Int64)] = [:]
+            for e in events where e.service == service {
+                if let (a, b) = byService[e.source] {
+                    byService[e.source] = (min(a, e.time), max(b, e.time))
+                } else {
+                    byService[e.source] = (e.time, e.time)
+                }
+            }
+            return Array(byService.values)
+        }
+        // [lo, hi] inside the union of closed intervals with integer ends: every integer point is
+        // in one, and every unit step (t, t+1) lies inside a single one.
+        func covered(_ service: Int32, _ lo: Int64, _ hi: Int64) -> Bool {
+            let ivs = intervals(service)
+            var t = lo
+            while t <= hi {
+                if !ivs.contains(where: { $0.0 <= t && t <= $0.1 }) { return false }
+                if t < hi, !ivs.contains(where: { $0.0 <= t && t + 1 <= $0.1 }) { return false }
+                t += 1
+            }
+            return true
+        }
+        func count(_ rule: Int, _ v: Verdict) { result.counts[rule][v, default: 0] += 1 }
+        func before(_ a: Observation, _ b: Observation) -> Bool {
+            a.time != b.time ? a.time < b.time : a.position < b.position
+        }
+
+        for (ri, rule) in rules.enumerated() {
+            let mine = observations.filter { Int($0.rule) == ri }
+            var keys: [[UInt8]] = []
+            for o in mine {
+                guard let k = o.key else {
+                    let v: Verdict = o.side == .send ? .unkeyedSend : .unkeyedReceive
+                    result.verdicts[ID(rule: o.rule, side: o.side, position: o.position)] = v
+                    count(ri, v)
+                    continue
+                }
+                if !keys.contains(Array(k.utf8)) { keys.append(Array(k.utf8)) }
+            }
+            let W = rule.within, G = rule.grace, T = rule.tolerance
+            for key in keys {
+                let sends = mine.filter { $0.side == .send && $0.key.map { Array($0.utf8) } == key }.sorted(by: before)
+                let receives = mine.filter { $0.side == .receive && $0.key.map { Array($0.utf8) } == key }.sorted(by: before)
+                var pairedWith: [Int?] = Array(repeating: nil, count: sends.count)
+                for (ri2, r) in receives.enumerated() {
+                    let lo = r.time - W - G, hi = r.time + T
+                    var best: Int? = nil
+                    for (i, s) in sends.enumerated() where pairedWith[i] == nil && lo <= s.time && s.time <= hi {
+                        if best == nil || !before(s, sends[best!]) { best = i }
+                    }
+                    let id = ID(rule: r.rule, side: .receive, position: r.position)
+                    if let b = best {
+                        pairedWith[b] = ri2
+                        continue
+                    }
+                    let paired = sends.indices.contains { pairedWith[$0] != nil && lo <= sends[$0].time && sends[$0].time <= hi }
+                    let v: Verdict
+                    if paired {
+                        v = rule.once ? .duplicate : .repeat
+                    } else {
+                        v = covered(from[ri], lo, hi) ? .orphan : .uncoveredReceive
+                    }
+                    result.verdicts[id] = v
+                    count(ri, v)
+                }
+                for (i, s) in sends.enumerated() {
+                    let sid = ID(rule: s.rule, side: .send, position: s.position)
+                    guard let rIndex = pairedWith[i] else {
+                        let v: Verdict = covered(to[ri], s.time - T, s.time + W + G) ? .unconfirmed : .uncoveredSend
+                        result.verdicts[sid] = v
+                        count(ri, v)
+                        continue
+                    }
+                    let r = receives[rIndex]
+                    let L = r.time - s.time
+                    let v: Verdict = L <= W ? .confirmed : .late
+                    result.verdicts[sid] = v
+                    result.verdicts[ID(rule: r.rule, side: .receive, position: r.position)] = v
+                    count(ri, v)
+                    var unverified: [String] = [], differing: [String] = [], values: [[String]] = []
+                    for (f, field) in rule.agree.enumerated() {
+                        let a = f < s.agree.count ? s.agree[f] : nil
+                        let b = f < r.agree.count ? r.agree[f] : nil
+                        if let a, let b {
+                            if !agree(a, b) {
+                                differing.append(field.label)
+                                values.append([a.text, b.text])
+                            }
+                        } else {
+                            unverified.append(field.label)
+                        }
+                    }
+                    if !differing.isEmpty { count(ri, .disagree) }
+                    result.pairs.insert(Pair(
+                        rule: Int32(ri), send: s.position, receive: r.position, latency: L, unverified: unverified,
+                        differing: differing, values: values))
+                }
+            }
+        }
+        return result
+    }
+}
