@@ -53,6 +53,11 @@ if Context.environment["SEAM_FUZZ"] == "1" {
     for (product, target) in [
         ("fuzz-gzip", "SeamFuzzGzip"),
         ("fuzz-lines", "SeamFuzzLines"),
+        ("fuzz-json", "SeamFuzzJSON"),
+        ("fuzz-logfmt", "SeamFuzzLogfmt"),
+        ("fuzz-time", "SeamFuzzTime"),
+        ("fuzz-decimal", "SeamFuzzDecimal"),
+        ("fuzz-spec", "SeamFuzzSpec"),
     ] {
         package.targets.append(
             .executableTarget(name: target, dependencies: ["Seam", "SeamFuzzSupport"], swiftSettings: fuzzSettings))
