@@ -58,6 +58,7 @@ if Context.environment["SEAM_FUZZ"] == "1" {
         ("fuzz-time", "SeamFuzzTime"),
         ("fuzz-decimal", "SeamFuzzDecimal"),
         ("fuzz-spec", "SeamFuzzSpec"),
+        ("fuzz-csv", "SeamFuzzCSV"),
     ] {
         package.targets.append(
             .executableTarget(name: target, dependencies: ["Seam", "SeamFuzzSupport"], swiftSettings: fuzzSettings))
