@@ -83,6 +83,14 @@ final class HostileRecordTests: XCTestCase {
         XCTAssertEqual(decode(Array("ts=2026-11-29T10:00:00Z service=orders s=\"a\\\"".utf8)).0, .malformed)
     }
 
+    /// From fuzz-json (Fuzz/crashes/fuzz-json-crash-57f5...): `EF BB BF { \n }` is valid JSON to
+    /// Foundation. The scanner alone calls it malformed by design; the decoder skips the BOM, so
+    /// the line is judged as JSON: an empty object has no time.
+    func testByteOrderMarkBeforeJSON() {
+        XCTAssertEqual(decode([0xEF, 0xBB, 0xBF, 0x7B, 0x0A, 0x7D]).0, .noTime)
+        XCTAssertNil(decode([0xEF, 0xBB, 0xBF] + Array((head + "\"n\":1}").utf8)).0)
+    }
+
     /// Times out of range, in every form: rejected `bad-time`, never a trap.
     func testTimesAtAndBeyondTheInt64Range() {
         for ts in ["\"2262-04-11T23:47:16.854775808Z\"", "\"1677-09-21T00:12:43.145224191Z\"", "\"9999-12-31T23:59:60Z\"",
