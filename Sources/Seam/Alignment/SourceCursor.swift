@@ -29,9 +29,9 @@ final class SourceCursor<Selector: ObservationSelector> {
     private(set) var ended = false
 
     init(descriptor: SourceDescriptor, config: FieldConfig, selector: Selector, services: ServiceTable,
-         maxLineLength: Int, reorderBound: Int64) {
+         maxLineLength: Int, reorderBound: Int64, pipelined: Bool = false) {
         self.descriptor = descriptor
-        self.reader = LineReader(source: descriptor, maxLineLength: maxLineLength)
+        self.reader = LineReader(source: descriptor, maxLineLength: maxLineLength, pipelined: pipelined)
         self.decoder = RecordDecoder(config: config, extraPaths: selector.fieldPaths, services: services)
         self.selector = selector
         self.defaultService = descriptor.defaultService.map { services.intern($0) }
