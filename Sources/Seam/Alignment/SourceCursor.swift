@@ -49,12 +49,17 @@ final class SourceCursor<Selector: ObservationSelector> {
     }
 
     /// Reads up to `maxLines` lines, appending observations to `out`. Returns false at the end.
+    ///
+    /// With `untilDry`, stops early once no complete line is buffered (after at least one
+    /// line): the next line would wait on the source, so what was read should be handed on now
+    /// (a live pipe's findings are not held back, and a busy pipe still goes in large steps).
     @discardableResult
-    func step(maxLines: Int, into out: inout [Observation]) -> Bool {
+    func step(maxLines: Int, untilDry: Bool = false, into out: inout [Observation]) -> Bool {
         guard !ended else { return false }
         let sourceIndex = Int32(descriptor.index)
         var n = 0
         while n < maxLines {
+            if untilDry && n > 0 && !reader.hasBufferedLine { return true }
             guard let item = reader.next() else {
                 ended = true
                 reader.close()
