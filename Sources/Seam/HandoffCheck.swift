@@ -68,6 +68,8 @@ public final class HandoffCheck {
         mergeOptions.maxLineLength = options.maxLineLength
         mergeOptions.reorderBound = options.reorderBound
         mergeOptions.threads = max(1, options.threads)
+        let spec = self.spec
+        mergeOptions.formats = { spec.format(for: $0) }
         let merger = EventMerger(sources: sources, config: spec.fields, selector: matcher,
                                  services: services, coverage: coverage, options: mergeOptions)
         merger.run(

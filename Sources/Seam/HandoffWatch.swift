@@ -55,7 +55,8 @@ public final class HandoffWatch {
 
         for d in sources {
             let cursor = SourceCursor(descriptor: d, config: spec.fields, selector: selector, services: table,
-                                      maxLineLength: options.maxLineLength, reorderBound: options.reorderBound)
+                                      maxLineLength: options.maxLineLength, reorderBound: options.reorderBound,
+                                      format: spec.format(for: d.displayName))
             let live = !EventMerger<HandoffSelector>.isRereadable(d)
             let queue = self.queue
             let thread = Thread {

@@ -52,9 +52,7 @@ struct Check: ParsableCommand {
         let code = summary.exitCode(failOn: kinds)
         let out = Output.standard
         out.exitCodeOnClosedPipe = code
-        for e in summary.total.errors {
-            Diagnostics.error("\(e.source)\(e.offset.map { ": byte \($0)" } ?? ""): error: \(e.message)")
-        }
+        reportInputProblems(summary)
         switch format {
         case .text: out.write(TextReport.render(summary, color: useColor(for: out)))
         case .json: out.write(JSONReport.render(summary) + "\n")
@@ -111,5 +109,19 @@ extension String {
         while s.first == " " { s = s.dropFirst() }
         while s.last == " " { s = s.dropLast() }
         return String(s)
+    }
+}
+
+/// Input errors, and records that could not be given a service, as `seam: path:line: error:`
+/// lines on stderr (the summary carries them too).
+func reportInputProblems(_ summary: Summary) {
+    for e in summary.total.errors {
+        Diagnostics.error("\(e.source)\(e.offset.map { ": byte \($0)" } ?? ""): error: \(e.message)")
+    }
+    for s in summary.sources {
+        guard let n = s.stats.rejected[.noService], n > 0, let line = s.stats.firstRejectedLine[.noService] else { continue }
+        Diagnostics.error("\(s.name):\(line): error: \(n) record\(n == 1 ? "" : "s") without a service field"
+            + (s.name == "-" ? " (stdin has no file name to take one from; add a service field, or --service NAME=-)"
+                             : " (add one, or name it with --service NAME=\(s.name))"))
     }
 }

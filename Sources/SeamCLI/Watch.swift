@@ -56,9 +56,7 @@ struct Watch: ParsableCommand {
         let code: Int32 = stopped ? 130 : summary.exitCode(failOn: kinds)
         let out = Output.standard
         out.exitCodeOnClosedPipe = code
-        for e in summary.total.errors {
-            Diagnostics.error("\(e.source)\(e.offset.map { ": byte \($0)" } ?? ""): error: \(e.message)")
-        }
+        reportInputProblems(summary)
         switch format {
         case .text: out.write("\n" + TextReport.render(summary, color: printer.color))
         case .jsonl: out.write(JSONLinesReport.summaryLine(summary) + "\n")

@@ -111,6 +111,7 @@ final class CheckInputTests: XCTestCase {
         XCTAssertEqual(int(input["events"]), 2)
         XCTAssertEqual(int((input["rejected"] as? [String: Any])?["no-service"]), 1)
         XCTAssertEqual(int(handoff(s, "pay")?["confirmed"]), 1)
+        XCTAssertTrue(r.stderr.contains("seam: -:3: error: 1 record without a service field"), r.stderr)
     }
 
     func testClosedPipeEndsQuietly() throws {

@@ -92,3 +92,49 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// `seam watch` on a live pipe: findings appear while the pipe is still open, and Ctrl-C
+/// prints the summary of what was decided and exits 130.
+final class WatchLiveTests: XCTestCase {
+    func testFindingsArriveLiveAndInterruptPrintsSummary() throws {
+        let dir = try SeamBinary.temporaryFolder(self)
+        try """
+            version: 1
+            handoffs:
+              - {name: pay, from: orders, to: payments, key: id, send: sent, receive: got, within: 2s}
+            """.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = SeamBinary.executable
+        p.arguments = ["watch", "--format", "jsonl"]
+        p.currentDirectoryURL = dir
+        let inp = Pipe(), out = Pipe()
+        p.standardInput = inp
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let lines = [
+            #"{"ts":1764000000,"service":"payments","event":"tick"}"#,
+            #"{"ts":1764000010,"service":"orders","event":"sent","id":"lost-1"}"#,
+            #"{"ts":1764000100,"service":"payments","event":"tick"}"#,
+        ]
+        inp.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        // The pipe stays open: the unconfirmed send must be printed before any end of input.
+        var seen = ""
+        let deadline = Date().addingTimeInterval(30)
+        while !seen.contains("lost-1") && Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        XCTAssertTrue(seen.contains("\"unconfirmed\""), "live finding before end of input: \(seen)")
+        p.interrupt()  // SIGINT, as Ctrl-C
+        let rest = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        try? inp.fileHandleForWriting.close()
+        XCTAssertEqual(p.terminationStatus, 130)
+        let last = try XCTUnwrap((seen + rest).split(separator: "\n").last)
+        let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        let pay = try XCTUnwrap(handoff(try XCTUnwrap(summary["summary"] as? [String: Any]), "pay"))
+        XCTAssertEqual(int(pay["unconfirmed"]), 1)
+    }
+}

@@ -7,6 +7,8 @@ final class SourceCursor<Selector: ObservationSelector> {
     let descriptor: SourceDescriptor
     private let reader: LineReader
     private var decoder: RecordDecoder
+    /// Set when the spec's `sources:` entry for this source needs more than JSON/logfmt.
+    private let formatDecoder: FormatDecoder?
     private let selector: Selector
     private let defaultService: Int32?
     /// How far a source's events may run behind its latest time before counting as out of order.
@@ -29,17 +31,32 @@ final class SourceCursor<Selector: ObservationSelector> {
     private(set) var ended = false
 
     init(descriptor: SourceDescriptor, config: FieldConfig, selector: Selector, services: ServiceTable,
-         maxLineLength: Int, reorderBound: Int64, pipelined: Bool = false) {
+         maxLineLength: Int, reorderBound: Int64, format: SourceFormat? = nil, pipelined: Bool = false) {
         self.descriptor = descriptor
         self.reader = LineReader(source: descriptor, maxLineLength: maxLineLength, pipelined: pipelined)
         self.decoder = RecordDecoder(config: config, extraPaths: selector.fieldPaths, services: services)
+        if let format, !format.isPlainRecordFormat {
+            let d = FormatDecoder(format: format, config: config, extraPaths: selector.fieldPaths, services: services)
+            d.maxRecordLength = maxLineLength
+            formatDecoder = d
+        } else {
+            formatDecoder = nil
+        }
         self.selector = selector
         self.defaultService = descriptor.defaultService.map { services.intern($0) }
         self.reorderBound = reorderBound
     }
 
+    /// Lines read that belong to a record counted at an earlier line (CSV header and
+    /// continuation lines): `lines` counts records for such sources.
+    private var absorbedLines: UInt64 = 0
+
     /// Accounting so far: bytes, lines, events, rejections, errors.
-    var stats: SourceStats { reader.stats }
+    var stats: SourceStats {
+        var s = reader.stats
+        s.lines -= absorbedLines
+        return s
+    }
 
     /// The lower bound on times still to come, given disorder within the reorder bound.
     var lowerBound: Int64 {
@@ -61,13 +78,19 @@ final class SourceCursor<Selector: ObservationSelector> {
         while n < maxLines {
             if untilDry && n > 0 && !reader.hasBufferedLine { return true }
             guard let item = reader.next() else {
+                if let f = formatDecoder { finishRecord(f) }
                 ended = true
                 reader.close()
                 return false
             }
             n += 1
             switch item {
-            case .rejected: continue  // counted by the reader
+            case .rejected:
+                // Counted by the reader; a CSV record it interrupts is rejected too.
+                if let f = formatDecoder { finishRecord(f) }
+                continue
+            case .line(let number, let bytes) where formatDecoder != nil:
+                stepFormatted(formatDecoder!, number, bytes, sourceIndex, &out)
             case .line(let number, let bytes):
                 let position = InputPosition(source: sourceIndex, line: number)
                 var time: Int64 = 0, service: Int32 = 0
@@ -85,6 +108,35 @@ final class SourceCursor<Selector: ObservationSelector> {
             }
         }
         return true
+    }
+
+    /// One line through the spec's format: an event, a rejection, or part of a record (CSV
+    /// continuation lines and the header do not count as lines: `lines` counts records).
+    private func stepFormatted(_ f: FormatDecoder, _ number: UInt64, _ bytes: UnsafeRawBufferPointer,
+                               _ sourceIndex: Int32, _ out: inout [Observation]) {
+        var time: Int64 = 0, service: Int32 = 0
+        let outcome = f.decode(bytes, number: number, defaultService: defaultService) { record in
+            time = record.time
+            service = record.service
+            let position = InputPosition(source: sourceIndex, line: f.recordLine)
+            selector.observations(in: record, position: position, into: &out)
+        }
+        switch outcome {
+        case .event:
+            reader.stats.events += 1
+            noteEvent(time: time, service: service)
+        case .rejected(let reason):
+            reader.stats.reject(reason, line: f.recordLine)
+        case .pending:
+            absorbedLines += 1
+        }
+    }
+
+    /// Ends a CSV record left open (by the end of input or a line the reader rejected).
+    private func finishRecord(_ f: FormatDecoder) {
+        guard let reason = f.finish() else { return }
+        reader.stats.reject(reason, line: f.finishedLine)
+        absorbedLines -= 1  // its first line was absorbed; the record now counts as one line
     }
 
     @inline(__always)

@@ -83,7 +83,7 @@ extension Correlator {
                 unverified.append(label)
                 continue
             }
-            if !agreeValues(a, b) {
+            if !a.agrees(with: b) {
                 differing.append(label)
                 values.append((a.text, b.text))
             }

@@ -26,6 +26,17 @@ import HeapModule
 /// is open: a late send can still be taken by a pending receive; a late receive is judged at
 /// once against the sends still in memory (sends already resolved and forgotten cannot pair, so
 /// it may be judged orphan); a late send whose window has closed is judged unpaired at once.
+///
+/// Where SEMANTICS.md is silent, Seam decides:
+/// - Coverage spans are closed intervals of real time: touching spans join, a 1 ns gap between
+///   two replicas is a gap (`CoverageTracker`).
+/// - Keys compare as their UTF-8 bytes (no Unicode normalization).
+/// - A duplicate's (repeat's) send evidence is the latest paired send in its window.
+/// - Windows are clamped at the Int64 limits (saturating arithmetic); nothing traps.
+/// - In streaming, an unpaired side whose coverage is undetermined waits until an open source of
+///   the service speaks past it or ends, however long that is; the `silent` notice covers it.
+/// - Eviction can cascade into `evicted` verdicts for items it might have changed (see
+///   `Correlator+Eviction.swift`); it never produces a gap or a duplicate.
 public final class Correlator {
     /// Per rule: the compiled numbers and the pending work of that rule.
     struct RuleState {

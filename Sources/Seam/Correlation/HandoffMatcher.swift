@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Turns one decoded record into the handoff observations it makes: for each rule whose
 /// `from` is the record's service and whose `send` predicate holds, a send; likewise receives.
 ///
@@ -15,7 +21,15 @@ public struct HandoffMatcher {
 
     enum CompiledPredicate {
         case event([UInt8])
-        case fields([(slot: Int, text: [UInt8])])
+        case fields([(slot: Int, test: CompiledTest)])
+    }
+
+    enum CompiledTest {
+        case equals([UInt8])
+        case matches(TextPattern)
+        case contains([UInt8])
+        case oneOf([[UInt8]])
+        case exists(Bool)
     }
 
     public let rules: [HandoffRule]
@@ -54,7 +68,11 @@ public struct HandoffMatcher {
             case .fields(let conds):
                 return .fields(conds.map { c in
                     switch c.test {
-                    case .equals(let text): return (slot(c.path), Array(text.utf8))
+                    case .equals(let text): return (slot(c.path), .equals(Array(text.utf8)))
+                    case .matches(let p): return (slot(c.path), .matches(p))
+                    case .contains(let text): return (slot(c.path), .contains(Array(text.utf8)))
+                    case .oneOf(let texts): return (slot(c.path), .oneOf(texts.map { Array($0.utf8) }))
+                    case .exists(let e): return (slot(c.path), .exists(e))
                     }
                 })
             }
@@ -97,8 +115,34 @@ public struct HandoffMatcher {
         switch p {
         case .event(let name): return record.eventEquals(name)
         case .fields(let conds):
-            for c in conds where !record.equals(c.slot, c.text) { return false }
+            for c in conds where !holds(c.test, record, c.slot) { return false }
             return true
+        }
+    }
+
+    /// One field test; only `matches` allocates (a String of the value).
+    private func holds(_ test: CompiledTest, _ record: RecordView, _ slot: Int) -> Bool {
+        switch test {
+        case .equals(let text): return record.equals(slot, text)
+        case .oneOf(let texts): return texts.contains { record.equals(slot, $0) }
+        case .exists(let wanted): return record.isPresent(slot) == wanted
+        case .contains(let text):
+            return record.withScalarBytes(slot) { v in
+                guard text.count <= v.count else { return false }
+                if text.isEmpty { return true }
+                return text.withUnsafeBytes { t in
+                    var i = 0
+                    while i + t.count <= v.count {
+                        if v[i] == t[0], memcmp(v.baseAddress! + i, t.baseAddress!, t.count) == 0 { return true }
+                        i += 1
+                    }
+                    return false
+                }
+            } ?? false
+        case .matches(let pattern):
+            return record.withScalarBytes(slot) { v in
+                pattern.occurs(in: String(decoding: v, as: UTF8.self))
+            } ?? false
         }
     }
 }

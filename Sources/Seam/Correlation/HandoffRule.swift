@@ -73,6 +73,15 @@ public struct FieldCondition: Sendable, Equatable {
     public enum Test: Sendable, Equatable {
         /// Equal as agree values are equal: same text, or both decimal numbers of equal value.
         case equals(String)
+        /// The value (a scalar, as text) holds a match of the regular expression somewhere
+        /// (anchor with `^`/`$` for the whole value).
+        case matches(TextPattern)
+        /// The value's text holds this text (byte for byte, case-sensitive).
+        case contains(String)
+        /// The value equals one of these (each as `equals`).
+        case oneOf([String])
+        /// `true`: the field is present with a non-null value; `false`: it is absent or null.
+        case exists(Bool)
     }
     public var path: FieldPath
     public var test: Test

@@ -66,7 +66,13 @@ public enum FindingText {
         case .event(let name): return name
         case .fields(let conditions):
             let parts = conditions.map { c -> String in
-                switch c.test { case .equals(let v): return "\(c.path.text)=\(v)" }
+                switch c.test {
+                case .equals(let v): return "\(c.path.text)=\(v)"
+                case .matches(let p): return "\(c.path.text)~/\(p.source)/"
+                case .contains(let v): return "\(c.path.text) contains \"\(v)\""
+                case .oneOf(let vs): return "\(c.path.text) in [\(vs.joined(separator: ", "))]"
+                case .exists(let e): return e ? "\(c.path.text) exists" : "no \(c.path.text)"
+                }
             }
             return "[\(parts.joined(separator: ", "))]"
         }

@@ -4,9 +4,10 @@
 /// their meaning: `input.sources_detail` (per source: name, bytes_in, bytes_decoded, lines,
 /// events, rejected, out_of_order, reordered, complete), `input.reordered` (names),
 /// `input.errors[].code`, `handoffs[].unverified` ({agree label: pairs with the field
-/// absent on a side}), `latency_ms.min`, and `values` on each finding
+/// absent on a side}), `latency_ms.min`, `handoffs[].caution` (why its gaps may say little, or null), and `values` on each finding
 /// ([{"field", "send", "receive"}] for disagree). `input.rejected` lists every reason, 0 when
-/// none. Examples come in `Verdict.reportOrder`, then by time.
+/// none. `clocks`: per pair of services that exchanged pairs, bounds on `clock(b) - clock(a)`
+/// in ms and whether they exclude zero (`ClockSkew`). Examples come in `Verdict.reportOrder`, then by time.
 public enum JSONReport {
     public static func render(_ s: Summary, pretty: Bool = false) -> String {
         object(s).text(pretty: pretty)
@@ -23,6 +24,20 @@ public enum JSONReport {
             ("input", input(s)),
             ("handoffs", .array(s.handoffs.map { handoff($0, summary: s) })),
             ("totals", .object([("gaps", .count(s.gaps)), ("defects", .count(s.defects))])),
+            ("clocks", .array(s.clockSkews.map(clock))),
+        ])
+    }
+
+    /// Offset bounds in ms (`null` when unbounded) and whether they exclude zero.
+    private static func clock(_ k: ClockSkew) -> JSONValue {
+        .object([
+            ("a", .string(k.a)), ("b", .string(k.b)),
+            ("offset_ms", .object([
+                ("min", .milliseconds(k.lower)),
+                ("max", .milliseconds(k.upper)),
+            ])),
+            ("skewed", .bool(k.isSkewed)),
+            ("handoffs", .array(k.handoffs.map { .string($0) })),
         ])
     }
 
@@ -80,6 +95,7 @@ public enum JSONReport {
                     ])),
                     ("examples", .array(examples.map { finding($0, summary: summary) })),
                     ("unverified", .object(h.unverified.sorted { $0.key < $1.key }.map { ($0.key, .count($0.value)) })),
+                    ("caution", h.caution.map { .string($0) } ?? .null),
                 ])
     }
 

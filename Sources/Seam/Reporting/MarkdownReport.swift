@@ -47,6 +47,7 @@ public enum MarkdownReport {
             any = any || !torn.isEmpty
             let counts = torn.map { "\(ReportText.grouped(h[$0])) \($0.words(h[$0]))" }
             out += "#### \(escape(h.rule.name)): \(counts.isEmpty ? "nothing tore" : counts.joined(separator: ", "))\n\n"
+            if let caution = h.caution { out += "> **Caution:** \(escape(caution))\n\n" }
             for v in torn {
                 let shown = (h.examples[v] ?? []).prefix(examples)
                 for f in shown { out += "- **\(v.rawValue)**: \(escape(FindingText.why(f, summary: s)))\n" }

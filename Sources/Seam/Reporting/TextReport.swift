@@ -12,6 +12,7 @@ public enum TextReport {
         headline(s, &out)
         table(s, &out)
         whatTore(s, examples: max(0, examples), &out)
+        clocks(s, &out)
         input(s, &out)
         return out.text
     }
@@ -118,6 +119,10 @@ public enum TextReport {
             let name = ReportText.fit(ReportText.printable(h.rule.name), out.width - 1)
             let head = out.bold(name) + ": " + (counts.isEmpty ? "nothing tore" : counts.joined(separator: ", "))
             out.line(ReportText.wrap(head, width: out.width, first: 0, indent: "    "))
+            if let caution = h.caution {
+                let label = "  caution: "
+                out.line(out.yellow(label + ReportText.wrap(caution, width: out.width, first: label.count, indent: "    ")))
+            }
             for v in torn {
                 let shown = (h.examples[v] ?? []).prefix(examples)
                 for f in shown {
@@ -139,6 +144,17 @@ public enum TextReport {
             let seen = s.handoffs.contains { $0.sent + $0.received > 0 }
             out.line(seen ? "Nothing tore: every judged send was confirmed in time and every judged receive had its send."
                           : "Nothing tore, but no handoff was seen: no event matched a send or a receive.")
+        }
+        out.line()
+    }
+
+    /// Only when the clocks certainly disagree: then it explains orphans and unconfirmed sends.
+    private static func clocks(_ s: Summary, _ out: inout Output) {
+        let skewed = s.clockSkews.filter(\.isSkewed)
+        guard !skewed.isEmpty else { return }
+        out.line(out.bold("Clocks"))
+        for k in skewed {
+            out.line("  - " + ReportText.wrap(ReportText.printable(k.sentence), width: out.width, first: 4, indent: "    "))
         }
         out.line()
     }

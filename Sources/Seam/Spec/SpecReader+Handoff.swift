@@ -139,14 +139,11 @@ extension SpecReader {
             var ok = true
             for (k, v) in mapping {
                 guard let field = fieldPath(k, path: path) else { ok = false; continue }
-                guard case .scalar(let s) = v, !Self.isNull(v) else {
-                    fail(v, "\(path).\(field.text)",
-                         "'\(side)' condition '\(field.text)' needs a single value to compare, not \(Self.kind(v))")
+                guard let tests = conditionTests(v, side: side, field: field.text, path: "\(path).\(field.text)") else {
                     ok = false
                     continue
                 }
-                // Scalars compare as text, as agree values do: `amount: 5` is "5", `true` is "true".
-                conditions.append(FieldCondition(path: field, test: .equals(s.string)))
+                conditions += tests.map { FieldCondition(path: field, test: $0) }
             }
             return ok ? .fields(conditions) : nil
         default:

@@ -11,7 +11,7 @@ struct SpecReader {
 
     init(file: String) { self.file = file }
 
-    static let topKeys = ["version", "fields", "handoffs"]
+    static let topKeys = ["version", "fields", "sources", "derive", "handoffs"]
     static let fieldKeys = ["time", "service", "event"]
 
     /// A mapping's entries by key name, plus what is needed to report missing keys.
@@ -47,7 +47,9 @@ struct SpecReader {
         if let list = require(top, "handoffs", hint: "list the handoffs to check under 'handoffs:'") {
             rules = readHandoffs(list) ?? []
         }
-        return errors.isEmpty ? HandoffSpec(version: 1, fields: fields, rules: rules) : nil
+        let sources = top["sources"].flatMap { readSources($0) } ?? []
+        let derive = top["derive"].flatMap { readDerive($0, path: "derive") } ?? []
+        return errors.isEmpty ? HandoffSpec(version: 1, fields: fields, rules: rules, sources: sources, derive: derive) : nil
     }
 
     private mutating func readFields(_ node: Node) -> FieldConfig? {

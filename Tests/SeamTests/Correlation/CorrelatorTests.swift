@@ -295,6 +295,26 @@ final class CorrelatorTests: XCTestCase {
         XCTAssertEqual(w.tally.received, 2)
     }
 
+    /// Memory follows the handoffs in flight, not the input: a long steady stream keeps only its
+    /// last windows open.
+    func testMemoryIsBoundedByOpenHandoffs() {
+        let w = World(within: 10, grace: 10)
+        var peak = 0
+        for i in Int64(0)..<20_000 {
+            let t = i * 3
+            w.log(A, at: t); w.log(B, at: t)
+            w.send("k\(i)", at: t)
+            if i % 7 != 0 { w.receive("k\(i)", at: t + 4) }
+            w.correlator.advance(to: t - 5)
+            peak = max(peak, w.correlator.openCount)
+        }
+        w.correlator.finish()
+        XCTAssertLessThan(peak, 30)
+        XCTAssertTrue(w.correlator.held.isEmpty)
+        XCTAssertEqual(w.tally[.confirmed], 20_000 - 2_858)
+        XCTAssertEqual(w.tally[.unconfirmed] + w.tally[.uncoveredSend], 2_858)
+    }
+
     func testLateReceiveBehindTheWatermarkStillPairsWithAHeldSend() {
         let w = World(within: 10, grace: 5)
         w.log(A, at: 0); w.log(B, at: 0)

@@ -253,8 +253,9 @@ final class SpecLoaderTests: XCTestCase {
         XCTAssertEqual(only(rule(["from": "from: [orders]"])), "3:11: 'from' must be a single value, not a list")
         XCTAssertEqual(only(rule(["send": "send: [a, b]"])),
                        "6:11: 'send' must be an event name or a mapping of 'field: value', not a list")
-        XCTAssertEqual(only(rule(["send": "send: {amount: [1, 2]}"])),
-                       "6:20: 'send' condition 'amount' needs a single value to compare, not a list")
+        // A list is "one of" (issue 5); an empty one says so.
+        XCTAssertEqual(only(rule(["send": "send: {amount: []}"])),
+                       "6:20: 'amount' must be a non-empty list of values, e.g. [202, 204]")
         XCTAssertEqual(only(rule(["send": "send: {}"])),
                        "6:11: 'send' lists no fields; give an event name or 'field: value' pairs")
         XCTAssertEqual(only(rule(["key": "key: a..b"])), "5:10: field path 'a..b' has an empty part; write e.g. 'ctx.req'")

@@ -1,0 +1,215 @@
+import Glibc
+import HeapModule
+
+/// Puts a source's observations in time order when the source itself is not: in memory up to
+/// a budget, in sorted runs on temporary files past it, merged back on reading.
+///
+/// Used for sources that run newest-first or shuffled, so their observations can join the
+/// merge in time order instead of all at once. Memory: at most `budget` observations plus one
+/// read buffer and one head observation per run. Runs live in anonymous temporary files
+/// (`tmpfile`), which the system removes when they are closed or the process ends.
+/// Order: (time, input position), the correlator's own order.
+final class ObservationSpool {
+    /// Observations held in memory before a sorted run is written out.
+    let budget: Int
+    private var buffer: [Observation] = []
+    private var runs: [SpoolRun] = []
+    /// Observations written to runs so far.
+    private(set) var spilled = 0
+    /// Set when a temporary file could not be written; the spool then keeps everything in memory.
+    private(set) var spillFailed = false
+
+    init(budget: Int = 1 << 20) {
+        self.budget = Swift.max(1, budget)
+    }
+
+    /// Adds one observation. O(1) amortized; O(budget log budget) when a run is written.
+    func append(_ o: Observation) {
+        buffer.append(o)
+        if buffer.count >= budget && !spillFailed { spill() }
+    }
+
+    /// True once some observations went to temporary files.
+    var usedFiles: Bool { !runs.isEmpty }
+
+    /// Runs kept open at once; past it they are merged into one, so file descriptors stay few.
+    static let maxRuns = 64
+
+    private func spill() {
+        buffer.sort(by: Self.inOrder)
+        guard let run = SpoolRun(writing: buffer) else {
+            spillFailed = true
+            return
+        }
+        runs.append(run)
+        spilled += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+        if runs.count >= Self.maxRuns { compact() }
+    }
+
+    /// Merges every run into one (each observation is rewritten O(log_maxRuns n) times overall).
+    private func compact() {
+        for r in runs { r.rewind() }
+        let reader = SpoolReader(memory: [], runs: runs)
+        guard let merged = SpoolRun(writing: AnySequence { AnyIterator { reader.next() } }) else {
+            spillFailed = true
+            return
+        }
+        runs = [merged]
+    }
+
+    /// Ends appending and returns a reader of everything in time order. Call once.
+    func sorted() -> SpoolReader {
+        buffer.sort(by: Self.inOrder)
+        for r in runs { r.rewind() }
+        return SpoolReader(memory: buffer, runs: runs)
+    }
+
+    static func inOrder(_ a: Observation, _ b: Observation) -> Bool {
+        a.time != b.time ? a.time < b.time : a.position < b.position
+    }
+}
+
+/// Reads a spool's observations back in time order: a k-way merge of the in-memory run and
+/// the file runs. O(log k) per observation.
+final class SpoolReader {
+    private struct Head: Comparable {
+        var observation: Observation
+        /// -1: the in-memory run; else the index of a file run.
+        var run: Int
+        static func < (a: Head, b: Head) -> Bool { ObservationSpool.inOrder(a.observation, b.observation) }
+        static func == (a: Head, b: Head) -> Bool { a.observation == b.observation && a.run == b.run }
+    }
+
+    private let memory: [Observation]
+    private var memoryIndex = 0
+    private let runs: [SpoolRun]
+    private var heads = Heap<Head>()
+
+    init(memory: [Observation], runs: [SpoolRun]) {
+        self.memory = memory
+        self.runs = runs
+        if let first = memory.first {
+            heads.insert(Head(observation: first, run: -1))
+            memoryIndex = 1
+        }
+        for (i, r) in runs.enumerated() {
+            if let o = r.next() { heads.insert(Head(observation: o, run: i)) }
+        }
+    }
+
+    /// The time of the next observation, or nil at the end.
+    var nextTime: Int64? { heads.min?.observation.time }
+
+    /// The next observation in (time, input position) order.
+    func next() -> Observation? {
+        guard let head = heads.popMin() else { return nil }
+        if head.run < 0 {
+            if memoryIndex < memory.count {
+                heads.insert(Head(observation: memory[memoryIndex], run: -1))
+                memoryIndex += 1
+            }
+        } else if let o = runs[head.run].next() {
+            heads.insert(Head(observation: o, run: head.run))
+        }
+        return head.observation
+    }
+}
+
+/// One sorted run of observations in an anonymous temporary file, in a compact binary form.
+final class SpoolRun {
+    private let file: UnsafeMutablePointer<FILE>
+
+    /// Writes `observations` (already sorted); nil when no temporary file can be made or written.
+    init?<S: Sequence>(writing observations: S) where S.Element == Observation {
+        guard let f = tmpfile() else { return nil }
+        file = f
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 << 16)
+        for o in observations {
+            Self.encode(o, into: &bytes)
+            if bytes.count >= 1 << 16 {
+                guard flush(&bytes) else { return nil }
+            }
+        }
+        guard flush(&bytes) else { return nil }
+    }
+
+    deinit { fclose(file) }
+
+    private func flush(_ bytes: inout [UInt8]) -> Bool {
+        let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        let ok = n == bytes.count
+        bytes.removeAll(keepingCapacity: true)
+        return ok
+    }
+
+    func rewind() { Glibc.rewind(file) }
+
+    /// The next observation of the run, or nil at its end (or on a read error).
+    func next() -> Observation? {
+        guard let time = readInt(Int64.self), let source = readInt(Int32.self), let line = readInt(UInt64.self),
+              let rule = readInt(Int32.self), let side = readInt(UInt8.self), let keyLength = readInt(Int32.self)
+        else { return nil }
+        var key: String? = nil
+        if keyLength >= 0 {
+            guard let k = readBytes(Int(keyLength)) else { return nil }
+            key = String(decoding: k, as: UTF8.self)
+        }
+        guard let count = readInt(UInt16.self) else { return nil }
+        var agree: [FieldValue?] = []
+        agree.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard let tag = readInt(UInt8.self) else { return nil }
+            switch tag {
+            case 0: agree.append(nil)
+            case 1: agree.append(.bool(true))
+            case 2: agree.append(.bool(false))
+            default:
+                guard let n = readInt(UInt32.self), let b = readBytes(Int(n)) else { return nil }
+                agree.append(tag == 3 ? .string(b) : tag == 4 ? .number(b) : .composite(b))
+            }
+        }
+        return Observation(time: time, position: InputPosition(source: source, line: line), rule: rule,
+                           side: side == 0 ? .send : .receive, key: key, agree: agree)
+    }
+
+    private func readInt<T: FixedWidthInteger>(_: T.Type) -> T? {
+        var v: T = 0
+        let n = withUnsafeMutableBytes(of: &v) { fread($0.baseAddress, 1, MemoryLayout<T>.size, file) }
+        return n == MemoryLayout<T>.size ? T(littleEndian: v) : nil
+    }
+
+    private func readBytes(_ n: Int) -> [UInt8]? {
+        if n == 0 { return [] }
+        var b = [UInt8](repeating: 0, count: n)
+        let got = b.withUnsafeMutableBytes { fread($0.baseAddress, 1, n, file) }
+        return got == n ? b : nil
+    }
+
+    static func encode(_ o: Observation, into out: inout [UInt8]) {
+        func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        put(o.time)
+        put(o.position.source)
+        put(o.position.line)
+        put(o.rule)
+        put(o.side == .send ? UInt8(0) : UInt8(1))
+        if let key = o.key {
+            put(Int32(key.utf8.count))
+            out.append(contentsOf: key.utf8)
+        } else {
+            put(Int32(-1))
+        }
+        put(UInt16(o.agree.count))
+        for v in o.agree {
+            switch v {
+            case nil: put(UInt8(0))
+            case .bool(true)?: put(UInt8(1))
+            case .bool(false)?: put(UInt8(2))
+            case .string(let b)?: put(UInt8(3)); put(UInt32(b.count)); out.append(contentsOf: b)
+            case .number(let b)?: put(UInt8(4)); put(UInt32(b.count)); out.append(contentsOf: b)
+            case .composite(let b)?: put(UInt8(5)); put(UInt32(b.count)); out.append(contentsOf: b)
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import XCTest
+@testable import Seam
+
+/// The spool gives back exactly what went in, in (time, input position) order, whether it
+/// stayed in memory or went through temporary files.
+final class ObservationSpoolTests: XCTestCase {
+    func observations(_ n: Int, seed: UInt64) -> [Observation] {
+        var state = seed
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        let values: [FieldValue?] = [nil, .bool(true), .bool(false), .string(Array("é\u{0}x".utf8)), .number(Array("1.25e3".utf8)),
+                                     .composite(Array(#"{"a":[1,2]}"#.utf8)), .string([0xFF, 0xFE])]
+        return (0..<n).map { i in
+            Observation(time: Int64(next() % 50) - 25, position: InputPosition(source: Int32(next() % 3), line: UInt64(i + 1)),
+                        rule: Int32(next() % 4), side: next() % 2 == 0 ? .send : .receive,
+                        key: next() % 7 == 0 ? nil : "k\(next() % 100)",
+                        agree: (0..<Int(next() % 3)).map { _ in values[Int(next() % UInt64(values.count))] })
+        }
+    }
+
+    func drain(_ r: SpoolReader) -> [Observation] {
+        var out: [Observation] = []
+        while let o = r.next() { out.append(o) }
+        return out
+    }
+
+    func testInMemoryAndSpilledGiveTheSameSortedObservations() {
+        let input = observations(5_000, seed: 7)
+        let expected = input.sorted(by: ObservationSpool.inOrder)
+        for budget in [40, 1_000, 10_000] {  // 40: 125 runs, so runs are compacted too
+            let spool = ObservationSpool(budget: budget)
+            for o in input { spool.append(o) }
+            XCTAssertEqual(spool.usedFiles, budget < input.count, "budget \(budget)")
+            let reader = spool.sorted()
+            XCTAssertEqual(reader.nextTime, expected.first?.time)
+            XCTAssertEqual(drain(reader), expected, "budget \(budget)")
+        }
+    }
+
+    func testEmptySpool() {
+        let reader = ObservationSpool(budget: 4).sorted()
+        XCTAssertNil(reader.nextTime)
+        XCTAssertNil(reader.next())
+    }
+}
