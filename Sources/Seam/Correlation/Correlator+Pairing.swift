@@ -4,12 +4,9 @@ extension Correlator {
     /// Adds a send to its handoff's held list, keeping (time, input order). O(sends of the key),
     /// O(log) + append when sends come in time order.
     func hold(_ s: HeldSend, rule: Int32, key: String) {
-        let k = HandoffKey(rule: rule, key: key)
         heldSends += 1
-        var list = held.removeValue(forKey: k) ?? []
-        let at = Self.insertionIndex(list, time: s.time, position: s.position)
-        list.insert(s, at: at)
-        held[k] = list
+        // Edited in place through the dictionary: one hash lookup, no copy of the list.
+        held[HandoffKey(rule: rule, key: key), default: []].insertHeld(s)
     }
 
     /// First index whose (time, position) is greater than the given one.
@@ -32,23 +29,12 @@ extension Correlator {
         let k = HandoffKey(rule: rs.index, key: p.key)
         let receive = Finding.Evidence(time: p.time, position: p.position)
         var pairedInWindow: HeldSend?
-        if var list = held.removeValue(forKey: k) {
-            // Latest (time, input order) first: the last send with time <= hi, walking back to lo.
-            var i = Self.insertionIndex(list, time: hi, position: InputPosition(source: .max, line: .max)) - 1
-            var taken: Int?
-            while i >= 0, list[i].time >= lo {
-                if !list[i].paired {
-                    taken = i
-                    break
-                }
-                if pairedInWindow == nil { pairedInWindow = list[i] }
-                i -= 1
-            }
-            if let t = taken { list[t].paired = true }
-            held[k] = list
+        if let at = held.index(forKey: k) {
+            let (taken, paired) = held.values[at].takeLatestUnpaired(from: lo, to: hi)
+            pairedInWindow = paired
             if let t = taken {
                 receivers[rs.to]?.sendSettled()
-                emitPair(send: list[t], receive: p, rule: r)
+                emitPair(send: t, receive: p, rule: r)
                 return
             }
         }
@@ -123,11 +109,44 @@ extension Correlator {
     /// Removes a held send (found by time and input order) and returns it.
     func forgetSend(_ d: SendDeadline, rule r: Int) -> HeldSend? {
         let k = HandoffKey(rule: rules[r].index, key: d.key)
-        guard var list = held.removeValue(forKey: k) else { return nil }
-        defer { if !list.isEmpty { held[k] = list } }
-        let i = Self.insertionIndex(list, time: d.time, position: d.position) - 1
-        guard i >= 0, list[i].time == d.time, list[i].position == d.position else { return nil }
-        heldSends -= 1
-        return list.remove(at: i)
+        guard let at = held.index(forKey: k) else { return nil }
+        let removed = held.values[at].removeHeld(time: d.time, position: d.position)
+        if removed != nil { heldSends -= 1 }
+        if held.values[at].isEmpty { held.remove(at: at) }
+        return removed
+    }
+}
+
+/// In-place edits of one handoff's held sends (sorted by time, input order), so the dictionary
+/// entry is changed through its index without copying the list or hashing the key again.
+extension Array where Element == Correlator.HeldSend {
+    /// Inserts keeping (time, input order). O(log n), O(1) + append in time order.
+    mutating func insertHeld(_ s: Correlator.HeldSend) {
+        insert(s, at: Correlator.insertionIndex(self, time: s.time, position: s.position))
+    }
+
+    /// Marks as paired and returns the latest unpaired send with time in [lo, hi] (latest by
+    /// time, then input order), and the latest paired one passed on the way (for duplicates).
+    mutating func takeLatestUnpaired(from lo: Int64, to hi: Int64)
+        -> (taken: Correlator.HeldSend?, pairedInWindow: Correlator.HeldSend?)
+    {
+        var pairedInWindow: Correlator.HeldSend?
+        var i = Correlator.insertionIndex(self, time: hi, position: InputPosition(source: .max, line: .max)) - 1
+        while i >= 0, self[i].time >= lo {
+            if !self[i].paired {
+                self[i].paired = true
+                return (self[i], pairedInWindow)
+            }
+            if pairedInWindow == nil { pairedInWindow = self[i] }
+            i -= 1
+        }
+        return (nil, pairedInWindow)
+    }
+
+    /// Removes and returns the send at exactly (time, position), if held.
+    mutating func removeHeld(time: Int64, position: InputPosition) -> Correlator.HeldSend? {
+        let i = Correlator.insertionIndex(self, time: time, position: position) - 1
+        guard i >= 0, self[i].time == time, self[i].position == position else { return nil }
+        return remove(at: i)
     }
 }
