@@ -23,46 +23,44 @@ extension Correlator {
     /// Decides one receive: pair, duplicate/repeat, or orphan/uncovered (SEMANTICS steps 1-3).
     /// O(log n + sends of the key in the window).
     func processReceive(_ p: PendingReceive, rule r: Int) {
-        let rs = rules[r]
-        let lo = Saturating.sub(p.time, rs.window)
-        let hi = Saturating.add(p.time, rs.rule.tolerance)
-        let k = HandoffKey(rule: rs.index, key: p.key)
+        let lo = Saturating.sub(p.time, rules[r].window)
+        let hi = Saturating.add(p.time, rules[r].rule.tolerance)
+        let k = HandoffKey(rule: rules[r].index, key: p.key)
         let receive = Finding.Evidence(time: p.time, position: p.position)
         var pairedInWindow: HeldSend?
         if let at = held.index(forKey: k) {
             let (taken, paired) = held.values[at].takeLatestUnpaired(from: lo, to: hi)
             pairedInWindow = paired
             if let t = taken {
-                receivers[rs.to]?.sendSettled()
+                receivers[rules[r].to]?.sendSettled()
                 emitPair(send: t, receive: p, rule: r)
                 return
             }
         }
         // Step 2 and 3 need every send that could have been in the window: an evicted one might.
-        if let h = rs.sendHorizon, lo <= h {
-            emit(Finding(verdict: .evictedReceive, rule: rs.index, key: p.key, send: nil, receive: receive, latency: nil))
+        if let h = rules[r].sendHorizon, lo <= h {
+            emit(Finding(verdict: .evictedReceive, rule: rules[r].index, key: p.key, send: nil, receive: receive, latency: nil))
             return
         }
         if let s = pairedInWindow {
             emit(Finding(
-                verdict: rs.rule.once ? .duplicate : .repeat, rule: rs.index, key: p.key,
+                verdict: rules[r].rule.once ? .duplicate : .repeat, rule: rules[r].index, key: p.key,
                 send: Finding.Evidence(time: s.time, position: s.position), receive: receive, latency: nil))
             return
         }
         judgeUnpaired(WaitingItem(
-            gap: lo, side: .receive, rule: rs.index, key: p.key, time: p.time, position: p.position,
-            lo: lo, hi: hi, service: rs.from))
+            gap: lo, side: .receive, rule: rules[r].index, key: p.key, time: p.time, position: p.position,
+            lo: lo, hi: hi, service: rules[r].from))
     }
 
     /// Emits a pair's confirmed/late finding (with unverified fields) and its disagreement.
     func emitPair(send s: HeldSend, receive p: PendingReceive, rule r: Int) {
-        let rs = rules[r]
         // ts lies in [tr - W - G, tr + T], so this cannot overflow.
         let latency = p.time - s.time
         var unverified: [String] = []
         var differing: [String] = []
         var values: [(send: String, receive: String)] = []
-        for (i, label) in rs.labels.enumerated() {
+        for (i, label) in rules[r].labels.enumerated() {
             let a = i < s.agree.count ? s.agree[i] : nil
             let b = i < p.agree.count ? p.agree[i] : nil
             guard let a, let b else {
@@ -78,11 +76,11 @@ extension Correlator {
         let receive = Finding.Evidence(time: p.time, position: p.position)
         let key = p.key
         emit(Finding(
-            verdict: latency <= rs.rule.within ? .confirmed : .late, rule: rs.index, key: key, send: send,
+            verdict: latency <= rules[r].rule.within ? .confirmed : .late, rule: rules[r].index, key: key, send: send,
             receive: receive, latency: latency, fields: unverified))
         if !differing.isEmpty {
             emit(Finding(
-                verdict: .disagree, rule: rs.index, key: key, send: send, receive: receive, latency: latency,
+                verdict: .disagree, rule: rules[r].index, key: key, send: send, receive: receive, latency: latency,
                 fields: differing, values: values))
         }
     }
@@ -91,19 +89,18 @@ extension Correlator {
     /// O(log + sends of the key).
     func closeSend(_ d: SendDeadline, rule r: Int) {
         guard let s = forgetSend(d, rule: r), !s.paired else { return }
-        let rs = rules[r]
-        let lo = Saturating.sub(d.time, rs.rule.tolerance)
-        let hi = Saturating.add(d.time, rs.window)
-        if let h = rs.receiveHorizon, lo <= h {
-            receivers[rs.to]?.sendSettled()
+        let lo = Saturating.sub(d.time, rules[r].rule.tolerance)
+        let hi = Saturating.add(d.time, rules[r].window)
+        if let h = rules[r].receiveHorizon, lo <= h {
+            receivers[rules[r].to]?.sendSettled()
             emit(Finding(
-                verdict: .evictedSend, rule: rs.index, key: d.key, send: Finding.Evidence(time: d.time, position: d.position),
+                verdict: .evictedSend, rule: rules[r].index, key: d.key, send: Finding.Evidence(time: d.time, position: d.position),
                 receive: nil, latency: nil))
             return
         }
         judgeUnpaired(WaitingItem(
-            gap: lo, side: .send, rule: rs.index, key: d.key, time: d.time, position: d.position,
-            lo: lo, hi: hi, service: rs.to))
+            gap: lo, side: .send, rule: rules[r].index, key: d.key, time: d.time, position: d.position,
+            lo: lo, hi: hi, service: rules[r].to))
     }
 
     /// Removes a held send (found by time and input order) and returns it.
