@@ -51,10 +51,11 @@ final class ProgressLine {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    /// Bytes of a file, or of every regular file below a folder.
-    static func size(of path: String) -> UInt64 {
+    /// Bytes of a file, or of every regular file below a folder. Links inside folders are not
+    /// followed (a symlink loop must not recurse forever); the total is only an estimate.
+    static func size(of path: String, followLinks: Bool = true) -> UInt64 {
         var st = stat()
-        guard stat(path, &st) == 0 else { return 0 }
+        guard (followLinks ? stat(path, &st) : lstat(path, &st)) == 0 else { return 0 }
         if (st.st_mode & S_IFMT) == S_IFREG { return UInt64(st.st_size) }
         guard (st.st_mode & S_IFMT) == S_IFDIR, let dir = opendir(path) else { return 0 }
         defer { closedir(dir) }
@@ -64,7 +65,7 @@ final class ProgressLine {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
             if name == "." || name == ".." { continue }
-            sum += size(of: path + "/" + name)
+            sum += size(of: path + "/" + name, followLinks: false)
         }
         return sum
     }
