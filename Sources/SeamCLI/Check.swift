@@ -116,7 +116,10 @@ extension String {
 /// lines on stderr (the summary carries them too).
 func reportInputProblems(_ summary: Summary) {
     for e in summary.total.errors {
-        Diagnostics.error("\(e.source)\(e.offset.map { ": byte \($0)" } ?? ""): error: \(e.message)")
+        let place = "\(e.source)\(e.offset.map { ": byte \($0)" } ?? "")"
+        // A symlink loop loses nothing: a warning, not an error.
+        if e.code == .symlinkLoop { Diagnostics.warning("\(place): \(e.message)") }
+        else { Diagnostics.error("\(place): error: \(e.message)") }
     }
     for s in summary.sources {
         guard let n = s.stats.rejected[.noService], n > 0, let line = s.stats.firstRejectedLine[.noService] else { continue }
