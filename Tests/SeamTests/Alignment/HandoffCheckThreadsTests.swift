@@ -109,5 +109,18 @@ final class HandoffCheckThreadsTests: XCTestCase {
         let all = (lines["a"]! + lines["b"]! + lines["c"]!).sorted { $0.0 < $1.0 }
         let single = dir.write("all.jsonl.gz", gzipMember(write(all)))
         assertSame(run(spec, [single], threads: 1), run(spec, [single], threads: 2), "one file")
+        // Damaged input: a truncated member and a missing path give the same errors and counts.
+        let whole = gzipMember(write(lines["b"]!))
+        let cut = dir.write("b.cut.jsonl.gz", Array(whole[..<(whole.count / 2)]))
+        let damaged = [paths[0], cut, paths[4], dir.path + "/missing.jsonl"]
+        let d1 = run(spec, damaged, threads: 1)
+        XCTAssertEqual(d1.exitCode(), 3)
+        XCTAssertFalse(d1.sources[1].stats.errors.isEmpty)
+        for threads in [2, 4] {
+            let dn = run(spec, damaged, threads: threads)
+            assertSame(d1, dn, "damaged, threads \(threads)")
+            XCTAssertEqual(dn.sources.map { $0.stats.errors.map(\.code) }, d1.sources.map { $0.stats.errors.map(\.code) })
+            XCTAssertEqual(dn.inputErrors.map(\.code), d1.inputErrors.map(\.code))
+        }
     }
 }
