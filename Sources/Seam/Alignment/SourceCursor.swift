@@ -3,6 +3,9 @@
 ///
 /// Memory: one `LineReader`'s buffers, the decoder's spans, and one extent pair per service
 /// seen since the last flush. Nothing grows with the number of lines.
+///
+/// Threading: used by one thread at a time; a batch run may step it on a worker
+/// (`SourceFeed`), whose handing over of finished steps orders every access.
 final class SourceCursor<Selector: ObservationSelector> {
     let descriptor: SourceDescriptor
     private let reader: LineReader
@@ -179,9 +182,6 @@ final class SourceCursor<Selector: ObservationSelector> {
 
     /// Counts events that arrived behind the watermark (streaming) into the stats.
     func countOutOfOrder(_ n: UInt64) { reader.stats.outOfOrder += n }
-
-    /// Marks this source as reordered in its stats.
-    func markReordered() { reader.stats.reordered = true }
 
     /// Releases the file and zlib state.
     func close() {
