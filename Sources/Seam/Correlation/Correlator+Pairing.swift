@@ -12,7 +12,8 @@ extension Correlator {
     /// First index whose (time, position) is greater than the given one.
     static func insertionIndex(_ list: [HeldSend], time: Int64, position: InputPosition) -> Int {
         var i = 0, j = list.count
-        if let last = list.last, (last.time, last.position) <= (time, position) { return j }
+        // Fields read in place: copying the last element would retain its agree values.
+        if j > 0, (list[j - 1].time, list[j - 1].position) <= (time, position) { return j }
         while i < j {
             let m = (i + j) / 2
             if (list[m].time, list[m].position) <= (time, position) { i = m + 1 } else { j = m }
