@@ -61,16 +61,15 @@ extension Correlator {
         var unverified: [String] = []
         var differing: [String] = []
         var values: [(send: String, receive: String)] = []
-        for (i, label) in rules[r].labels.enumerated() {
-            let a = i < s.agree.count ? s.agree[i] : nil
-            let b = i < p.agree.count ? p.agree[i] : nil
-            guard let a, let b else {
-                unverified.append(label)
+        // Values are compared where they lie (binding them would retain each one per pair).
+        for i in rules[r].labels.indices {
+            guard i < s.agree.count, i < p.agree.count, s.agree[i] != nil, p.agree[i] != nil else {
+                unverified.append(rules[r].labels[i])
                 continue
             }
-            if !a.agrees(with: b) {
-                differing.append(label)
-                values.append((a.text, b.text))
+            if !s.agree[i].unsafelyUnwrapped.agrees(with: p.agree[i].unsafelyUnwrapped) {
+                differing.append(rules[r].labels[i])
+                values.append((s.agree[i].unsafelyUnwrapped.text, p.agree[i].unsafelyUnwrapped.text))
             }
         }
         let send = Finding.Evidence(time: s.time, position: s.position)
