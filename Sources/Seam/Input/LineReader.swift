@@ -73,7 +73,10 @@ public final class LineReader {
 
     /// Test seam: `readChunk` bounds each `read(2)` and `outputChunk` each inflate output, so
     /// tests can force lines and gzip members across every kind of boundary.
-    init(source: SourceDescriptor, maxLineLength: Int, readChunk: Int, outputChunk: Int) {
+    ///
+    /// Public only for tests and the fuzz targets (release builds cannot `@testable import`);
+    /// use `init(source:maxLineLength:)` otherwise.
+    public init(source: SourceDescriptor, maxLineLength: Int, readChunk: Int, outputChunk: Int) {
         precondition(maxLineLength >= 0 && readChunk > 0 && outputChunk > 0)
         self.source = source
         self.maxLineLength = maxLineLength
@@ -370,6 +373,22 @@ public final class LineReader {
                     return false
                 }
                 if n == 0 {
+                    // zlib may still hold output for input it already took (the rest of a
+                    // match when the output buffer filled up): drain it before the end.
+                    let (_, produced, failure) = inflater.inflate(UnsafeRawBufferPointer(start: nil, count: 0), into: output)
+                    if let failure {
+                        gzipStopped = true
+                        stats.errors.append(failure.error)
+                        damaged = failure.midMember
+                    }
+                    if produced > 0 {
+                        stats.bytesDecoded += UInt64(produced)
+                        chunk = UnsafeRawPointer(outBuf)
+                        pos = 0
+                        end = produced
+                        return true
+                    }
+                    if gzipStopped { return false }
                     gzipStopped = true
                     if let failure = inflater.finish() {
                         stats.errors.append(failure.error)
