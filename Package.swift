@@ -42,3 +42,26 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// Fuzz targets (issue 7, Scripts/fuzz): declared only when SEAM_FUZZ=1, because each defines
+// only `LLVMFuzzerTestOneInput` and needs `--sanitize fuzzer` (libFuzzer's `main`) to link.
+if Context.environment["SEAM_FUZZ"] == "1" {
+    let fuzzSettings: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
+    package.targets += [
+        .target(name: "SeamFuzzSupport", dependencies: ["Seam", "CZlib"]),
+    ]
+    for (product, target) in [
+        ("fuzz-gzip", "SeamFuzzGzip"),
+        ("fuzz-lines", "SeamFuzzLines"),
+        ("fuzz-json", "SeamFuzzJSON"),
+        ("fuzz-logfmt", "SeamFuzzLogfmt"),
+        ("fuzz-time", "SeamFuzzTime"),
+        ("fuzz-decimal", "SeamFuzzDecimal"),
+        ("fuzz-spec", "SeamFuzzSpec"),
+        ("fuzz-csv", "SeamFuzzCSV"),
+    ] {
+        package.targets.append(
+            .executableTarget(name: target, dependencies: ["Seam", "SeamFuzzSupport"], swiftSettings: fuzzSettings))
+        package.products.append(.executable(name: product, targets: [target]))
+    }
+}

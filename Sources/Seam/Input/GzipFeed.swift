@@ -62,6 +62,16 @@ final class GzipFeed {
                     return 0
                 }
                 if n == 0 {
+                    // zlib may still hold output for input it already took (the rest of a
+                    // match when the output buffer filled up): drain it before the end.
+                    let (_, produced, failure) = inflater.inflate(UnsafeRawBufferPointer(start: nil, count: 0), into: output)
+                    if let failure {
+                        stopped = true
+                        errors.append(failure.error)
+                        damaged = failure.midMember
+                    }
+                    if produced > 0 { return produced }
+                    if stopped { return 0 }
                     stopped = true
                     if let failure = inflater.finish() {
                         errors.append(failure.error)

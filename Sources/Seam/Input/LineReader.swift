@@ -83,7 +83,11 @@ public final class LineReader {
     /// tests can force lines and gzip members across every kind of boundary.
     /// With `pipelined`, chunks are `min(outputChunk, 256 KiB)`: small enough to stay in cache
     /// between the two threads.
-    init(source: SourceDescriptor, maxLineLength: Int, readChunk: Int, outputChunk: Int, pipelined: Bool = false) {
+    ///
+    /// Public only for tests and the fuzz targets (release builds cannot `@testable import`);
+    /// use `init(source:maxLineLength:pipelined:)` otherwise.
+    public init(source: SourceDescriptor, maxLineLength: Int, readChunk: Int, outputChunk: Int,
+                pipelined: Bool = false) {
         precondition(maxLineLength >= 0 && readChunk > 0 && outputChunk > 0)
         self.source = source
         self.maxLineLength = maxLineLength

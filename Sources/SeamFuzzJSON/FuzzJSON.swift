@@ -1,0 +1,74 @@
+import Foundation
+import Seam
+import SeamFuzzSupport
+
+/// Fuzz target `fuzz-json`: `JSONFieldScanner` against Foundation's `JSONSerialization`.
+///
+/// Properties, on any bytes (one line):
+/// - never traps; `RecordDecoder` on the same line gives an event (body called once) or exactly
+///   one rejection;
+/// - for valid UTF-8 (outside the documented policy differences below) the scanner accepts
+///   exactly what `JSONSerialization` parses as an object;
+/// - when both accept and keys are distinct, each wanted field's decoded value equals the
+///   reference's (strings scalar by scalar, numbers by value, objects and arrays deeply), and
+///   stopping early gives the same spans.
+/// Policy differences (documented in `JSONFieldScanner` and its tests), skipped: invalid UTF-8
+/// and lone surrogates (accepted as bytes), exponents of 3+ digits and 300+ digit numbers
+/// (beyond Double), trailing commas (Foundation accepts them), NUL bytes (Foundation then guesses
+/// UTF-16), nesting past 500 (Foundation's depth limit).
+enum FuzzJSON {
+    static let paths: [FieldPath] = ["a", "b", "ts", "a.b", "a.b.c", "x\"y", "ü", "n", "long_key_name_over_8", "b.a", "service"]
+    static let plan = FieldPlan(paths: paths)
+    nonisolated(unsafe) static var scanner = JSONFieldScanner(plan: plan)
+    nonisolated(unsafe) static var spans = ContiguousArray<FieldSpan>()
+    nonisolated(unsafe) static var decoder = RecordDecoder(config: FieldConfig(), extraPaths: paths, services: ServiceTable())
+
+    static func check(_ bytes: [UInt8]) {
+        let outcome = bytes.withUnsafeBytes { scanner.scan($0, into: &spans) }
+        let full = Array(spans.prefix(plan.count))
+        if outcome != .malformed {
+            let early = bytes.withUnsafeBytes { scanner.scan($0, into: &spans, stopEarly: true) }
+            FuzzDriver.require(early != .malformed, "stopEarly made a valid line malformed")
+            FuzzDriver.require(Array(spans.prefix(plan.count)) == full, "stopEarly changed the spans")
+            for span in full where span.kind != .absent {
+                FuzzDriver.require(span.start >= 0 && Int(span.start) + Int(span.count) <= bytes.count, "span outside the line: \(span)")
+            }
+        }
+        decodeOnce(bytes)
+
+        guard let text = String(validating: bytes, as: UTF8.self), !bytes.contains(0),
+              !JSONReference.hasLoneSurrogate(bytes), !JSONReference.beyondDouble(bytes),
+              !JSONReference.hasTrailingComma(text), JSONReference.depth(bytes) <= 500 else { return }
+        let reference = try? JSONSerialization.jsonObject(with: Data(bytes), options: [])
+        let object = reference as? [String: Any]
+        FuzzDriver.require(
+            (outcome != .malformed) == (object != nil),
+            "scanner \(outcome), JSONSerialization \(object != nil ? "accepts" : "rejects"): \(text.debugDescription)")
+        guard let object, !JSONReference.hasDuplicateKeys(bytes) else { return }
+        for (slot, path) in plan.paths.enumerated() {
+            let expected = JSONReference.lookup(object, path)
+            FuzzDriver.require(
+                JSONReference.matches(full[slot], in: bytes, expected),
+                "path \(path): scanner \(full[slot]) vs reference \(String(describing: expected)) in \(text.debugDescription)")
+        }
+    }
+
+    /// The record stage's accounting on one line: an event (body once) or one rejection.
+    static func decodeOnce(_ bytes: [UInt8]) {
+        var calls = 0
+        let rejection = bytes.withUnsafeBytes { line in
+            decoder.decode(line, defaultService: nil) { view in
+                calls += 1
+                _ = view.value(0)
+            }
+        }
+        FuzzDriver.require((rejection == nil) == (calls == 1) && calls <= 1, "decode: rejection \(String(describing: rejection)), body called \(calls)x")
+    }
+}
+
+/// libFuzzer's per-input entry.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    FuzzJSON.check(FuzzDriver.bytes(data, size))
+    return 0
+}
