@@ -61,25 +61,6 @@ final class BoundedQueue<Element>: @unchecked Sendable {
         return item
     }
 
-    /// The oldest item if one is waiting, without blocking.
-    func poll() -> Element? {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        if count == 0 { return nil }
-        let item = ring[head].take()
-        head = (head + 1) % ring.count
-        count -= 1
-        pthread_cond_signal(notFull)
-        return item
-    }
-
-    /// True when an item is waiting (a `take` would not block).
-    var isReady: Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return count > 0
-    }
-
     /// Wakes every waiter for good; later `put`s are dropped.
     func cancel() {
         pthread_mutex_lock(mutex)

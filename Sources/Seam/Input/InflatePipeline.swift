@@ -65,9 +65,6 @@ final class InflatePipeline {
         return c
     }
 
-    /// True when a chunk is already waiting (`next()` would not block).
-    var hasChunkReady: Bool { filled.isReady }
-
     /// Stops the inflate thread and waits for it. Idempotent.
     func stop() {
         filled.cancel()
