@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Settings of a run that are not part of the spec.
 public struct RunOptions: Sendable {
     /// Lines longer than this are rejected `too-long` without being held in memory.
@@ -10,7 +16,13 @@ public struct RunOptions: Sendable {
     public var reorderBound: Int64 = 1_000_000_000
     /// Event-time silence of a receiver with sends pending before a `silent` notice (ns).
     public var idleBound: Int64 = 30_000_000_000
+    /// Threads a batch run decodes on (default: the cores online). 1 runs everything on the
+    /// caller's thread; verdicts and counts do not depend on it.
+    public var threads = RunOptions.onlineCores
     public init() {}
+
+    /// Cores online (at least 1).
+    public static var onlineCores: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
 
 /// The batch entry point: reads every source, correlates, and returns the summary; findings
@@ -18,6 +30,9 @@ public struct RunOptions: Sendable {
 ///
 /// Memory is bounded by open handoffs (see `EventMerger` and `Correlator`), except for sources
 /// that must be reordered, whose observations are held until the merge reaches them.
+///
+/// Threads (`options.threads`): sources decode on worker threads and gzip may inflate on its
+/// own thread (see `EventMerger`); correlation stays on the calling thread.
 public final class HandoffCheck {
     public let spec: HandoffSpec
     public let options: RunOptions
@@ -39,7 +54,7 @@ public final class HandoffCheck {
     /// Runs on sources already expanded; `inputErrors` are carried into the summary.
     public func run(sources: [SourceDescriptor], inputErrors: [InputError] = [],
                     progress: ((UInt64) -> Void)? = nil) -> Summary {
-        let services = ServiceTable()
+        let services = ServiceTable(shared: options.threads > 1)
         let coverage = CoverageTracker()
         let matcher = HandoffSelector(rules: spec.rules, config: spec.fields, services: services)
         let correlator = Correlator(
@@ -52,12 +67,14 @@ public final class HandoffCheck {
         var mergeOptions = EventMerger<HandoffSelector>.Options()
         mergeOptions.maxLineLength = options.maxLineLength
         mergeOptions.reorderBound = options.reorderBound
+        mergeOptions.threads = max(1, options.threads)
         let spec = self.spec
         mergeOptions.formats = { spec.format(for: $0) }
         let merger = EventMerger(sources: sources, config: spec.fields, selector: matcher,
                                  services: services, coverage: coverage, options: mergeOptions)
         merger.run(
-            deliver: { batch in for o in batch { correlator.observe(o) } },
+            // Borrowed from the buffer: no retain/release of each observation's key and values.
+            deliver: { batch in batch.withUnsafeBufferPointer { for i in $0.indices { correlator.observe($0[i]) } } },
             advance: { correlator.advance(to: $0) },
             progress: progress)
         correlator.finish()

@@ -8,12 +8,17 @@ import Foundation
 /// source's watermark is its latest time minus the reorder bound; the run's watermark is the
 /// smallest over unfinished sources. Events further behind than the bound are counted
 /// `out_of_order` and still correlated where their handoff is open. Memory: the open handoffs
-/// plus a bounded queue of batches between readers and the correlator.
+/// plus a bounded queue of at most 16 batches of at most 4096 lines' observations each between
+/// readers and the correlator, whatever the input's length.
+///
+/// A reader hands a batch over after 4096 lines, or, on a live pipe, as soon as its next line
+/// would have to wait for input (`LineReader.hasBufferedLine`): findings are never held back,
+/// yet a pipe that is busy still goes in large batches (one lock per batch, not per line).
 public final class HandoffWatch {
     public let spec: HandoffSpec
     public let options: RunOptions
     private weak var sink: FindingSink?
-    private let queue = BatchQueue(capacity: 1024)
+    private let queue = BatchQueue(capacity: 16)
 
     public init(spec: HandoffSpec, options: RunOptions = RunOptions(), sink: FindingSink? = nil) {
         self.spec = spec
@@ -58,8 +63,8 @@ public final class HandoffWatch {
                 var batch: [Observation] = []
                 var more = true
                 while more && !queue.isStopped {
-                    // A live pipe hands over every line at once; a file in larger steps.
-                    more = cursor.step(maxLines: live ? 1 : 1024, into: &batch)
+                    // A live pipe hands over what it has whenever it would block; a file in steps.
+                    more = cursor.step(maxLines: 4096, untilDry: live, into: &batch)
                     var stats = cursor.stats
                     stats.outOfOrder += cursor.disorderedEvents
                     queue.put(Batch(source: d.index, observations: batch, extents: cursor.takeExtents(),
@@ -106,15 +111,16 @@ struct Batch {
     var stats: SourceStats
 }
 
-/// A bounded blocking queue between reader threads and the correlator.
+/// A bounded blocking queue between reader threads and the correlator: a ring of `capacity`
+/// slots, each emptied as it is taken, so nothing but the waiting batches is held.
 final class BatchQueue: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [Batch] = []
+    private var ring: [Batch?]
     private var head = 0
-    private let capacity: Int
+    private var count = 0
     private var stopped = false
 
-    init(capacity: Int) { self.capacity = capacity }
+    init(capacity: Int) { ring = Array(repeating: nil, count: max(1, capacity)) }
 
     var isStopped: Bool {
         condition.lock(); defer { condition.unlock() }
@@ -123,24 +129,23 @@ final class BatchQueue: @unchecked Sendable {
 
     func put(_ b: Batch) {
         condition.lock()
-        while items.count - head >= capacity && !stopped { condition.wait() }
-        items.append(b)
+        defer { condition.unlock() }
+        while count == ring.count && !stopped { condition.wait() }
+        if stopped { return }
+        ring[(head + count) % ring.count] = b
+        count += 1
         condition.broadcast()
-        condition.unlock()
     }
 
     /// The next batch, or nil once stopped.
     func take() -> Batch? {
         condition.lock()
         defer { condition.unlock() }
-        while head == items.count && !stopped { condition.wait() }
+        while count == 0 && !stopped { condition.wait() }
         if stopped { return nil }
-        let b = items[head]
-        head += 1
-        if head > 4096 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
+        let b = ring[head].take()
+        head = (head + 1) % ring.count
+        count -= 1
         condition.broadcast()
         return b
     }

@@ -24,12 +24,16 @@ struct Check: ParsableCommand {
     @Option(help: "Examples kept per verdict kind and handoff.")
     var examples: Int = 5
 
+    @Option(help: "Threads to decode on (default: the cores online); results do not depend on it.")
+    var threads: Int = RunOptions.onlineCores
+
     @Argument(help: "Files, folders or - (stdin).")
     var paths: [String] = []
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("no input: give files, folders or - for stdin") }
         guard examples >= 0 else { throw ValidationError("--examples must be >= 0") }
+        guard threads >= 1 else { throw ValidationError("--threads must be >= 1") }
         _ = try FailOn.parse(failOn)
     }
 
@@ -38,6 +42,7 @@ struct Check: ParsableCommand {
         let kinds = try FailOn.parse(failOn)
         var options = shared.runOptions()
         options.examplesPerKind = examples
+        options.threads = threads
         let collector = FindingCollector(keepAll: format == .jsonl)
         let check = HandoffCheck(spec: spec, options: options, sink: collector)
         let progress = ProgressLine(paths: paths)
@@ -111,7 +116,10 @@ extension String {
 /// lines on stderr (the summary carries them too).
 func reportInputProblems(_ summary: Summary) {
     for e in summary.total.errors {
-        Diagnostics.error("\(e.source)\(e.offset.map { ": byte \($0)" } ?? ""): error: \(e.message)")
+        let place = "\(e.source)\(e.offset.map { ": byte \($0)" } ?? "")"
+        // A symlink loop loses nothing: a warning, not an error.
+        if e.code == .symlinkLoop { Diagnostics.warning("\(place): \(e.message)") }
+        else { Diagnostics.error("\(place): error: \(e.message)") }
     }
     for s in summary.sources {
         guard let n = s.stats.rejected[.noService], n > 0, let line = s.stats.firstRejectedLine[.noService] else { continue }

@@ -19,12 +19,13 @@ final class ProgressLine {
 
     func update(bytes: UInt64) {
         let t = ProgressLine.now()
-        guard t - lastDraw >= 0.2 else { return }
+        // Quick runs print nothing; then at most five redraws a second.
+        guard t - start >= 0.5, t - lastDraw >= 0.2 else { return }
         lastDraw = t
         let elapsed = max(t - start, 0.001)
         let rate = Double(bytes) / elapsed
         let left = rate > 0 ? Double(total > bytes ? total - bytes : 0) / rate : 0
-        let line = "\r\u{1B}[2Kseam: read \(mb(bytes)) of \(mb(total)) MB, \(mb(UInt64(rate))) MB/s, ETA \(Int(left.rounded())) s"
+        let line = "\r\u{1B}[2Kseam: read \(size(bytes)) of \(size(total)), \(size(UInt64(rate)))/s, ETA \(Int(left.rounded())) s"
         Output.error.write(line)
         Output.error.flush()
     }
@@ -35,9 +36,13 @@ final class ProgressLine {
         Output.error.flush()
     }
 
-    private func mb(_ b: UInt64) -> String {
-        let v = Double(b) / 1_048_576
-        return v < 10 ? String(Int(v * 10) / 10) + "." + String(Int(v * 10) % 10) : String(Int(v))
+    /// Bytes as people read them: 512 KB, 3.4 MB, 1.2 GB.
+    private func size(_ b: UInt64) -> String {
+        let units = ["KB", "MB", "GB", "TB"]
+        var v = Double(b) / 1024, i = 0
+        while v >= 1024 && i < units.count - 1 { v /= 1024; i += 1 }
+        let tenths = Int(v * 10)
+        return (v < 10 ? "\(tenths / 10).\(tenths % 10)" : "\(Int(v))") + " " + units[i]
     }
 
     static func now() -> Double {
@@ -46,10 +51,11 @@ final class ProgressLine {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    /// Bytes of a file, or of every regular file below a folder.
-    static func size(of path: String) -> UInt64 {
+    /// Bytes of a file, or of every regular file below a folder. Links inside folders are not
+    /// followed (a symlink loop must not recurse forever); the total is only an estimate.
+    static func size(of path: String, followLinks: Bool = true) -> UInt64 {
         var st = stat()
-        guard stat(path, &st) == 0 else { return 0 }
+        guard (followLinks ? stat(path, &st) : lstat(path, &st)) == 0 else { return 0 }
         if (st.st_mode & S_IFMT) == S_IFREG { return UInt64(st.st_size) }
         guard (st.st_mode & S_IFMT) == S_IFDIR, let dir = opendir(path) else { return 0 }
         defer { closedir(dir) }
@@ -59,7 +65,7 @@ final class ProgressLine {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
             if name == "." || name == ".." { continue }
-            sum += size(of: path + "/" + name)
+            sum += size(of: path + "/" + name, followLinks: false)
         }
         return sum
     }

@@ -136,3 +136,20 @@ final class CheckInputTests: XCTestCase {
         XCTAssertEqual(e, "", "quiet on a closed pipe")
     }
 }
+
+extension CheckInputTests {
+    /// A symlink loop is named, never followed twice, and loses nothing: the run stays complete.
+    func testSymlinkLoopIsReportedButLosesNothing() throws {
+        let dir = try SeamBinary.temporaryFolder(self)
+        try writeLogs(in: dir, sends: 5, confirmEvery: 1)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("again").path,
+                                                   withDestinationPath: dir.path)
+        let r = try SeamBinary.run(["check", "--format", "json", "."], directory: dir)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let input = try XCTUnwrap(try r.json()["input"] as? [String: Any])
+        XCTAssertEqual(input["complete"] as? Bool, true)
+        let errors = try XCTUnwrap(input["errors"] as? [[String: Any]])
+        XCTAssertEqual(errors.map { $0["code"] as? String }, ["symlink-loop"])
+        XCTAssertEqual(int(handoff(try r.json(), "pay")?["confirmed"]), 5, "each file read once")
+    }
+}

@@ -17,6 +17,13 @@ import HeapModule
 ///    unfinished sources, minus one) is handed on.
 /// Stdin and FIFOs cannot be read twice: they are not probed and are opened first.
 ///
+/// Threads (`Options.threads` > 1): every open source's cursor steps on a worker thread
+/// (`SourceFeed`), a few steps ahead behind a bounded queue, while this thread merges and
+/// correlates; the steps consumed, and so deliveries and watermarks, are the same as with one
+/// thread. When there are fewer sources than threads, gzip is also inflated on a thread of its
+/// own (`LineReader` pipelined), so a single file or stdin uses two cores. The `ServiceTable`
+/// must then be made `shared`.
+///
 /// A source that looked sorted in its probe but runs backwards later by more than the reorder
 /// bound has those events counted `out_of_order`; they are still correlated where their
 /// handoff is still open.
@@ -29,6 +36,10 @@ public final class EventMerger<Selector: ObservationSelector> {
         public var maxLineLength = 1 << 20
         /// Disorder within one source that is tolerated without reordering (ns).
         public var reorderBound: Int64 = 1_000_000_000
+        /// Threads that decode (1: everything on the caller's thread).
+        public var threads = 1
+        /// Steps a worker may run ahead of the merge (threads > 1).
+        public var feedDepth = 4
         /// The spec's per-source formats (`HandoffSpec.format(for:)`); none: auto-detect all.
         public var formats: (String) -> SourceFormat? = { _ in nil }
         public init() {}
@@ -55,9 +66,16 @@ public final class EventMerger<Selector: ObservationSelector> {
     }
 
     private func makeCursor(_ d: SourceDescriptor) -> SourceCursor<Selector> {
-        SourceCursor(descriptor: d, config: config, selector: selector, services: services,
-                     maxLineLength: options.maxLineLength, reorderBound: options.reorderBound,
-                     format: options.formats(d.displayName))
+        // Files already decode in parallel when there are enough of them; an extra inflate
+        // thread per file would only add switching.
+        let pipelined = options.threads > 1 && sources.count < options.threads
+        return SourceCursor(descriptor: d, config: config, selector: selector, services: services,
+                            maxLineLength: options.maxLineLength, reorderBound: options.reorderBound,
+                            format: options.formats(d.displayName), pipelined: pipelined)
+    }
+
+    private func makeFeed(_ c: SourceCursor<Selector>) -> SourceFeed<Selector> {
+        SourceFeed(cursor: c, stepLines: options.stepLines, threaded: options.threads > 1, depth: options.feedDepth)
     }
 
     /// Reads everything. `deliver` gets observations (any order below the watermark);
@@ -66,11 +84,11 @@ public final class EventMerger<Selector: ObservationSelector> {
     public func run(deliver: ([Observation]) -> Void, advance: (Int64) -> Void,
                     progress: ((UInt64) -> Void)? = nil) {
         var pending = Heap<PendingSource>()
-        var open: [SourceCursor<Selector>] = []
+        var open: [SourceFeed<Selector>] = []
         var batch: [Observation] = []
         var bytesDone: UInt64 = 0
 
-        func finish(_ c: SourceCursor<Selector>) {
+        func finish(_ c: SourceFeed<Selector>) {
             c.flushCoverage(to: coverage)
             coverage.end(source: Int32(c.descriptor.index))
             var s = c.stats
@@ -83,8 +101,7 @@ public final class EventMerger<Selector: ObservationSelector> {
         // 1. Probe.
         for d in sources {
             guard Self.isRereadable(d) else {
-                let c = makeCursor(d)
-                open.append(c)
+                open.append(makeFeed(makeCursor(d)))
                 continue
             }
             let c = makeCursor(d)
@@ -93,17 +110,26 @@ public final class EventMerger<Selector: ObservationSelector> {
                 // Not time-sorted (or short enough to have been read whole): read it to its end
                 // now; arrival order does not matter below the watermark, and its coverage is
                 // then known whole.
-                while more && c.step(maxLines: options.stepLines, into: &batch) {
-                    if batch.count >= 65_536 { deliver(batch); batch.removeAll(keepingCapacity: true) }
-                }
-                if c.disorderedEvents > 0 { c.markReordered() }
-                // Disorder inside a reordered source is not out of order.
-                let s = c.stats
                 c.flushCoverage(to: coverage)
+                var s: SourceStats
+                if more {
+                    let feed = makeFeed(c)
+                    while feed.step(into: &batch) {
+                        if batch.count >= 65_536 { deliver(batch); batch.removeAll(keepingCapacity: true) }
+                    }
+                    feed.flushCoverage(to: coverage)
+                    s = feed.stats
+                    feed.close()
+                } else {
+                    s = c.stats
+                    c.close()
+                }
+                // Disorder inside a reordered source is not out of order.
+                // (The worker, if any, has been joined: reading the cursor is safe.)
+                if c.disorderedEvents > 0 { s.reordered = true }
                 coverage.end(source: Int32(d.index))
                 stats[d.index] = s
                 bytesDone += s.bytesIn
-                c.close()
                 deliver(batch)
                 batch.removeAll(keepingCapacity: true)
                 progress?(bytesDone)
@@ -127,12 +153,12 @@ public final class EventMerger<Selector: ObservationSelector> {
             let nextOpen = open.indices.min { open[$0].lowerBound < open[$1].lowerBound }
             if let p = pending.min, nextOpen == nil || p.start <= open[nextOpen!].lowerBound {
                 _ = pending.removeMin()
-                open.append(makeCursor(sources[p.index]))
+                open.append(makeFeed(makeCursor(sources[p.index])))
                 continue
             }
             guard let i = nextOpen else { break }
             let c = open[i]
-            let more = c.step(maxLines: options.stepLines, into: &batch)
+            let more = c.step(into: &batch)
             c.flushCoverage(to: coverage)
             if !batch.isEmpty {
                 deliver(batch)

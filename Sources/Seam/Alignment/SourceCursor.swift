@@ -3,6 +3,9 @@
 ///
 /// Memory: one `LineReader`'s buffers, the decoder's spans, and one extent pair per service
 /// seen since the last flush. Nothing grows with the number of lines.
+///
+/// Threading: used by one thread at a time; a batch run may step it on a worker
+/// (`SourceFeed`), whose handing over of finished steps orders every access.
 final class SourceCursor<Selector: ObservationSelector> {
     let descriptor: SourceDescriptor
     private let reader: LineReader
@@ -31,9 +34,9 @@ final class SourceCursor<Selector: ObservationSelector> {
     private(set) var ended = false
 
     init(descriptor: SourceDescriptor, config: FieldConfig, selector: Selector, services: ServiceTable,
-         maxLineLength: Int, reorderBound: Int64, format: SourceFormat? = nil) {
+         maxLineLength: Int, reorderBound: Int64, format: SourceFormat? = nil, pipelined: Bool = false) {
         self.descriptor = descriptor
-        self.reader = LineReader(source: descriptor, maxLineLength: maxLineLength)
+        self.reader = LineReader(source: descriptor, maxLineLength: maxLineLength, pipelined: pipelined)
         self.decoder = RecordDecoder(config: config, extraPaths: selector.fieldPaths, services: services)
         if let format, !format.isPlainRecordFormat {
             let d = FormatDecoder(format: format, config: config, extraPaths: selector.fieldPaths, services: services)
@@ -66,12 +69,17 @@ final class SourceCursor<Selector: ObservationSelector> {
     }
 
     /// Reads up to `maxLines` lines, appending observations to `out`. Returns false at the end.
+    ///
+    /// With `untilDry`, stops early once no complete line is buffered (after at least one
+    /// line): the next line would wait on the source, so what was read should be handed on now
+    /// (a live pipe's findings are not held back, and a busy pipe still goes in large steps).
     @discardableResult
-    func step(maxLines: Int, into out: inout [Observation]) -> Bool {
+    func step(maxLines: Int, untilDry: Bool = false, into out: inout [Observation]) -> Bool {
         guard !ended else { return false }
         let sourceIndex = Int32(descriptor.index)
         var n = 0
         while n < maxLines {
+            if untilDry && n > 0 && !reader.hasBufferedLine { return true }
             guard let item = reader.next() else {
                 if let f = formatDecoder { finishRecord(f) }
                 ended = true
@@ -174,9 +182,6 @@ final class SourceCursor<Selector: ObservationSelector> {
 
     /// Counts events that arrived behind the watermark (streaming) into the stats.
     func countOutOfOrder(_ n: UInt64) { reader.stats.outOfOrder += n }
-
-    /// Marks this source as reordered in its stats.
-    func markReordered() { reader.stats.reordered = true }
 
     /// Releases the file and zlib state.
     func close() {

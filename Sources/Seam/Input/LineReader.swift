@@ -24,6 +24,10 @@ import Darwin
 ///   or corrupt gzip member, or a read error). Trailing garbage after a complete gzip member
 ///   does not make the last line incomplete.
 ///
+/// Threading: with `pipelined`, a gzip source is inflated on a thread of its own
+/// (`InflatePipeline`, 4 x 256 KiB chunks ahead) while the caller frames and parses; results
+/// are the same, byte for byte. The reader itself is used from one thread at a time.
+///
 /// Errors (open, read, gzip) go to `stats.errors`; after one, the lines decoded before it are
 /// still returned, then `next()` returns nil. `stats.lines` counts every framed line, rejected
 /// or not; the record stage adds `events` and its own rejections to the same `stats`.
@@ -42,13 +46,15 @@ public final class LineReader {
     private let readChunk: Int
     private let outputChunk: Int
     private var state: State = .unopened
+    private let pipelined: Bool
     private var fd: Int32 = -1
-    private var inflater: GzipInflater?
-    /// Raw input buffer (`readChunk` bytes); for gzip, `inStart..<inEnd` is not yet inflated.
+    /// Gzip decoding run inline (owns the input buffer once gzip is detected).
+    private var feed: GzipFeed?
+    /// Gzip decoding on its own thread (`pipelined`).
+    private var pipeline: InflatePipeline?
+    /// Raw input buffer of a plain source (`readChunk` bytes).
     private var inBuf: UnsafeMutableRawPointer?
-    private var inStart = 0
-    private var inEnd = 0
-    /// Inflated output buffer (gzip only).
+    /// Inflated output buffer (inline gzip only).
     private var outBuf: UnsafeMutableRawPointer?
     /// The decoded bytes being framed: `chunk[pos..<end]`.
     private var chunk: UnsafeRawPointer?
@@ -64,24 +70,30 @@ public final class LineReader {
     private var endOfInput = false
     /// The source broke mid-stream: a pending partial line is `truncated`, not a line.
     private var damaged = false
-    private var gzipStopped = false
 
     /// Creates a reader; nothing is opened until the first `next()`.
-    public convenience init(source: SourceDescriptor, maxLineLength: Int = 1 << 20) {
-        self.init(source: source, maxLineLength: maxLineLength, readChunk: 256 << 10, outputChunk: 1 << 20)
+    ///
+    /// - Parameter pipelined: inflate a gzip source on a second thread (see the type's notes).
+    public convenience init(source: SourceDescriptor, maxLineLength: Int = 1 << 20, pipelined: Bool = false) {
+        self.init(source: source, maxLineLength: maxLineLength, readChunk: 256 << 10, outputChunk: 1 << 20,
+                  pipelined: pipelined)
     }
 
     /// Test seam: `readChunk` bounds each `read(2)` and `outputChunk` each inflate output, so
     /// tests can force lines and gzip members across every kind of boundary.
+    /// With `pipelined`, chunks are `min(outputChunk, 256 KiB)`: small enough to stay in cache
+    /// between the two threads.
     ///
     /// Public only for tests and the fuzz targets (release builds cannot `@testable import`);
-    /// use `init(source:maxLineLength:)` otherwise.
-    public init(source: SourceDescriptor, maxLineLength: Int, readChunk: Int, outputChunk: Int) {
+    /// use `init(source:maxLineLength:pipelined:)` otherwise.
+    public init(source: SourceDescriptor, maxLineLength: Int, readChunk: Int, outputChunk: Int,
+                pipelined: Bool = false) {
         precondition(maxLineLength >= 0 && readChunk > 0 && outputChunk > 0)
         self.source = source
         self.maxLineLength = maxLineLength
         self.readChunk = readChunk
         self.outputChunk = outputChunk
+        self.pipelined = pipelined
     }
 
     deinit { close() }
@@ -89,9 +101,12 @@ public final class LineReader {
     /// Releases the file descriptor, zlib state and buffers. Idempotent; `next()` then
     /// returns nil. Standard input's descriptor is left open.
     public func close() {
+        // The inflate thread reads the descriptor: stop it first.
+        pipeline?.stop()
+        pipeline = nil
+        feed = nil
         if fd > 0 || (fd == 0 && source.location != .standardInput) { _ = Glibc.close(fd) }
         fd = -1
-        inflater = nil
         inBuf?.deallocate()
         inBuf = nil
         outBuf?.deallocate()
@@ -171,6 +186,18 @@ public final class LineReader {
                 return frame(UnsafeRawPointer(carry.unsafelyUnwrapped), length)
             }
         }
+    }
+
+    /// True when the next `next()` returns without reading: a complete line (or the end) is
+    /// already buffered. `watch` hands a batch over when this turns false, so a live pipe's
+    /// findings are never held back waiting for more input. O(line length).
+    public var hasBufferedLine: Bool {
+        switch state {
+        case .unopened, .reading: break
+        case .ended, .closed: return true
+        }
+        guard state == .reading, pos < end, let base = chunk else { return false }
+        return memchr(base + pos, 0x0A, end - pos) != nil
     }
 
     // MARK: - Framing
@@ -311,10 +338,16 @@ public final class LineReader {
             && buffer.load(fromByteOffset: 1, as: UInt8.self) == 0x8B
         {
             isGzip = true
-            inflater = GzipInflater(sourceName: source.displayName)
-            outBuf = UnsafeMutableRawPointer.allocate(byteCount: outputChunk, alignment: 16)
-            inStart = 0
-            inEnd = count
+            // The feed owns the input buffer from here.
+            inBuf = nil
+            let feed = GzipFeed(fd: fd, sourceName: source.displayName, buffer: buffer, readChunk: capacity,
+                                filled: count, bytesIn: stats.bytesIn)
+            if pipelined && !endOfInput {
+                pipeline = InflatePipeline(feed: feed, slotSize: min(outputChunk, 256 << 10))
+            } else {
+                self.feed = feed
+                outBuf = UnsafeMutableRawPointer.allocate(byteCount: outputChunk, alignment: 16)
+            }
         } else {
             stats.bytesDecoded += UInt64(count)
             chunk = UnsafeRawPointer(buffer)
@@ -351,8 +384,8 @@ public final class LineReader {
     /// Makes new decoded bytes available in `chunk[pos..<end]`. False at the end of the
     /// source (clean or not).
     private func refill() -> Bool {
-        let buffer = inBuf.unsafelyUnwrapped
         guard isGzip else {
+            let buffer = inBuf.unsafelyUnwrapped
             let n = readSome(into: buffer, readChunk)
             guard n > 0 else { return false }
             stats.bytesDecoded += UInt64(n)
@@ -361,68 +394,29 @@ public final class LineReader {
             end = n
             return true
         }
-        let inflater = self.inflater.unsafelyUnwrapped
-        let output = UnsafeMutableRawBufferPointer(start: outBuf, count: outputChunk)
-        while !gzipStopped {
-            if inStart == inEnd {
-                inStart = 0
-                inEnd = 0
-                let n = readSome(into: buffer, readChunk)
-                if n < 0 {
-                    gzipStopped = true
-                    return false
-                }
-                if n == 0 {
-                    // zlib may still hold output for input it already took (the rest of a
-                    // match when the output buffer filled up): drain it before the end.
-                    let (_, produced, failure) = inflater.inflate(UnsafeRawBufferPointer(start: nil, count: 0), into: output)
-                    if let failure {
-                        gzipStopped = true
-                        stats.errors.append(failure.error)
-                        damaged = failure.midMember
-                    }
-                    if produced > 0 {
-                        stats.bytesDecoded += UInt64(produced)
-                        chunk = UnsafeRawPointer(outBuf)
-                        pos = 0
-                        end = produced
-                        return true
-                    }
-                    if gzipStopped { return false }
-                    gzipStopped = true
-                    if let failure = inflater.finish() {
-                        stats.errors.append(failure.error)
-                        damaged = failure.midMember
-                    }
-                    return false
-                }
-                inEnd = n
-            }
-            let input = UnsafeRawBufferPointer(start: buffer + inStart, count: inEnd - inStart)
-            let (used, produced, failure) = inflater.inflate(input, into: output)
-            inStart += used
-            if used == 0 && produced == 0 && failure == nil {
-                // Cannot happen with zlib (input and output space give progress); never spin.
-                gzipStopped = true
-                damaged = true
-                stats.errors.append(InputError(
-                    code: .corruptGzip, source: source.displayName, offset: inflater.consumed,
-                    message: "gzip decoding made no progress; the source is incomplete from here"))
-                return false
-            }
-            if let failure {
-                gzipStopped = true
-                stats.errors.append(failure.error)
-                damaged = failure.midMember
-            }
-            if produced > 0 {
-                stats.bytesDecoded += UInt64(produced)
-                chunk = UnsafeRawPointer(outBuf)
-                pos = 0
-                end = produced
-                return true
-            }
+        if let pipeline {
+            guard let c = pipeline.next() else { return false }
+            stats.bytesIn = c.bytesIn
+            stats.errors.append(contentsOf: c.errors)
+            if c.damaged { damaged = true }
+            guard c.count > 0 else { return false }
+            stats.bytesDecoded += UInt64(c.count)
+            chunk = pipeline.buffer(c.slot)
+            pos = 0
+            end = c.count
+            return true
         }
-        return false
+        guard let feed else { return false }
+        let errorsBefore = feed.errors.count
+        let produced = feed.fill(UnsafeMutableRawBufferPointer(start: outBuf, count: outputChunk))
+        stats.bytesIn = feed.bytesIn
+        if feed.errors.count > errorsBefore { stats.errors.append(contentsOf: feed.errors[errorsBefore...]) }
+        if feed.damaged { damaged = true }
+        guard produced > 0 else { return false }
+        stats.bytesDecoded += UInt64(produced)
+        chunk = UnsafeRawPointer(outBuf)
+        pos = 0
+        end = produced
+        return true
     }
 }

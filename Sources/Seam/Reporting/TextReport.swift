@@ -163,7 +163,7 @@ public enum TextReport {
         let t = s.total
         let read = "read \(ReportText.count(UInt64(s.sources.count), "source")), \(ReportText.count(t.lines, "line"))"
         let reordered = s.sources.filter(\.stats.reordered).map(\.name)
-        let clean = s.complete && t.rejectedTotal == 0 && t.outOfOrder == 0
+        let clean = t.errors.isEmpty && t.rejectedTotal == 0 && t.outOfOrder == 0
         if clean {
             out.line(out.bold("Input: ") + read + (t.lines > 0 ? ", all of them events" : ""))
         } else {
@@ -182,8 +182,8 @@ public enum TextReport {
                     + "(out of order), still correlated where open")
             }
             for e in t.errors {
-                let label = "  error: "
-                out.line(out.red(label + ReportText.wrap(ReportText.printable(e.description), width: out.width,
+                let label = e.code == .symlinkLoop ? "  note: " : "  error: "
+                out.line((e.code == .symlinkLoop ? out.dim : out.red)(label + ReportText.wrap(ReportText.printable(e.description), width: out.width,
                                                          first: label.count, indent: "    ")))
             }
             if !s.complete {

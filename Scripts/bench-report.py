@@ -1,0 +1,113 @@
+"""Formats Scripts/bench's measurements as a markdown table (see Scripts/bench)."""
+import json
+import math
+import os
+import sys
+
+res, c4, c1, bytes4, bytes1, slice_bytes, rounds, watch_gb = sys.argv[1:9]
+bytes4, bytes1, slice_bytes = int(bytes4), int(bytes1), int(slice_bytes)
+KEYS = ["sent", "received", "confirmed", "late", "unconfirmed", "orphan", "duplicate", "disagree"]
+
+
+def runs(name):
+    path = os.path.join(res, name)
+    if not os.path.exists(path):
+        return None
+    rows = [tuple(map(float, line.split())) for line in open(path) if line.strip()]
+    return min(r[0] for r in rows), min(r[1] for r in rows), max(r[2] for r in rows) / 1024
+
+
+def counts_seam(name):
+    try:
+        d = json.load(open(os.path.join(res, name + ".json")))
+    except (OSError, ValueError):
+        return None
+    return {h["name"]: {k: h[k] for k in KEYS} for h in d["handoffs"]}
+
+
+def expected(corpus):
+    return json.load(open(os.path.join(corpus, "expected.json")))["rules"]
+
+
+def duck():
+    try:
+        return json.load(open(os.path.join(res, "duckdb.json")))
+    except (OSError, ValueError):
+        return None
+
+
+def agree(got, corpus, with_duck=True):
+    if got is None:
+        return "no output"
+    words = ["= expected" if got == expected(corpus) else "!= expected"]
+    d = duck()
+    if with_duck and d is not None:
+        words.append("= DuckDB" if got == d else "!= DuckDB")
+    return ", ".join(words)
+
+
+print(f"corpus: {bytes4 / 1e6:.0f} MB of JSON lines in 4 gzip files ({c4}); one-file case: {c1}; "
+      f"best of {rounds} alternating rounds (wall and CPU minimums, RSS maximum)\n")
+print("| run | wall s | CPU s | MB/s | peak RSS MiB | CPU / inflate | counts |")
+print("|---|---:|---:|---:|---:|---:|---|")
+base = runs("inflate")
+rows = [
+    ("inflate (bare zlib, C)", "inflate", bytes4, 1, "-"),
+    ("zcat > /dev/null", "zcat", bytes4, 1, "-"),
+    ("seam check --threads 1", "seam-t1", bytes4, 1, agree(counts_seam("seam-t1"), c4)),
+    ("seam check (all cores)", "seam", bytes4, 1, agree(counts_seam("seam"), c4)),
+    ("DuckDB read_ndjson + anti-join", "duckdb", bytes4, 1, agree(duck(), c4, with_duck=False)),
+    (f"zcat \\| jq on {slice_bytes / 1e6:.0f} MB slice, x{bytes4 / slice_bytes:.1f} extrapolated (filter only)",
+     "jq-slice", slice_bytes, bytes4 / slice_bytes, "n/a (no join)"),
+]
+for label, name, nbytes, scale, note in rows:
+    r = runs(name)
+    if r is None:
+        continue
+    wall, cpu, rss = r[0] * scale, r[1] * scale, r[2]
+    ratio = f"{cpu / base[1]:.2f}x" if base else "-"
+    print(f"| {label} | {wall:.2f} | {cpu:.2f} | {nbytes * scale / 1e6 / wall:.0f} | {rss:.0f} | {ratio} | {note} |")
+one_base = runs("one-inflate")
+for label, name, note in [
+    ("one file: inflate (C)", "one-inflate", "-"),
+    ("one file: seam check --threads 1", "one-seam-t1", agree(counts_seam("one-seam-t1"), c1, with_duck=False)),
+    ("one file: seam check (all cores)", "one-seam", agree(counts_seam("one-seam"), c1, with_duck=False)),
+]:
+    r = runs(name)
+    if r is None:
+        continue
+    ratio = f"{r[1] / one_base[1]:.2f}x" if one_base else "-"
+    print(f"| {label} | {r[0]:.2f} | {r[1]:.2f} | {bytes1 / 1e6 / r[0]:.0f} | {r[2]:.0f} | {ratio} | {note} |")
+
+t1, tn, o1, on = runs("seam-t1"), runs("seam"), runs("one-seam-t1"), runs("one-seam")
+print()
+if t1 and tn:
+    print(f"- 4 files: wall all cores / 1 thread = {tn[0] / t1[0]:.2f} (goal <= 0.6); "
+          f"CPU 1 thread / inflate = {t1[1] / base[1]:.2f} (goal <= 1.5)")
+if o1 and on:
+    print(f"- one file: wall all cores / 1 thread = {on[0] / o1[0]:.2f} (goal <= 0.8)")
+
+scale = [(k, runs(f"scale-{k}x"), runs(f"scale-open-{k}x")) for k in (1, 4, 16)]
+if all(s[1] for s in scale):
+    print("\nScaling (`--threads 1`; per-MB CPU relative to 1x; 'open' = every window 10 h, so every send stays "
+          "open to the end and open handoffs grow with input):\n")
+    print("| input | MB | CPU s | CPU/MB vs 1x | RSS MiB | open: CPU s | open: CPU/MB vs 1x | open: RSS MiB | log2 n vs 1x |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    b1 = int(open(os.path.join(res, "scale-1x.bytes")).read())
+    for k, r, o in scale:
+        nb = int(open(os.path.join(res, f"scale-{k}x.bytes")).read())
+        per = (r[1] / nb) / (scale[0][1][1] / b1)
+        pero = (o[1] / nb) / (scale[0][2][1] / b1)
+        logr = math.log2(nb / 700) / math.log2(b1 / 700)  # ~700 B per transaction
+        print(f"| {k}x | {nb / 1e6:.0f} | {r[1]:.2f} | {per:.2f} | {r[2]:.0f} | {o[1]:.2f} | {pero:.2f} | {o[2]:.0f} | {logr:.2f} |")
+
+watch = [(g, runs(f"watch-{g}gb")) for g in watch_gb.split()]
+if all(w[1] for w in watch):
+    print("\n`seam watch` on a generated stream through a pipe (Scripts/stream-gen | seam watch -):\n")
+    print("| stream | wall s | CPU s | MB/s | peak RSS MiB |")
+    print("|---|---:|---:|---:|---:|")
+    for g, r in watch:
+        nb = int(open(os.path.join(res, f"watch-{g}gb.bytes")).read())
+        print(f"| {g} GB | {r[0]:.1f} | {r[1]:.1f} | {nb / 1e6 / r[0]:.0f} | {r[2]:.0f} |")
+print()
+print(open(os.path.join(res, "load")).read().strip().replace("\n", "  \n"))
