@@ -91,6 +91,16 @@ final class HostileRecordTests: XCTestCase {
         XCTAssertNil(decode([0xEF, 0xBB, 0xBF] + Array((head + "\"n\":1}").utf8)).0)
     }
 
+    /// From fuzz-json (Fuzz/crashes/fuzz-json-crash-df0a...): a U+FEFF at the start of a string
+    /// value is a character like any other and is kept (Foundation's JSONSerialization drops it).
+    func testByteOrderMarkInsideAStringIsKept() {
+        let (ok, values) = decode(Array((head + "\"s\":\"\u{FEFF}x\"}").utf8))
+        XCTAssertNil(ok)
+        XCTAssertEqual(values["s"], .string([0xEF, 0xBB, 0xBF, UInt8(ascii: "x")]))
+        // As the time it is not RFC 3339: bad-time, not a silent strip.
+        XCTAssertEqual(decode(Array("{\"ts\":\"\u{FEFF}2026-11-29T05:00:00Z\",\"service\":\"a\"}".utf8)).0, .badTime)
+    }
+
     /// Times out of range, in every form: rejected `bad-time`, never a trap.
     func testTimesAtAndBeyondTheInt64Range() {
         for ts in ["\"2262-04-11T23:47:16.854775808Z\"", "\"1677-09-21T00:12:43.145224191Z\"", "\"9999-12-31T23:59:60Z\"",
