@@ -3,9 +3,10 @@ import SeamFuzzSupport
 
 /// Fuzz target `fuzz-gzip`: any bytes as a file through `LineReader`, mostly gzip.
 ///
-/// Input: byte 0 picks the read chunk, inflate output chunk and maximum line length; the rest
-/// is the file. Properties: items are numbered 1...lines with counts matching `stats`; for a
-/// file starting with the gzip magic, the reader decodes exactly what one-shot zlib decodes
+/// Input: byte 0 picks the read chunk, inflate output chunk, maximum line length and (bit 7)
+/// inflating on a second thread (`pipelined`); the rest is the file. Properties: items are
+/// numbered 1...lines with counts matching `stats`; for a file starting with the gzip magic,
+/// the reader decodes exactly what one-shot zlib decodes
 /// (`ReferenceGunzip`), records an error exactly when the reference finds damage, of the same
 /// kind, and frames the decoded bytes like the reference splitter (the last partial line is
 /// `truncated` when the stream broke mid-member). A plain file frames like the reference.
@@ -21,9 +22,11 @@ enum FuzzGzip {
         let readChunk = readChunks[Int(config & 3)]
         let outputChunk = outputChunks[Int(config >> 2 & 3)]
         let maxLine = maxLines[Int(config >> 4 & 7)]
+        let pipelined = config & 0x80 != 0
         scratch.write(file)
         let source = SourceDescriptor(index: 0, location: .file(path: scratch.path), displayName: "fuzz", defaultService: "fuzz")
-        let reader = LineReader(source: source, maxLineLength: maxLine, readChunk: readChunk, outputChunk: outputChunk)
+        let reader = LineReader(source: source, maxLineLength: maxLine, readChunk: readChunk, outputChunk: outputChunk,
+                                pipelined: pipelined)
         let items = ReferenceLine.readAll(reader)
         FuzzDriver.require(reader.next() == nil, "next() after the end returned an item")
         Accounting.check(items, reader.stats)

@@ -12,7 +12,9 @@ import SeamFuzzSupport
 /// - when both accept and keys are distinct, each wanted field's decoded value equals the
 ///   reference's (strings scalar by scalar, numbers by value, objects and arrays deeply), and
 ///   stopping early gives the same spans.
-/// Policy differences (documented in `JSONFieldScanner` and its tests), skipped: invalid UTF-8
+/// Policy differences (documented in `JSONFieldScanner` and its tests), skipped: a leading BOM
+/// (stripped first: `RecordDecoder` skips it, the scanner alone does not), values when a U+FEFF
+/// appears anywhere (Foundation drops it at the start of a string), invalid UTF-8
 /// and lone surrogates (accepted as bytes), exponents of 3+ digits and 300+ digit numbers
 /// (beyond Double), trailing commas (Foundation accepts them), NUL bytes (Foundation then guesses
 /// UTF-16), nesting past 500 (Foundation's depth limit).
@@ -23,7 +25,10 @@ enum FuzzJSON {
     nonisolated(unsafe) static var spans = ContiguousArray<FieldSpan>()
     nonisolated(unsafe) static var decoder = RecordDecoder(config: FieldConfig(), extraPaths: paths, services: ServiceTable())
 
-    static func check(_ bytes: [UInt8]) {
+    static func check(_ input: [UInt8]) {
+        decodeOnce(input)
+        // A leading UTF-8 BOM is skipped by RecordDecoder, not by the scanner; Foundation skips it.
+        let bytes = input.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(input.dropFirst(3)) : input
         let outcome = bytes.withUnsafeBytes { scanner.scan($0, into: &spans) }
         let full = Array(spans.prefix(plan.count))
         if outcome != .malformed {
@@ -34,7 +39,6 @@ enum FuzzJSON {
                 FuzzDriver.require(span.start >= 0 && Int(span.start) + Int(span.count) <= bytes.count, "span outside the line: \(span)")
             }
         }
-        decodeOnce(bytes)
 
         guard let text = String(validating: bytes, as: UTF8.self), !bytes.contains(0),
               !JSONReference.hasLoneSurrogate(bytes), !JSONReference.beyondDouble(bytes),
@@ -44,7 +48,8 @@ enum FuzzJSON {
         FuzzDriver.require(
             (outcome != .malformed) == (object != nil),
             "scanner \(outcome), JSONSerialization \(object != nil ? "accepts" : "rejects"): \(text.debugDescription)")
-        guard let object, !JSONReference.hasDuplicateKeys(bytes) else { return }
+        // Foundation drops a U+FEFF at the start of a string (value or key); the scanner keeps it.
+        guard let object, !JSONReference.hasDuplicateKeys(bytes), !JSONReference.containsBOM(bytes) else { return }
         for (slot, path) in plan.paths.enumerated() {
             let expected = JSONReference.lookup(object, path)
             FuzzDriver.require(

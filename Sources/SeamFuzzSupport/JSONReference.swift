@@ -105,6 +105,13 @@ public enum JSONReference {
         return false
     }
 
+    /// Whether the bytes hold U+FEFF (EF BB BF) anywhere.
+    public static func containsBOM(_ b: [UInt8]) -> Bool {
+        guard b.count >= 3 else { return false }
+        for i in 0...(b.count - 3) where b[i] == 0xEF && b[i + 1] == 0xBB && b[i + 2] == 0xBF { return true }
+        return false
+    }
+
     /// `,` followed by optional whitespace and a closing bracket.
     public static func hasTrailingComma(_ text: String) -> Bool {
         text.range(of: ",[ \t\r\n]*[]}]", options: .regularExpression) != nil

@@ -83,6 +83,24 @@ final class HostileRecordTests: XCTestCase {
         XCTAssertEqual(decode(Array("ts=2026-11-29T10:00:00Z service=orders s=\"a\\\"".utf8)).0, .malformed)
     }
 
+    /// From fuzz-json (Fuzz/crashes/fuzz-json-crash-57f5...): `EF BB BF { \n }` is valid JSON to
+    /// Foundation. The scanner alone calls it malformed by design; the decoder skips the BOM, so
+    /// the line is judged as JSON: an empty object has no time.
+    func testByteOrderMarkBeforeJSON() {
+        XCTAssertEqual(decode([0xEF, 0xBB, 0xBF, 0x7B, 0x0A, 0x7D]).0, .noTime)
+        XCTAssertNil(decode([0xEF, 0xBB, 0xBF] + Array((head + "\"n\":1}").utf8)).0)
+    }
+
+    /// From fuzz-json (Fuzz/crashes/fuzz-json-crash-df0a...): a U+FEFF at the start of a string
+    /// value is a character like any other and is kept (Foundation's JSONSerialization drops it).
+    func testByteOrderMarkInsideAStringIsKept() {
+        let (ok, values) = decode(Array((head + "\"s\":\"\u{FEFF}x\"}").utf8))
+        XCTAssertNil(ok)
+        XCTAssertEqual(values["s"], .string([0xEF, 0xBB, 0xBF, UInt8(ascii: "x")]))
+        // As the time it is not RFC 3339: bad-time, not a silent strip.
+        XCTAssertEqual(decode(Array("{\"ts\":\"\u{FEFF}2026-11-29T05:00:00Z\",\"service\":\"a\"}".utf8)).0, .badTime)
+    }
+
     /// Times out of range, in every form: rejected `bad-time`, never a trap.
     func testTimesAtAndBeyondTheInt64Range() {
         for ts in ["\"2262-04-11T23:47:16.854775808Z\"", "\"1677-09-21T00:12:43.145224191Z\"", "\"9999-12-31T23:59:60Z\"",

@@ -42,6 +42,16 @@ final class HostileSpecTests: XCTestCase {
         assertRejected("version: -1\nhandoffs:\n" + rule, "negative version")
     }
 
+    /// From fuzz-spec (Fuzz/crashes/fuzz-spec-crash-7f82...): `text` and `nanoseconds` round-trip
+    /// at the extremes. Int64.min is the one exception: its text parses as too long (an error,
+    /// not a trap); no spec can hold a negative duration.
+    func testDurationTextRoundTripAtTheExtremes() throws {
+        for ns: Int64 in [.max, .max - 1, .min + 1, -1, 1, 999, 1_000_000_001, 3_600_000_000_000] {
+            XCTAssertEqual(try DurationText.nanoseconds(DurationText.text(ns)), ns)
+        }
+        XCTAssertThrowsError(try DurationText.nanoseconds(DurationText.text(.min)))
+    }
+
     func testYAMLGarbage() {
         let cases: [(String, String)] = [
             ("\u{FEFF}version: 1\nhandoffs: [", "BOM then unclosed"),
