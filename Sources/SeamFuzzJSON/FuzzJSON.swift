@@ -40,6 +40,8 @@ enum FuzzJSON {
             }
         }
 
+        // A second leading BOM: Foundation skips it too, the decoder only one (both fair).
+        guard !bytes.starts(with: [0xEF, 0xBB, 0xBF]) else { return }
         guard let text = String(validating: bytes, as: UTF8.self), !bytes.contains(0),
               !JSONReference.hasLoneSurrogate(bytes), !JSONReference.beyondDouble(bytes),
               !JSONReference.hasTrailingComma(text), JSONReference.depth(bytes) <= 500 else { return }
