@@ -14,6 +14,9 @@ public struct RunOptions: Sendable {
     public var examplesPerKind = 5
     /// Disorder within one source tolerated without reordering (ns).
     public var reorderBound: Int64 = 1_000_000_000
+    /// Observations of one time-disordered source held in memory while it is reordered; past
+    /// it, sorted runs go to temporary files.
+    public var reorderBudget = 131_072
     /// Event-time silence of a receiver with sends pending before a `silent` notice (ns).
     public var idleBound: Int64 = 30_000_000_000
     /// Threads a batch run decodes on (default: the cores online). 1 runs everything on the
@@ -67,6 +70,7 @@ public final class HandoffCheck {
         var mergeOptions = EventMerger<HandoffSelector>.Options()
         mergeOptions.maxLineLength = options.maxLineLength
         mergeOptions.reorderBound = options.reorderBound
+        mergeOptions.reorderBudget = options.reorderBudget
         mergeOptions.threads = max(1, options.threads)
         let spec = self.spec
         mergeOptions.formats = { spec.format(for: $0) }

@@ -80,6 +80,32 @@ final class WatchTests: XCTestCase {
     }
 }
 
+extension WatchTests {
+    /// Clocks gone wrong: one event dated ten years ahead in the middle of the stream must not
+    /// make `watch` resolve everyone else's pending handoffs early; it then gives `check`'s
+    /// verdicts. (Without the policy, every open send turns unconfirmed at that line.)
+    func testOneFarFutureEventDoesNotCloseOpenHandoffs() throws {
+        let dir = try SeamBinary.temporaryFolder(self)
+        try spec.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
+        var lines = makeStream(seed: 5, count: 2000).split(separator: "\n").map(String.init)
+        let future = Int64(1_764_000_000_000) + 10 * 365 * 86_400_000
+        lines.insert("{\"ts\":\(future),\"service\":\"orders\",\"event\":\"tick\"}", at: lines.count / 2)
+        let stream = lines.joined(separator: "\n") + "\n"
+        try stream.write(to: dir.appendingPathComponent("s.jsonl"), atomically: true, encoding: .utf8)
+        let check = try SeamBinary.run(["check", "--format", "json", "--fail-on", "none", "s.jsonl"], directory: dir)
+        XCTAssertEqual(check.code, 0, check.stderr)
+        let watch = try SeamBinary.run(["watch", "--format", "jsonl", "--fail-on", "none"], input: Data(stream.utf8), directory: dir)
+        XCTAssertEqual(watch.code, 0, watch.stderr)
+        let last = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(watch.stdout.split(separator: "\n").last!.utf8)) as? [String: Any])
+        let watched = try XCTUnwrap(handoff(try XCTUnwrap(last["summary"] as? [String: Any]), "pay"))
+        let checked = try XCTUnwrap(handoff(try check.json(), "pay"))
+        for k in ["sent", "received", "confirmed", "late", "unconfirmed", "orphan", "duplicate", "uncovered_sends"] {
+            XCTAssertEqual(int(watched[k]), int(checked[k]), k)
+        }
+        XCTAssertGreaterThan(int(checked["confirmed"]) ?? 0, 1_000)
+    }
+}
+
 /// A tiny deterministic PRNG for reproducible scenarios.
 struct SplitMix {
     var state: UInt64

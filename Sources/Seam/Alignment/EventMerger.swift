@@ -8,8 +8,9 @@ import HeapModule
 /// 1. *Probe.* Every regular file is opened and its first `probeLines` lines read. A source
 ///    that ends within them is done. A source whose times run backwards by more than the
 ///    reorder bound (newest-first exports, shuffled files) is read to its end at once, its
-///    observations handed over in one go and its coverage noted whole: the correlator does not
-///    depend on arrival order below the watermark, so this is exact. Other sources are closed
+///    coverage noted whole and its observations put in time order by an `ObservationSpool`
+///    (in memory up to `reorderBudget`, sorted runs in temporary files past it); they then join
+///    the merge like a sorted source. Other sources are closed
 ///    again, remembering the smallest time seen.
 /// 2. *Merge.* A source is (re)opened only when the merge reaches its first time, so a thousand
 ///    hourly archives do not mean a thousand open decoders. The open source with the smallest
@@ -36,6 +37,9 @@ public final class EventMerger<Selector: ObservationSelector> {
         public var maxLineLength = 1 << 20
         /// Disorder within one source that is tolerated without reordering (ns).
         public var reorderBound: Int64 = 1_000_000_000
+        /// Observations of one reordered source held in memory before sorted runs go to
+        /// temporary files.
+        public var reorderBudget = 131_072
         /// Threads that decode (1: everything on the caller's thread).
         public var threads = 1
         /// Steps a worker may run ahead of the merge (threads > 1).
@@ -85,6 +89,8 @@ public final class EventMerger<Selector: ObservationSelector> {
                     progress: ((UInt64) -> Void)? = nil) {
         var pending = Heap<PendingSource>()
         var open: [SourceFeed<Selector>] = []
+        /// Reordered sources, read whole, waiting to hand their observations on in time order.
+        var spooled: [SpoolReader] = []
         var batch: [Observation] = []
         var bytesDone: UInt64 = 0
 
@@ -113,10 +119,18 @@ public final class EventMerger<Selector: ObservationSelector> {
                 c.flushCoverage(to: coverage)
                 var s: SourceStats
                 if more {
+                    // Its observations join the merge in time order through a spool (in memory
+                    // up to a budget, sorted runs in temporary files past it), so a big
+                    // newest-first archive does not hold every open handoff at once.
+                    let spool = ObservationSpool(budget: options.reorderBudget)
                     let feed = makeFeed(c)
-                    while feed.step(into: &batch) {
-                        if batch.count >= 65_536 { deliver(batch); batch.removeAll(keepingCapacity: true) }
-                    }
+                    var more = true
+                    repeat {
+                        more = feed.step(into: &batch)
+                        for o in batch { spool.append(o) }
+                        batch.removeAll(keepingCapacity: true)
+                    } while more
+                    spooled.append(spool.sorted())
                     feed.flushCoverage(to: coverage)
                     s = feed.stats
                     feed.close()
@@ -146,11 +160,22 @@ public final class EventMerger<Selector: ObservationSelector> {
         func watermark() -> Int64 {
             var w = pending.min?.start ?? .max
             for c in open { w = min(w, c.lowerBound) }
+            for r in spooled { w = min(w, r.nextTime ?? .max) }
             return w == .max ? .max : w.subtractingSaturating(1)
         }
         advance(watermark())
         while true {
             let nextOpen = open.indices.min { open[$0].lowerBound < open[$1].lowerBound }
+            spooled.removeAll { $0.nextTime == nil }
+            if let r = spooled.min(by: { $0.nextTime! < $1.nextTime! }), let t = r.nextTime,
+               t <= pending.min?.start ?? .max, t <= nextOpen.map({ open[$0].lowerBound }) ?? .max {
+                // A reordered source is behind everyone: hand on its next observations.
+                while batch.count < options.stepLines, let o = r.next() { batch.append(o) }
+                deliver(batch)
+                batch.removeAll(keepingCapacity: true)
+                advance(watermark())
+                continue
+            }
             if let p = pending.min, nextOpen == nil || p.start <= open[nextOpen!].lowerBound {
                 _ = pending.removeMin()
                 open.append(makeFeed(makeCursor(sources[p.index])))

@@ -28,6 +28,13 @@ final class SourceCursor<Selector: ObservationSelector> {
     private(set) var minTime: Int64 = .max
     /// Latest event time seen.
     private(set) var latestTime: Int64 = .min
+    /// How far one event may run ahead of its source's latest time before it must be
+    /// confirmed by a second one to move the watermark (1 hour).
+    static var clockJump: Int64 { 3_600_000_000_000 }
+    /// An event far ahead of `latestTime`, not yet confirmed by another.
+    private var heldJump: Int64?
+    /// Events that ran more than `clockJump` ahead and were not (yet) confirmed.
+    private(set) var clockJumps: UInt64 = 0
     /// Events that ran more than the reorder bound behind `latestTime`.
     private(set) var disorderedEvents: UInt64 = 0
     /// True once the reader is exhausted.
@@ -147,7 +154,21 @@ final class SourceCursor<Selector: ObservationSelector> {
         if firstTime == nil { firstTime = time }
         if time < minTime { minTime = time }
         if time > latestTime {
-            latestTime = time
+            // Clocks gone wrong: one event far ahead of everything its source showed so far
+            // (a year ahead, a bad default) must not drag the watermark with it and close
+            // everyone else's handoffs early. It stays an event; the source's latest time
+            // follows only when a second event confirms the jump (a real gap in the logs).
+            if latestTime != .min, time > latestTime.addingSaturating(Self.clockJump) {
+                if let held = heldJump, time >= held.subtractingSaturating(Self.clockJump) {
+                    latestTime = time
+                    heldJump = nil
+                } else {
+                    heldJump = time
+                    clockJumps += 1
+                }
+            } else {
+                latestTime = time
+            }
         } else if time < latestTime.subtractingSaturating(reorderBound) {
             disorderedEvents += 1
         }

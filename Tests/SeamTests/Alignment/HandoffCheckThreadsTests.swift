@@ -123,4 +123,36 @@ final class HandoffCheckThreadsTests: XCTestCase {
             XCTAssertEqual(dn.inputErrors.map(\.code), d1.inputErrors.map(\.code))
         }
     }
+
+    /// Verdicts do not depend on line order (SEMANTICS.md): the same lines sorted, newest-first
+    /// and shuffled give the same findings, also when reordering spills to temporary files.
+    func testVerdictsDoNotDependOnLineOrderEvenWhenReorderingSpills() throws {
+        let spec = try SpecLoader.load(text: specText, file: "seam.yaml")
+        let dir = TempDir()
+        let lines = corpus(seed: 7, transactions: 3_000)
+        let all = (lines["a"]! + lines["b"]! + lines["c"]!).sorted { $0.0 < $1.0 }
+        var rng = SplitMix64(seed: 11)
+        let sorted = dir.write("sorted/all.jsonl", write(all))
+        let newestFirst = dir.write("newest/all.jsonl.gz", gzipMember(write(all.reversed())))
+        let shuffled = dir.write("shuffled/all.jsonl", write(all.shuffled(using: &rng)))
+        let reference = run(spec, [sorted], threads: 1)
+        XCTAssertGreaterThan(reference.gaps, 0)
+        for (path, label) in [(newestFirst, "newest-first"), (shuffled, "shuffled")] {
+            for budget in [131_072, 500] {
+                var options = RunOptions()
+                options.threads = 1
+                options.reorderBudget = budget
+                let s = HandoffCheck(spec: spec, options: options).run(paths: [path])
+                XCTAssertTrue(s.sources[0].stats.reordered, label)
+                for (x, y) in zip(reference.handoffs, s.handoffs) {
+                    XCTAssertEqual(x.counts, y.counts, "\(label), budget \(budget): \(x.rule.name)")
+                    // Same findings; only their line numbers differ, as the lines moved.
+                    func what(_ t: HandoffTally) -> [String] {
+                        t.examples.values.flatMap { $0 }.map { "\($0.verdict) \($0.key ?? "-") \($0.send?.time ?? 0) \($0.receive?.time ?? 0) \($0.latency ?? 0)" }.sorted()
+                    }
+                    XCTAssertEqual(what(x), what(y), "\(label), budget \(budget): \(x.rule.name)")
+                }
+            }
+        }
+    }
 }
