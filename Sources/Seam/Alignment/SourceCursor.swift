@@ -201,9 +201,6 @@ final class SourceCursor<Selector: ObservationSelector> {
         coverage.note(extents: takeExtents(), source: Int32(descriptor.index))
     }
 
-    /// Counts events that arrived behind the watermark (streaming) into the stats.
-    func countOutOfOrder(_ n: UInt64) { reader.stats.outOfOrder += n }
-
     /// Releases the file and zlib state.
     func close() {
         reader.close()
