@@ -9,10 +9,10 @@
 /// escapes, no raw control bytes in strings, number grammar, literals, matching brackets,
 /// nothing but whitespace around the object) so that `malformed` is honest. UTF-8 is *not*
 /// validated: invalid bytes inside strings are kept as they are. `\uD800`-style lone surrogates
-/// are accepted (decoded to U+FFFD). With `stopEarly`, the scan ends as soon as every target has
-/// been seen, and the unread rest of the line is not validated (see `Outcome`). Measured on
-/// 350-byte lines (release, one core): ~800 MB/s validating fully, ~1500 MB/s stopping early;
-/// both far above zlib inflate (~290 MB/s), so `RecordDecoder` validates fully by default.
+/// are accepted (decoded to U+FFFD). A `ScanStop` may end the scan after any target was found
+/// (`stopEarly`: once every target was seen; `RecordDecoder`: once the record's outcome is
+/// decided); the unread rest of the line is then not validated (see `Outcome`). Measured on
+/// 350-byte lines (release, one core): ~800 MB/s validating fully, ~1500 MB/s stopping early.
 ///
 /// Duplicate keys: the first occurrence wins (a later one never overwrites a span, so stopping
 /// early gives the same values as a full scan). A repeated parent object is searched again for
@@ -22,7 +22,7 @@ public struct JSONFieldScanner {
     public enum Outcome: Equatable, Sendable {
         /// The whole line is one valid JSON object.
         case complete
-        /// Every target was found; the rest of the line was not read (nor validated).
+        /// The stop rule ended the scan; the rest of the line was not read (nor validated).
         case stoppedEarly
         /// The line is not a JSON object (as far as it was read). Spans are then unspecified.
         case malformed
@@ -49,14 +49,37 @@ public struct JSONFieldScanner {
     /// Scans `line` into `spans`, which must hold `plan.spanCapacity` entries (all are reset).
     public mutating func scan(_ line: UnsafeRawBufferPointer, into spans: UnsafeMutablePointer<FieldSpan>,
                               stopEarly: Bool = false) -> Outcome {
+        if stopEarly {
+            var stop = AllTargetsFound(total: plan.spanCapacity)
+            return scan(line, into: spans, stop: &stop)
+        }
+        var never = NeverStop()
+        return scan(line, into: spans, stop: &never)
+    }
+
+    /// Scans `line` into `spans` (`plan.spanCapacity` entries, all reset), asking `stop` after
+    /// each target found whether to read on. Specialized per stop rule: `NeverStop` is free.
+    @inline(__always)
+    mutating func scan<S: ScanStop>(_ line: UnsafeRawBufferPointer, into spans: UnsafeMutablePointer<FieldSpan>,
+                                    stop: inout S) -> Outcome {
         let total = plan.spanCapacity
         for t in 0..<total { spans[t] = .absent }
         guard let base = line.baseAddress, line.count > 0, line.count < Int(Int32.max) else { return .malformed }
         if !isKnownUniquelyReferenced(&buffers) { buffers = ScanBuffers(levels: plan.trie.levelCount) }
         let outcome = Self.run(base.assumingMemoryBound(to: UInt8.self), line.count, plan.trie, buffers,
-                               spans, total, stopEarly)
+                               spans, &stop)
         if outcome != .malformed { plan.resolveAlternates(spans) }
         return outcome
+    }
+
+    /// Whether the last byte of `line` that is not JSON whitespace is `}`: the cheap check of a
+    /// line's unread rest after a scan stopped early (a truncated line fails it). O(trailing
+    /// whitespace).
+    @inline(__always)
+    static func endsWithClosingBrace(_ line: UnsafeRawBufferPointer) -> Bool {
+        var i = line.count - 1
+        while i >= 0 && isSpace(line[i]) { i -= 1 }
+        return i >= 0 && line[i] == UInt8(ascii: "}")
     }
 
     private enum State { case value, afterValue, key }
@@ -64,11 +87,10 @@ public struct JSONFieldScanner {
     @inline(__always)
     private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
 
-    private static func run(_ p: UnsafePointer<UInt8>, _ n: Int, _ trie: KeyTrie, _ b: ScanBuffers,
-                            _ spans: UnsafeMutablePointer<FieldSpan>, _ total: Int, _ stopEarly: Bool) -> Outcome {
+    private static func run<S: ScanStop>(_ p: UnsafePointer<UInt8>, _ n: Int, _ trie: KeyTrie, _ b: ScanBuffers,
+                                         _ spans: UnsafeMutablePointer<FieldSpan>, _ stop: inout S) -> Outcome {
         let levelCount = trie.levelCount
         let levelNode = b.levelNode, captureTarget = b.captureTarget, captureStart = b.captureStart
-        var found = 0
         var i = 0
         var depth = 0
         // Trie node of the value about to be read (-1: unwanted). The top-level value is the root.
@@ -110,7 +132,7 @@ public struct JSONFieldScanner {
                     if p[i] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                         state = .afterValue
                         if let r = close(&depth, &i, isObject, p, n, levelCount, captureTarget, captureStart,
-                                         spans, &found, total, stopEarly) { return r }
+                                         spans, &stop) { return r }
                     } else if isObject {
                         state = .key
                     } else {
@@ -139,8 +161,7 @@ public struct JSONFieldScanner {
                 if target >= 0 && spans[Int(target)].kind == .absent {
                     spans[Int(target)] = FieldSpan(start: Int32(start), count: Int32(end - start), kind: kind,
                                                    escaped: escaped)
-                    found += 1
-                    if stopEarly && found == total { return .stoppedEarly }
+                    if stop.found(Int(target), spans) { return .stoppedEarly }
                 }
                 state = .afterValue
 
@@ -160,7 +181,7 @@ public struct JSONFieldScanner {
                     }
                 } else if c == (inObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     if let r = close(&depth, &i, inObject, p, n, levelCount, captureTarget, captureStart,
-                                     spans, &found, total, stopEarly) { return r }
+                                     spans, &stop) { return r }
                 } else {
                     return .malformed
                 }
@@ -196,10 +217,11 @@ public struct JSONFieldScanner {
     /// Closes the container whose closing bracket is at `i`; returns the outcome when it was the
     /// top-level object, else nil (the caller continues after the value).
     @inline(__always)
-    private static func close(_ depth: inout Int, _ i: inout Int, _ isObject: Bool, _ p: UnsafePointer<UInt8>,
-                              _ n: Int, _ levelCount: Int, _ captureTarget: UnsafeMutablePointer<Int32>,
-                              _ captureStart: UnsafeMutablePointer<Int32>, _ spans: UnsafeMutablePointer<FieldSpan>,
-                              _ found: inout Int, _ total: Int, _ stopEarly: Bool) -> Outcome? {
+    private static func close<S: ScanStop>(_ depth: inout Int, _ i: inout Int, _ isObject: Bool,
+                                           _ p: UnsafePointer<UInt8>, _ n: Int, _ levelCount: Int,
+                                           _ captureTarget: UnsafeMutablePointer<Int32>,
+                                           _ captureStart: UnsafeMutablePointer<Int32>,
+                                           _ spans: UnsafeMutablePointer<FieldSpan>, _ stop: inout S) -> Outcome? {
         depth -= 1
         if depth < levelCount {
             let t = Int(captureTarget[depth])
@@ -207,8 +229,7 @@ public struct JSONFieldScanner {
                 let start = Int(captureStart[depth])
                 spans[t] = FieldSpan(start: Int32(start), count: Int32(i + 1 - start),
                                      kind: isObject ? .object : .array, escaped: false)
-                found += 1
-                if stopEarly && found == total { return .stoppedEarly }
+                if stop.found(t, spans) { return .stoppedEarly }
             }
         }
         i += 1
