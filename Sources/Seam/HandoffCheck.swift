@@ -22,6 +22,9 @@ public struct RunOptions: Sendable {
     /// Threads a batch run decodes on (default: the cores online). 1 runs everything on the
     /// caller's thread; verdicts and counts do not depend on it.
     public var threads = RunOptions.onlineCores
+    /// Validate every JSON line whole. Default: a line is read only until its outcome is
+    /// decided, and its unread rest only has to end in `}` (see `RecordDecoder`).
+    public var strictJSON = false
     public init() {}
 
     /// Cores online (at least 1).
@@ -72,6 +75,7 @@ public final class HandoffCheck {
         mergeOptions.reorderBound = options.reorderBound
         mergeOptions.reorderBudget = options.reorderBudget
         mergeOptions.threads = max(1, options.threads)
+        mergeOptions.strictJSON = options.strictJSON
         let spec = self.spec
         mergeOptions.formats = { spec.format(for: $0) }
         let merger = EventMerger(sources: sources, config: spec.fields, selector: matcher,

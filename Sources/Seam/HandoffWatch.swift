@@ -56,7 +56,7 @@ public final class HandoffWatch {
         for d in sources {
             let cursor = SourceCursor(descriptor: d, config: spec.fields, selector: selector, services: table,
                                       maxLineLength: options.maxLineLength, reorderBound: options.reorderBound,
-                                      format: spec.format(for: d.displayName))
+                                      format: spec.format(for: d.displayName), strictJSON: options.strictJSON)
             let live = !EventMerger<HandoffSelector>.isRereadable(d)
             let queue = self.queue
             let thread = Thread {

@@ -44,6 +44,8 @@ public final class EventMerger<Selector: ObservationSelector> {
         public var threads = 1
         /// Steps a worker may run ahead of the merge (threads > 1).
         public var feedDepth = 4
+        /// Validate every JSON line whole (`RecordDecoder.strictJSON`).
+        public var strictJSON = false
         /// The spec's per-source formats (`HandoffSpec.format(for:)`); none: auto-detect all.
         public var formats: (String) -> SourceFormat? = { _ in nil }
         public init() {}
@@ -75,7 +77,8 @@ public final class EventMerger<Selector: ObservationSelector> {
         let pipelined = options.threads > 1 && sources.count < options.threads
         return SourceCursor(descriptor: d, config: config, selector: selector, services: services,
                             maxLineLength: options.maxLineLength, reorderBound: options.reorderBound,
-                            format: options.formats(d.displayName), pipelined: pipelined)
+                            format: options.formats(d.displayName), pipelined: pipelined,
+                            strictJSON: options.strictJSON)
     }
 
     private func makeFeed(_ c: SourceCursor<Selector>) -> SourceFeed<Selector> {

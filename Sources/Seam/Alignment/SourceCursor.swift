@@ -41,10 +41,13 @@ final class SourceCursor<Selector: ObservationSelector> {
     private(set) var ended = false
 
     init(descriptor: SourceDescriptor, config: FieldConfig, selector: Selector, services: ServiceTable,
-         maxLineLength: Int, reorderBound: Int64, format: SourceFormat? = nil, pipelined: Bool = false) {
+         maxLineLength: Int, reorderBound: Int64, format: SourceFormat? = nil, pipelined: Bool = false,
+         strictJSON: Bool = false) {
         self.descriptor = descriptor
         self.reader = LineReader(source: descriptor, maxLineLength: maxLineLength, pipelined: pipelined)
-        self.decoder = RecordDecoder(config: config, extraPaths: selector.fieldPaths, services: services)
+        self.decoder = RecordDecoder(config: config, extraPaths: selector.fieldPaths, services: services,
+                                     needs: selector.fieldNeeds)
+        decoder.strictJSON = strictJSON
         if let format, !format.isPlainRecordFormat {
             let d = FormatDecoder(format: format, config: config, extraPaths: selector.fieldPaths, services: services)
             d.maxRecordLength = maxLineLength

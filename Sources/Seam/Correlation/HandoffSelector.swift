@@ -5,12 +5,15 @@
 public final class HandoffSelector: ObservationSelector {
     public let rules: [HandoffRule]
     public let fieldPaths: [FieldPath]
+    /// By service and event: the key, agree and predicate fields of the sides a record could match.
+    public let fieldNeeds: FieldNeeds?
     private let matcher: HandoffMatcher
 
     public init(rules: [HandoffRule], config: FieldConfig, services: ServiceTable) {
         self.rules = rules
         let paths = HandoffMatcher.fieldPaths(for: rules)
         self.fieldPaths = paths
+        self.fieldNeeds = HandoffMatcher.fieldNeeds(for: rules)
         let decoder = RecordDecoder(config: config, extraPaths: paths, services: services)
         self.matcher = HandoffMatcher(rules: rules, decoder: decoder, services: services)
     }

@@ -13,9 +13,14 @@
 /// `bad-time` (exclusive: the first present scalar time field decides, it never falls through),
 /// then `no-service` (a service field, else `defaultService`).
 ///
+/// JSON lines: by default a line is read only until its outcome is decided (`RecordStop`): time,
+/// service and event, then the fields `needs` names for that service and event (without
+/// `needs`: every extra path). The unread rest is only checked to end in `}` (after trailing
+/// whitespace), which catches truncated lines; other damage there goes unnoticed. Events,
+/// rejections, time, service, event and the needed slots are exactly those of a full scan; the
+/// view's other slots may then read absent. With `strictJSON`, every line is validated whole.
+///
 /// Per line: no allocation (spans and scratch are reused; a new service name allocates once).
-/// JSON lines are fully validated unless `stopsEarly` is set (then a line is read only until
-/// every wanted field was seen; its rest is not checked, see `JSONFieldScanner`).
 public struct RecordDecoder {
     public enum Format: Sendable, Equatable { case json, logfmt }
 
@@ -24,8 +29,8 @@ public struct RecordDecoder {
     public let services: ServiceTable
     /// The detected format; nil until a line showed it.
     public private(set) var format: Format?
-    /// Stop reading a JSON line once every wanted field was seen (skips validating its rest).
-    public var stopsEarly = false
+    /// Validate every JSON line whole instead of stopping once its outcome is decided.
+    public var strictJSON = false
 
     private let timeSlots: [Int]
     private let serviceSlots: [Int]
@@ -33,10 +38,21 @@ public struct RecordDecoder {
     private var json: JSONFieldScanner
     private let logfmt: LogfmtScanner
     private var storage: DecoderBuffers
+    /// Kept here so that `stop`'s unowned reference stays valid.
+    private let needsTable: NeedsTable
+    private var stop: RecordStop
+    /// The default service last seen and its index in `needsTable` (-1: needs nothing).
+    private var lastDefault: Int32 = -1
+    private var lastDefaultNeeds = -1
+    /// Service id per `needsTable` service once interned (-1 before): a line whose service
+    /// `stop` already matched by name skips hashing it again.
+    private var serviceIDs: [Int32]
 
     /// Plans `config`'s time, service and event paths, then `extraPaths` (keys, predicates,
-    /// agree fields), deduplicated: `slot(for:)` finds any of them.
-    public init(config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable) {
+    /// agree fields), deduplicated: `slot(for:)` finds any of them. `needs` says which of them a
+    /// record needs, by service and event (its paths must be among these); nil: all of
+    /// `extraPaths`, in every record.
+    public init(config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable, needs: FieldNeeds? = nil) {
         let plan = FieldPlan(paths: config.time + config.service + config.event + extraPaths)
         self.plan = plan
         self.config = config
@@ -47,6 +63,10 @@ public struct RecordDecoder {
         json = JSONFieldScanner(plan: plan)
         logfmt = LogfmtScanner(plan: plan)
         storage = DecoderBuffers(spanCapacity: plan.spanCapacity)
+        needsTable = NeedsTable(plan: plan, config: config, needs: needs,
+                                extraSlots: extraPaths.map { plan.slot(for: $0)! })
+        stop = RecordStop(table: needsTable)
+        serviceIDs = Array(repeating: -1, count: needsTable.serviceCount)
     }
 
     public func slot(for path: FieldPath) -> Int? { plan.slot(for: path) }
@@ -79,15 +99,23 @@ public struct RecordDecoder {
             fmt = p[i] == UInt8(ascii: "{") ? .json : .logfmt
             if fmt == .json { format = .json }
         }
+        let scratch = buffers.scratch(capacity: line.count)
         switch fmt {
+        case .json where strictJSON:
+            var never = NeverStop()
+            if json.scan(line, into: spans, stop: &never) == .malformed { return .malformed }
         case .json:
-            if json.scan(line, into: spans, stopEarly: stopsEarly) == .malformed { return .malformed }
+            stop.begin(line: line, scratch: scratch, defaultIndex: needsIndex(defaultService))
+            switch json.scan(line, into: spans, stop: &stop) {
+            case .malformed: return .malformed
+            case .stoppedEarly: if !JSONFieldScanner.endsWithClosingBrace(line) { return .malformed }
+            case .complete: break
+            }
         case .logfmt:
             guard logfmt.scan(line, into: spans) else { return .malformed }
             format = .logfmt
         }
 
-        let scratch = buffers.scratch(capacity: line.count)
         var time: Int64?
         for s in timeSlots where spans[s].isScalar {
             let parsed = RecordView.withScalarBytes(spans[s], line: line, scratch: scratch) {
@@ -100,9 +128,16 @@ public struct RecordDecoder {
         guard let time else { return .noTime }
 
         var service = defaultService
-        for s in serviceSlots where spans[s].isScalar {
-            service = RecordView.withScalarBytes(spans[s], line: line, scratch: scratch) { services.intern(bytes: $0) }
-            break
+        let matched = fmt == .json && !strictJSON ? stop.serviceMatch : -1
+        if matched >= 0 {
+            // The same name the loop below would intern (the stop decided it from final values).
+            if serviceIDs[matched] < 0 { serviceIDs[matched] = services.intern(bytes: needsTable.name(service: matched)) }
+            service = serviceIDs[matched]
+        } else {
+            for s in serviceSlots where spans[s].isScalar {
+                service = RecordView.withScalarBytes(spans[s], line: line, scratch: scratch) { services.intern(bytes: $0) }
+                break
+            }
         }
         guard let service else { return .noService }
 
@@ -114,5 +149,21 @@ public struct RecordDecoder {
         body(RecordView(line: line, time: time, service: service, eventSlot: eventSlot,
                         spans: spans, slotCount: plan.count, scratch: scratch))
         return nil
+    }
+
+    /// `RecordStop`'s index of the default service `id`: -2 for none, -1 when nothing is
+    /// needed of its records. Cached: a source's default service does not change.
+    @inline(__always)
+    private mutating func needsIndex(_ id: Int32?) -> Int {
+        guard let id else { return -2 }
+        if id != lastDefault {
+            lastDefault = id
+            lastDefaultNeeds = -1
+            for i in 0..<needsTable.serviceCount where services.id(bytes: needsTable.name(service: i)) == id {
+                lastDefaultNeeds = i
+                break
+            }
+        }
+        return lastDefaultNeeds
     }
 }
