@@ -18,6 +18,10 @@ struct SharedOptions: ParsableArguments {
     @Option(name: .customLong("max-open"), help: "Open sends and receives held before the oldest are evicted.")
     var maxOpen: Int = 1_000_000
 
+    @Flag(name: .customLong("strict-json"), help: ArgumentHelp(
+        "Validate every JSON line whole; by default a line is read until its fields are known and its rest must only end in }."))
+    var strictJSON = false
+
     func validate() throws {
         guard maxLine > 0 else { throw ValidationError("--max-line must be positive") }
         guard maxOpen > 0 else { throw ValidationError("--max-open must be positive") }
@@ -68,6 +72,7 @@ struct SharedOptions: ParsableArguments {
         var o = RunOptions()
         o.maxLineLength = maxLine
         o.maxOpen = maxOpen
+        o.strictJSON = strictJSON
         return o
     }
 }
