@@ -197,7 +197,7 @@ public struct JSONFieldScanner {
                     pending = -1
                 } else if !escaped {
                     pending = trie.child(of: node, key: p + ks, length: ke - ks,
-                                         prefix: KeyTrie.prefix(p + ks, length: ke - ks))
+                                         prefix: KeyTrie.prefix(p + ks, length: ke - ks, readable: n - ks))
                 } else {
                     let scratch = b.keyScratch(capacity: ke - ks)
                     let len = EscapedText.decode(p + ks, count: ke - ks, into: scratch)

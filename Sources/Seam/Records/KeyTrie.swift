@@ -10,13 +10,24 @@ import Darwin
 /// value at that key (or -1); `hasChildren` tells the scanner to descend into an object value.
 /// Memory is allocated once and freed in `deinit`; the scanners read it through raw pointers to
 /// stay free of bounds checks and reference counting on the hot path.
+///
+/// Lookup: a node with more than `linearEdges` edges (the root, with every wanted top-level key
+/// and the time/service/event alternatives) has an open-addressing table over (length, 8-byte
+/// prefix), so an unwanted key costs about one probe instead of a compare per edge.
 @usableFromInline
 final class KeyTrie: @unchecked Sendable {
     @usableFromInline struct Node {
         @usableFromInline var edgeStart: Int32
         @usableFromInline var edgeCount: Int32
         @usableFromInline var target: Int32
+        /// The node's hash table: `tableMask + 1` entries at `table + tableStart` (mask 0: none,
+        /// search the edges linearly).
+        @usableFromInline var tableStart: Int32
+        @usableFromInline var tableMask: Int32
     }
+
+    /// Nodes with at most this many edges are searched linearly.
+    @usableFromInline static let linearEdges = 4
 
     @usableFromInline struct Edge {
         @usableFromInline var length: Int32
@@ -30,6 +41,8 @@ final class KeyTrie: @unchecked Sendable {
     @usableFromInline let nodeCount: Int
     @usableFromInline let edges: UnsafeMutablePointer<Edge>
     @usableFromInline let keyBytes: UnsafeMutablePointer<UInt8>
+    /// Hash tables of wide nodes: edge index + 1 per entry, 0 when empty.
+    @usableFromInline let table: UnsafeMutablePointer<Int32>
     @usableFromInline let alternateSlot: UnsafeMutablePointer<Int32>
     @usableFromInline let alternateCount: Int
     /// Deepest object level that can hold a wanted key (root = 0), plus one for captures.
@@ -70,7 +83,8 @@ final class KeyTrie: @unchecked Sendable {
         var keys: [UInt8] = []
         var queue: [Builder] = [root]
         var head = 0
-        flatNodes.append(Node(edgeStart: 0, edgeCount: 0, target: -1))
+        var tables: [Int32] = []
+        flatNodes.append(Node(edgeStart: 0, edgeCount: 0, target: -1, tableStart: 0, tableMask: 0))
         while head < queue.count {
             let b = queue[head]
             let index = head
@@ -86,7 +100,20 @@ final class KeyTrie: @unchecked Sendable {
                                       child: Int32(queue.count), prefix: prefix))
                 keys.append(contentsOf: key)
                 queue.append(child)
-                flatNodes.append(Node(edgeStart: 0, edgeCount: 0, target: -1))
+                flatNodes.append(Node(edgeStart: 0, edgeCount: 0, target: -1, tableStart: 0, tableMask: 0))
+            }
+            if b.order.count > Self.linearEdges {
+                var size = 8
+                while size < 2 * b.order.count { size *= 2 }
+                let start = tables.count
+                tables += Array(repeating: 0, count: size)
+                for e in Int(flatNodes[index].edgeStart)..<flatEdges.count {
+                    var h = Self.hash(length: Int(flatEdges[e].length), prefix: flatEdges[e].prefix) & (size - 1)
+                    while tables[start + h] != 0 { h = (h + 1) & (size - 1) }
+                    tables[start + h] = Int32(e + 1)
+                }
+                flatNodes[index].tableStart = Int32(start)
+                flatNodes[index].tableMask = Int32(size - 1)
             }
         }
         nodeCount = flatNodes.count
@@ -96,6 +123,8 @@ final class KeyTrie: @unchecked Sendable {
         edges.initialize(from: flatEdges, count: flatEdges.count)
         keyBytes = .allocate(capacity: max(1, keys.count))
         keyBytes.initialize(from: keys, count: keys.count)
+        table = .allocate(capacity: max(1, tables.count))
+        table.initialize(from: tables, count: tables.count)
         alternateCount = alternates.count
         alternateSlot = .allocate(capacity: max(1, alternates.count))
         alternateSlot.initialize(from: alternates, count: alternates.count)
@@ -107,31 +136,60 @@ final class KeyTrie: @unchecked Sendable {
         nodes.deallocate()
         edges.deallocate()
         keyBytes.deallocate()
+        table.deallocate()
         alternateSlot.deallocate()
     }
 
-    /// The child of `node` for the key bytes `key[0..<length]`, or -1. Linear in the node's edges
-    /// (a handful); the 8-byte prefix rejects almost every mismatch in one compare.
+    /// The child of `node` for the key bytes `key[0..<length]`, or -1. About one probe for a
+    /// wide node, else linear in its edges (a handful); the 8-byte prefix rejects almost every
+    /// mismatch in one compare.
     @inlinable @inline(__always)
     func child(of node: Int32, key: UnsafePointer<UInt8>, length: Int, prefix: UInt64) -> Int32 {
         let nd = nodes[Int(node)]
+        if nd.tableMask != 0 {
+            let mask = Int(nd.tableMask)
+            let slots = table + Int(nd.tableStart)
+            var h = Self.hash(length: length, prefix: prefix) & mask
+            while true {
+                let entry = Int(slots[h])
+                if entry == 0 { return -1 }
+                if let c = match(entry - 1, key, length, prefix) { return c }
+                h = (h + 1) & mask
+            }
+        }
         var e = Int(nd.edgeStart)
         let end = e + Int(nd.edgeCount)
         while e < end {
-            let edge = edges[e]
-            if Int(edge.length) == length && edge.prefix == prefix {
-                if length <= 8 { return edge.child }
-                if memcmp(keyBytes + Int(edge.keyOffset) + 8, key + 8, length - 8) == 0 { return edge.child }
-            }
+            if let c = match(e, key, length, prefix) { return c }
             e += 1
         }
         return -1
     }
 
-    /// Little-endian, zero-padded first min(8, length) bytes of `key` (never reads past `length`).
+    /// Edge `e`'s child when its key is `key[0..<length]` (whose prefix is `prefix`), else nil.
     @inlinable @inline(__always)
-    static func prefix(_ key: UnsafePointer<UInt8>, length: Int) -> UInt64 {
+    func match(_ e: Int, _ key: UnsafePointer<UInt8>, _ length: Int, _ prefix: UInt64) -> Int32? {
+        let edge = edges[e]
+        guard Int(edge.length) == length && edge.prefix == prefix else { return nil }
+        if length <= 8 || memcmp(keyBytes + Int(edge.keyOffset) + 8, key + 8, length - 8) == 0 { return edge.child }
+        return nil
+    }
+
+    /// Table index bits of a key (multiplicative hash of its prefix and length).
+    @inlinable @inline(__always)
+    static func hash(length: Int, prefix: UInt64) -> Int {
+        Int(truncatingIfNeeded: ((prefix ^ UInt64(truncatingIfNeeded: length)) &* 0x9E37_79B9_7F4A_7C15) >> 40)
+    }
+
+    /// Little-endian, zero-padded first min(8, length) bytes of `key`. Reads no byte past
+    /// `key + max(length, min(readable, 8))`: with 8 readable bytes, one load and a mask.
+    @inlinable @inline(__always)
+    static func prefix(_ key: UnsafePointer<UInt8>, length: Int, readable: Int = 0) -> UInt64 {
         if length >= 8 { return UnsafeRawPointer(key).loadUnaligned(as: UInt64.self).littleEndian }
+        if readable >= 8 {
+            let v = UnsafeRawPointer(key).loadUnaligned(as: UInt64.self).littleEndian
+            return v & ((1 << UInt64(8 * length)) &- 1)
+        }
         var v: UInt64 = 0
         var i = 0
         while i < length { v |= UInt64(key[i]) << (8 * UInt64(i)); i += 1 }

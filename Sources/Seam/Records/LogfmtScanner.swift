@@ -61,7 +61,7 @@ public struct LogfmtScanner {
             } else if i < n && p[i] != 0x20 && p[i] != 0x09 {
                 return false  // a control byte inside a key
             }
-            let node = trie.child(of: 0, key: p + ks, length: ke - ks, prefix: KeyTrie.prefix(p + ks, length: ke - ks))
+            let node = trie.child(of: 0, key: p + ks, length: ke - ks, prefix: KeyTrie.prefix(p + ks, length: ke - ks, readable: n - ks))
             if node >= 0 {
                 let t = Int(trie.nodes[Int(node)].target)
                 if t >= 0 && t < plan.count && spans[t].kind == .absent { spans[t] = span }

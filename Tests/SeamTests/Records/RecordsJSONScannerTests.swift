@@ -32,6 +32,25 @@ final class RecordsJSONScannerTests: XCTestCase {
         XCTAssertEqual(v["a.b"], .absent, "no lookup through arrays")
     }
 
+    /// A wide node (hashed lookup) whose keys share length and first 8 bytes, beside unwanted
+    /// keys that share them too; short keys near the end of the line (prefix loaded byte-wise).
+    func testWideNodeWithCollidingPrefixes() {
+        let wanted = (0..<12).map { FieldPath("service_\($0 % 10)\($0 / 10)") } + ["a", "bb", "x.service_00"]
+        let line = #"{"service_99":0,"service_55":1,"service_00":"a","service_11":2,"bb":3,"x":{"service_00":4,"a":5},"#
+            + #""service_01":6,"service_0":7,"a":8}"#
+        let (o, v) = scanJSON(line, wanted)
+        XCTAssertEqual(o, .complete)
+        XCTAssertEqual(v["service_00"], .string("a"))
+        XCTAssertEqual(v["service_11"], .number("2"))
+        XCTAssertEqual(v["service_01"], .number("6"))
+        XCTAssertEqual(v["service_10"], .absent)
+        XCTAssertEqual(v["bb"], .number("3"))
+        XCTAssertEqual(v["a"], .number("8"))
+        XCTAssertEqual(v["x.service_00"], .number("4"))
+        XCTAssertEqual(scanLogfmt("service_99=0 service_01=6 a=8", wanted)?["service_01"], .string("6"))
+        XCTAssertEqual(scanLogfmt("service_99=0 service_01=6 a=8", wanted)?["a"], .string("8"))
+    }
+
     func testEscapedKeysMatch() {
         let (o, v) = scanJSON(#"{"\u0074s":"x","s\u00e9":"y","q\"k":1}"#, ["ts", "sé", "q\"k"])
         XCTAssertEqual(o, .complete)
