@@ -6,7 +6,9 @@ import SeamFuzzSupport
 ///
 /// Properties, on any bytes (one line):
 /// - never traps; `RecordDecoder` on the same line gives an event (body called once) or exactly
-///   one rejection;
+///   one rejection; stopping once the outcome is decided (the default) gives the same rejection,
+///   time, service, event and fields as `strictJSON` whenever strict accepts the line, and a
+///   line strict calls malformed is accepted only when it ends in `}`;
 /// - for valid UTF-8 (outside the documented policy differences below) the scanner accepts
 ///   exactly what `JSONSerialization` parses as an object;
 /// - when both accept and keys are distinct, each wanted field's decoded value equals the
@@ -23,7 +25,15 @@ enum FuzzJSON {
     static let plan = FieldPlan(paths: paths)
     nonisolated(unsafe) static var scanner = JSONFieldScanner(plan: plan)
     nonisolated(unsafe) static var spans = ContiguousArray<FieldSpan>()
-    nonisolated(unsafe) static var decoder = RecordDecoder(config: FieldConfig(), extraPaths: paths, services: ServiceTable())
+    nonisolated(unsafe) static var decoder = RecordDecoder(config: FieldConfig(), extraPaths: paths, services: services)
+    nonisolated(unsafe) static var strict: RecordDecoder = {
+        var d = RecordDecoder(config: FieldConfig(), extraPaths: paths, services: services)
+        d.strictJSON = true
+        return d
+    }()
+    static let services = ServiceTable()
+    /// The decoder's slots of `paths` (all needed: the decoder has no `FieldNeeds`).
+    static let slots = paths.map { decoder.slot(for: $0)! }
 
     static func check(_ input: [UInt8]) {
         decodeOnce(input)
@@ -60,16 +70,33 @@ enum FuzzJSON {
         }
     }
 
-    /// The record stage's accounting on one line: an event (body once) or one rejection.
+    /// The record stage's accounting on one line: an event (body once) or one rejection; the
+    /// default (stop early) against `strictJSON`.
     static func decodeOnce(_ bytes: [UInt8]) {
         var calls = 0
+        var early: [FieldValue?] = []
         let rejection = bytes.withUnsafeBytes { line in
             decoder.decode(line, defaultService: nil) { view in
                 calls += 1
-                _ = view.value(0)
+                early = [.number(Array(String(view.time).utf8)), .number(Array(String(view.service).utf8)),
+                         view.eventSlot.flatMap { view.value($0) }] + slots.map { view.value($0) }
             }
         }
         FuzzDriver.require((rejection == nil) == (calls == 1) && calls <= 1, "decode: rejection \(String(describing: rejection)), body called \(calls)x")
+        var full: [FieldValue?] = []
+        let strictRejection = bytes.withUnsafeBytes { line in
+            strict.decode(line, defaultService: nil) { view in
+                full = [.number(Array(String(view.time).utf8)), .number(Array(String(view.service).utf8)),
+                        view.eventSlot.flatMap { view.value($0) }] + slots.map { view.value($0) }
+            }
+        }
+        if strictRejection != .malformed {
+            FuzzDriver.require(rejection == strictRejection && early == full,
+                               "stop early: \(String(describing: rejection)) \(early) vs strict \(String(describing: strictRejection)) \(full)")
+        } else if rejection != .malformed {
+            FuzzDriver.require(bytes.withUnsafeBytes { JSONFieldScanner.endsWithClosingBrace($0) },
+                               "stop early accepted a line that does not end in }")
+        }
     }
 }
 

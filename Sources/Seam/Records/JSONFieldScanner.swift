@@ -76,7 +76,7 @@ public struct JSONFieldScanner {
     /// line's unread rest after a scan stopped early (a truncated line fails it). O(trailing
     /// whitespace).
     @inline(__always)
-    static func endsWithClosingBrace(_ line: UnsafeRawBufferPointer) -> Bool {
+    public static func endsWithClosingBrace(_ line: UnsafeRawBufferPointer) -> Bool {
         var i = line.count - 1
         while i >= 0 && isSpace(line[i]) { i -= 1 }
         return i >= 0 && line[i] == UInt8(ascii: "}")
