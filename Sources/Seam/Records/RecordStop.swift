@@ -9,9 +9,10 @@
 /// or when every slot of the list is final without one (none: `no-time`, the default service,
 /// no event name). A record decided to be `no-time` or `no-service` needs nothing more.
 ///
-/// Cost: called only when a wanted target is found (a few times per line); each call resumes
-/// where the last one stopped (time, then service, then event, then the needed slots). No
-/// allocation. One per decoder; `begin` before each line.
+/// Cost: asked only when a wanted target is found (a few times per line), and then O(1) unless
+/// it is a target the rule waits for; the lists (time, service, event, then the needed slots)
+/// are walked once per line in all, since finality never goes back. No allocation. One per
+/// decoder; `begin` before each line.
 struct RecordStop: ScanStop {
     /// Owned by the decoder, which keeps it alive as long as this value: unowned(unsafe) spares
     /// a retain and release on each call from the scanner. Used once per line (service and
@@ -30,8 +31,15 @@ struct RecordStop: ScanStop {
     private var defaultIndex = -2
     /// 0: deciding time, 1: service, 2: event, 3: waiting for the needed slots.
     private var stage = 0
+    /// Position in the current stage's list (in `ints`): every slot before it is final (and,
+    /// while deciding, not a present scalar). Finality never goes back, so calls resume here.
+    private var cursor = 0
+    private var listEnd = 0
+    /// The targets (literal, nested alternate or -1) of the slot at `cursor`: only finding one
+    /// of them can move the cursor, so other calls return at once. -1 (literal): not known yet.
+    private var waitLiteral = -1
+    private var waitNested = -1
     private var serviceIndex = -1
-    private var needed = NeedsTable.List(offset: 0, count: 0)
     /// The needs index of the line's service field when this line's service was decided from
     /// a field whose name has needs, else -1: lets the decoder skip hashing that name.
     private(set) var serviceMatch = -1
@@ -54,67 +62,68 @@ struct RecordStop: ScanStop {
         self.scratch = scratch
         self.defaultIndex = defaultIndex
         stage = 0
+        cursor = Int(time.offset)
+        listEnd = cursor + Int(time.count)
+        waitLiteral = -1
         serviceMatch = -1
     }
 
+    @inline(__always)
     mutating func found(_ target: Int, _ spans: UnsafeMutablePointer<FieldSpan>) -> Bool {
-        if stage == 0 {
-            let t = decide(time, spans)
-            if t == Self.pending { return false }
-            if t == Self.none { return true }  // no-time, whatever follows
-            stage = 1
-        }
-        if stage == 1 {
-            let s = decide(service, spans)
-            if s == Self.pending { return false }
-            if s == Self.none {
-                if defaultIndex == -2 { return true }  // no-service, whatever follows
-                serviceIndex = defaultIndex
-            } else {
-                serviceIndex = table.serviceIndex(bytes(final(s, spans)!))
-                serviceMatch = serviceIndex
-            }
-            stage = 2
-        }
-        if stage == 2 {
-            let e = decide(event, spans)
-            if e == Self.pending { return false }
-            if let everyone {
-                needed = everyone
-            } else if serviceIndex < 0 {
-                return true  // no consumer reads this service's records
-            } else if e == Self.none {
-                needed = table.needs(service: serviceIndex, event: nil)
-            } else {
-                needed = table.needs(service: serviceIndex, event: bytes(final(e, spans)!))
-            }
-            stage = 3
-        }
-        var k = Int(needed.offset)
-        let end = k + Int(needed.count)
-        while k < end {
-            if final(Int(ints[k]), spans) == nil { return false }
-            k += 1
-        }
-        return true
+        if waitLiteral >= 0 && target != waitLiteral && target != waitNested { return false }
+        return advance(spans)
     }
 
-    private static let pending = -2
-    private static let none = -1
-
-    /// The slot of the first present scalar of `list` (list order), `none`, or `pending` when a
-    /// slot before it is not final yet.
-    @inline(__always)
-    private func decide(_ list: NeedsTable.List, _ spans: UnsafeMutablePointer<FieldSpan>) -> Int {
-        var k = Int(list.offset)
-        let end = k + Int(list.count)
-        while k < end {
-            let s = Int(ints[k])
-            guard let v = final(s, spans) else { return Self.pending }
-            if v.isScalar { return s }
-            k += 1
+    /// Moves through the stages as far as the spans allow; true once the outcome is decided.
+    private mutating func advance(_ spans: UnsafeMutablePointer<FieldSpan>) -> Bool {
+        while true {
+            // Deciding: the first final present scalar of the list; waiting: every slot final.
+            var decided = -1
+            while cursor < listEnd {
+                let s = Int(ints[cursor])
+                guard let v = final(s, spans) else {
+                    waitLiteral = s
+                    waitNested = Int(alternate[s])
+                    return false
+                }
+                if stage < 3 && v.isScalar {
+                    decided = s
+                    break
+                }
+                cursor += 1
+            }
+            switch stage {
+            case 0:
+                if decided < 0 { return true }  // no-time, whatever follows
+                enter(1, service)
+            case 1:
+                if decided < 0 {
+                    if defaultIndex == -2 { return true }  // no-service, whatever follows
+                    serviceIndex = defaultIndex
+                } else {
+                    serviceIndex = table.serviceIndex(bytes(final(decided, spans)!))
+                    serviceMatch = serviceIndex
+                }
+                enter(2, event)
+            case 2:
+                if let everyone {
+                    enter(3, everyone)
+                } else if serviceIndex < 0 {
+                    return true  // no consumer reads this service's records
+                } else {
+                    enter(3, table.needs(service: serviceIndex, event: decided < 0 ? nil : bytes(final(decided, spans)!)))
+                }
+            default:
+                return true
+            }
         }
-        return Self.none
+    }
+
+    @inline(__always)
+    private mutating func enter(_ stage: Int, _ list: NeedsTable.List) {
+        self.stage = stage
+        cursor = Int(list.offset)
+        listEnd = cursor + Int(list.count)
     }
 
     /// The value `slot` will have after the full scan, or nil while unread bytes may change it.

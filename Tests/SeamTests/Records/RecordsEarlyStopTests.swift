@@ -238,6 +238,11 @@ final class RecordsEarlyStopTests: XCTestCase {
         XCTAssertEqual(reasons(#"{"ts":"soon","service":"orders","event":"sent","id":"r1","amount":5,}"#, r).0, .badTime)
         XCTAssertEqual(reasons(#"{"ts":1,"event":"sent","service":null,"app":{"a":1},"id":"r1","amount":5,"msg":"x",}"#, r).0,
                        .malformed, "service undecided until the end: app and service.name might still come")
+        // A null literal `service.name` leaves the nested one to decide, and it does at once.
+        let dotted = FieldConfig(service: ["service.name"])
+        XCTAssertEqual(reasons(#"{"ts":1,"service.name":null,"service":{"name":"web"},"event":"x",]}"#, r, config: dotted).0, nil)
+        XCTAssertEqual(reasons(#"{"ts":1,"service.name":null,"service":{"name":"web"},"event":"x",]}"#, r, config: dotted).1,
+                       .malformed)
         // The default service stands in for a missing service field.
         var setup = Setup(config: FieldConfig(service: ["svc"]), rules: r, defaultService: "orders")
         let line = Array(#"{"ts":1,"event":"sent","svc":null,"id":"r1","amount":5,"zz":}"#.utf8)
