@@ -98,9 +98,9 @@ final class RecordsEarlyStopTests: XCTestCase {
         var lines = 0, events = 0, observations = 0, damagedAccepted = 0, damagedRejected = 0, truncated = 0
         var failures = 0
         for setupIndex in 0..<300 {
-            var setup = makeSetup(&rng)
+            let setup = makeSetup(&rng)
             let extraSlots = Set(setup.selector.fieldPaths.map { setup.strict.slot(for: $0)! })
-            var gen = LineGenerator(config: setup.config, rules: setup.rules)
+            let gen = LineGenerator(config: setup.config, rules: setup.rules)
             for k in 0..<20 {
                 let members = gen.members(&rng)
                 let text = gen.ws(&rng) + "{" + members.joined(separator: ",") + gen.ws(&rng) + "}" + gen.ws(&rng)
@@ -179,7 +179,7 @@ final class RecordsEarlyStopTests: XCTestCase {
     /// (default, strict) rejections of `line` under `rules`.
     private func reasons(_ line: String, _ rules: [HandoffRule], config: FieldConfig = FieldConfig())
         -> (RejectReason?, RejectReason?) {
-        var setup = Setup(config: config, rules: rules, defaultService: nil)
+        let setup = Setup(config: config, rules: rules, defaultService: nil)
         let bytes = Array(line.utf8)
         return (setup.decode(bytes, &setup.early, slots: [], number: 1).reason,
                 setup.decode(bytes, &setup.strict, slots: [], number: 1).reason)
@@ -233,18 +233,21 @@ final class RecordsEarlyStopTests: XCTestCase {
 
     func testStopsRightAfterTheOutcomeIsDecided() {
         let r = [rule()]
-        // Rejections are decided early too: a scalar time that will not parse is still `bad-time`,
-        // and no service field and no default is `no-service`, both only once time is decided.
+        // A scalar time that will not parse is `bad-time` whatever the unread rest holds.
         XCTAssertEqual(reasons(#"{"ts":"soon","service":"orders","event":"sent","id":"r1","amount":5,}"#, r).0, .badTime)
-        XCTAssertEqual(reasons(#"{"ts":1,"event":"sent","service":null,"app":{"a":1},"id":"r1","amount":5,"msg":"x",}"#, r).0,
-                       .malformed, "service undecided until the end: app and service.name might still come")
+        // Every service field final and none a scalar, no default: `no-service` at once.
+        let svc = FieldConfig(service: ["svc"])
+        XCTAssertEqual(reasons(#"{"ts":1,"svc":null,"event":"sent",]}"#, r, config: svc).0, .noService)
+        XCTAssertEqual(reasons(#"{"ts":1,"svc":null,"event":"sent",]}"#, r, config: svc).1, .malformed)
+        // But with the default lists, `service.name` and `app` might still come.
+        XCTAssertEqual(reasons(#"{"ts":1,"event":"sent","service":null,"id":"r1","amount":5,"msg":"x",}"#, r).0, .malformed)
         // A null literal `service.name` leaves the nested one to decide, and it does at once.
         let dotted = FieldConfig(service: ["service.name"])
         XCTAssertEqual(reasons(#"{"ts":1,"service.name":null,"service":{"name":"web"},"event":"x",]}"#, r, config: dotted).0, nil)
         XCTAssertEqual(reasons(#"{"ts":1,"service.name":null,"service":{"name":"web"},"event":"x",]}"#, r, config: dotted).1,
                        .malformed)
         // The default service stands in for a missing service field.
-        var setup = Setup(config: FieldConfig(service: ["svc"]), rules: r, defaultService: "orders")
+        let setup = Setup(config: svc, rules: r, defaultService: "orders")
         let line = Array(#"{"ts":1,"event":"sent","svc":null,"id":"r1","amount":5,"zz":}"#.utf8)
         let d = setup.decode(line, &setup.early, slots: [], number: 1)
         XCTAssertNil(d.reason)
