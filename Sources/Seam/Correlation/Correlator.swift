@@ -50,6 +50,8 @@ public final class Correlator {
         /// W + G + T, saturated: how long after ts a send stays open.
         let sendOpen: Int64
         let labels: [String]
+        /// Index of the receiver service B in `receivers`.
+        var receiver = 0
         var receives = Heap<PendingReceive>()
         var sends = Heap<SendDeadline>()
         /// Latest time of a send resolved as evicted (or dropped while paired): a receive whose
@@ -59,46 +61,13 @@ public final class Correlator {
         var receiveHorizon: Int64?
     }
 
-    /// The identity of one handoff: rule and key, keys compared as bytes (SEMANTICS: as text).
-    struct HandoffKey: Hashable {
-        var rule: Int32
-        var key: String
-
-        static func == (a: HandoffKey, b: HandoffKey) -> Bool {
-            guard a.rule == b.rule else { return false }
-            let x = a.key.utf8, y = b.key.utf8
-            guard x.count == y.count else { return false }
-            // Native and small strings: compare the stored bytes directly (the generic
-            // elementsEqual walks the views byte by byte; it showed in profiles).
-            let fast: Bool?? = x.withContiguousStorageIfAvailable { xb in
-                y.withContiguousStorageIfAvailable { yb in xb.elementsEqual(yb) }
-            }
-            if let f = fast, let same = f { return same }
-            return x.elementsEqual(y)
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(rule)
-            let done: Void? = key.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-            if done == nil { Array(key.utf8).withUnsafeBytes { hasher.combine(bytes: $0) } }
-        }
-    }
-
-    /// A send held until its window closes (paired ones too, for duplicate detection).
-    struct HeldSend {
-        var time: Int64
-        var position: InputPosition
-        var agree: [FieldValue?]
-        var paired: Bool
-    }
-
-    /// A receive waiting for the watermark to pass tr + T.
+    /// A receive waiting for the watermark to pass tr + T; its key and values wait in `claims`.
     struct PendingReceive: Comparable {
         var due: Int64
         var time: Int64
         var position: InputPosition
-        var key: String
-        var agree: [FieldValue?]
+        /// Index in `claims`.
+        var claim: Int32
 
         static func < (a: Self, b: Self) -> Bool {
             (a.due, a.time, a.position.source, a.position.line) < (b.due, b.time, b.position.source, b.position.line)
@@ -109,12 +78,19 @@ public final class Correlator {
         }
     }
 
+    /// A pending receive's key and agree values, and its key's hash.
+    struct Claim {
+        var values: ClaimValues
+        var hash: Int
+    }
+
     /// When a held send's window closes.
     struct SendDeadline: Comparable {
         var due: Int64
         var time: Int64
         var position: InputPosition
-        var key: String
+        /// Index in `held`.
+        var send: Int32
 
         static func < (a: Self, b: Self) -> Bool {
             (a.due, a.time, a.position.source, a.position.line) < (b.due, b.time, b.position.source, b.position.line)
@@ -131,22 +107,26 @@ public final class Correlator {
     weak var sink: FindingSink?
 
     /// One tally per rule, in rule order.
-    public private(set) var tallies: [HandoffTally]
+    public internal(set) var tallies: [HandoffTally]
 
-    /// Held sends per (rule, key), sorted by (time, input order); a key is removed when empty.
-    var held: [HandoffKey: [HeldSend]] = [:]
-    var heldSends = 0
+    /// Held sends per (rule, key), sorted by (time, input order).
+    var held = HeldSends()
+    /// Key and values of each pending receive.
+    var claims = Slab<Claim>(vacant: Claim(values: ClaimValues(), hash: 0))
     var pendingReceives = 0
     /// Items waiting on `.undetermined` coverage, per service.
     var waiting: [Int32: Heap<WaitingItem>] = [:]
     var waitingCount = 0
     /// `nil` until the first `advance`: nothing is promised before it.
     var watermark: Int64?
-    /// Per receiver service: silence bookkeeping for `silent` notices.
-    var receivers: [Int32: ReceiverState] = [:]
+    /// Per receiver service (`RuleState.receiver` indexes it): bookkeeping for `silent` notices.
+    var receivers: [ReceiverState] = []
+    /// Whether the sink takes `confirmed` findings (else they are only counted, unless kept as
+    /// examples: no `Finding` is made for most pairs).
+    let sinkWantsConfirmed: Bool
 
     /// Sends + receives held in memory (pending, paired sends kept for duplicates, waiting).
-    public var openCount: Int { heldSends + pendingReceives + waitingCount }
+    public var openCount: Int { held.count + pendingReceives + waitingCount }
 
     /// - Parameters:
     ///   - fromService, toService: service ids of each rule's A and B (for coverage queries).
@@ -166,8 +146,14 @@ public final class Correlator {
         self.options = options
         self.sink = sink
         self.tallies = rules.map { HandoffTally(rule: $0, examplesPerKind: options.examplesPerKind) }
-        for i in rules.indices where receivers[toService[i]] == nil {
-            receivers[toService[i]] = ReceiverState(name: rules[i].to)
+        self.sinkWantsConfirmed = sink?.wantsConfirmed ?? false
+        for i in rules.indices {
+            if let at = receivers.firstIndex(where: { $0.service == toService[i] }) {
+                self.rules[i].receiver = at
+            } else {
+                self.rules[i].receiver = receivers.count
+                receivers.append(ReceiverState(service: toService[i], name: rules[i].to))
+            }
         }
     }
 
@@ -176,8 +162,8 @@ public final class Correlator {
     public func observe(_ o: Observation) {
         let r = Int(o.rule)
         precondition(rules.indices.contains(r), "observation of unknown rule \(o.rule)")
-        let evidence = Finding.Evidence(time: o.time, position: o.position)
-        guard let key = o.key else {
+        guard let hash = o.values.withKey({ k in k.map { HeldSends.hash(rule: o.rule, key: $0) } }) else {
+            let evidence = Finding.Evidence(time: o.time, position: o.position)
             let unkeyed: Verdict = o.side == .send ? .unkeyedSend : .unkeyedReceive
             emit(Finding(
                 verdict: unkeyed, rule: o.rule, key: nil, send: o.side == .send ? evidence : nil,
@@ -188,12 +174,13 @@ public final class Correlator {
         switch o.side {
         case .send:
             due = Saturating.add(o.time, rules[r].sendOpen)
-            hold(HeldSend(time: o.time, position: o.position, agree: o.agree, paired: false), rule: o.rule, key: key)
-            rules[r].sends.insert(SendDeadline(due: due, time: o.time, position: o.position, key: key))
-            receivers[rules[r].to]?.sendHeld(at: o.time)
+            let send = held.insert(time: o.time, position: o.position, values: o.values, hash: hash, rule: o.rule)
+            rules[r].sends.insert(SendDeadline(due: due, time: o.time, position: o.position, send: send))
+            receivers[rules[r].receiver].sendHeld(at: o.time)
         case .receive:
             due = Saturating.add(o.time, rules[r].rule.tolerance)
-            rules[r].receives.insert(PendingReceive(due: due, time: o.time, position: o.position, key: key, agree: o.agree))
+            let claim = claims.add(Claim(values: o.values, hash: hash))
+            rules[r].receives.insert(PendingReceive(due: due, time: o.time, position: o.position, claim: claim))
             pendingReceives += 1
         }
         if let w = watermark, due <= w { resolveDue() }
@@ -236,7 +223,7 @@ public final class Correlator {
         recheckWaiting()
     }
 
-    /// Counts a finding in its rule's tally and hands it to the sink.
+    /// Counts a finding in its rule's tally and hands it to the sink. O(examples per kind).
     func emit(_ f: Finding) {
         tallies[Int(f.rule)].record(f)
         sink?.found(f)

@@ -7,8 +7,15 @@
 /// disagree <= confirmed + late.
 public struct HandoffTally: Sendable {
     public let rule: HandoffRule
-    /// Count per verdict (absent = 0).
-    public private(set) var counts: [Verdict: UInt64] = [:]
+    /// Count per verdict, indexed by `Verdict.ordinal` (an array: hashing a verdict hashes its
+    /// raw string, and every pair is counted).
+    private var countByVerdict = [UInt64](repeating: 0, count: Verdict.allCases.count)
+    /// Count per verdict (verdicts never seen are absent).
+    public var counts: [Verdict: UInt64] {
+        var d: [Verdict: UInt64] = [:]
+        for v in Verdict.allCases where countByVerdict[v.ordinal] > 0 { d[v] = countByVerdict[v.ordinal] }
+        return d
+    }
     /// Latency of confirmed and late pairs.
     public private(set) var latency: LatencyDistribution
     /// Per agree label: pairs where the field was absent on at least one side.
@@ -24,7 +31,7 @@ public struct HandoffTally: Sendable {
         self.latency = LatencyDistribution(offset: rule.tolerance)
     }
 
-    public subscript(verdict: Verdict) -> UInt64 { counts[verdict] ?? 0 }
+    public subscript(verdict: Verdict) -> UInt64 { countByVerdict[verdict.ordinal] }
 
     /// Sends that matched with a key.
     public var sent: UInt64 {
@@ -45,12 +52,29 @@ public struct HandoffTally: Sendable {
     /// Counts one finding; records latency for pairs, unverified fields, and keeps it as an
     /// example when it is among the earliest of its kind. O(examplesPerKind).
     public mutating func record(_ finding: Finding) {
-        counts[finding.verdict, default: 0] += 1
-        if finding.verdict == .confirmed || finding.verdict == .late {
-            if let l = finding.latency { latency.record(l) }
-            for f in finding.fields { unverified[f, default: 0] += 1 }
+        if finding.verdict == .confirmed || finding.verdict == .late, let l = finding.latency {
+            countPair(finding.verdict, latency: l, unverified: finding.fields)
+        } else {
+            countByVerdict[finding.verdict.ordinal] += 1
         }
         keepExample(finding)
+    }
+
+    /// Counts a pair (confirmed or late) without keeping it as an example: what `record` does
+    /// for a pair, minus the `Finding`. O(unverified labels).
+    public mutating func countPair(_ verdict: Verdict, latency l: Int64, unverified labels: [String]) {
+        countByVerdict[verdict.ordinal] += 1
+        latency.record(l)
+        for f in labels { unverified[f, default: 0] += 1 }
+    }
+
+    /// Whether a finding of `verdict` whose order is (time, position) would be kept as an
+    /// example (among the earliest `examplesPerKind`). O(1).
+    public func keepsExample(_ verdict: Verdict, time: Int64, position: InputPosition) -> Bool {
+        guard examplesPerKind > 0 else { return false }
+        guard let list = examples[verdict], list.count == examplesPerKind, let last = list.last else { return true }
+        let lp = last.send?.position ?? last.receive!.position
+        return (time, position.source, position.line) < (last.time, lp.source, lp.line)
     }
 
     private mutating func keepExample(_ finding: Finding) {
@@ -73,7 +97,7 @@ public struct HandoffTally: Sendable {
 
     /// Adds another tally of the same rule (e.g. from another shard of the input).
     public mutating func merge(_ other: HandoffTally) {
-        for (v, n) in other.counts { counts[v, default: 0] += n }
+        for i in countByVerdict.indices { countByVerdict[i] += other.countByVerdict[i] }
         latency.merge(other.latency)
         for (f, n) in other.unverified { unverified[f, default: 0] += n }
         for list in other.examples.values { for f in list { keepExample(f) } }
