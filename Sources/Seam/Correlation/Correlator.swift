@@ -16,9 +16,10 @@ import HeapModule
 /// - an unpaired side whose coverage is still `.undetermined` waits, per service, until the
 ///   coverage it is stuck on changes (see `Correlator+Coverage.swift`).
 ///
-/// Data: per (rule, key) the held sends, sorted by (time, input order), only while one is held;
-/// per rule a min-heap of pending receives and one of send deadlines; per service a heap of items
-/// waiting on coverage. Complexity: `observe` O(log n + sends of its key); `advance` O(rules +
+/// Data: per (rule, key) the held sends, sorted by (time, input order), only while one is held
+/// (`HeldSends`: a slab and an open-addressing table, the key hashed once per observation); per
+/// rule a deadline queue of pending receives and one of send deadlines (`DeadlineQueue`: O(1)
+/// for deadlines in order, a heap for the rest); per service a heap of items waiting on coverage. Complexity: `observe` O(log n + sends of its key); `advance` O(rules +
 /// services waiting + resolved x (log n + sends of the key)): never a scan of everything open.
 /// Memory: O(open items); at most `maxOpen` sends + receives held (see `Correlator+Eviction`).
 ///
@@ -52,8 +53,8 @@ public final class Correlator {
         let labels: [String]
         /// Index of the receiver service B in `receivers`.
         var receiver = 0
-        var receives = Heap<PendingReceive>()
-        var sends = Heap<SendDeadline>()
+        var receives = DeadlineQueue<PendingReceive>()
+        var sends = DeadlineQueue<SendDeadline>()
         /// Latest time of a send resolved as evicted (or dropped while paired): a receive whose
         /// window reaches it cannot be judged, since the evicted send might have been its pair.
         var sendHorizon: Int64?
