@@ -141,24 +141,34 @@ struct HeldSends {
     }
 
     /// Forgets send `index` and returns it; its handoff's slot goes when it was the last.
+    /// A send inside its list needs no slot; one at an end finds its slot by hash and node
+    /// index, without comparing keys.
     mutating func remove(_ index: Int32) -> Send {
         let node = sends[Int(index)]
-        let at = slotIndex(of: node)
-        if node.prev >= 0 { sends[Int(node.prev)].next = node.next } else { slots[at].head = node.next }
-        if node.next >= 0 { sends[Int(node.next)].prev = node.prev } else { slots[at].tail = node.prev }
-        if slots[at].head < 0 { deleteSlot(at) }
+        if node.prev >= 0 { sends[Int(node.prev)].next = node.next }
+        if node.next >= 0 { sends[Int(node.next)].prev = node.prev }
+        if node.prev < 0 || node.next < 0 {
+            let at = slotIndex(of: index, hash: node.hash, isHead: node.prev < 0)
+            if node.prev < 0 { slots[at].head = node.next }
+            if node.next < 0 { slots[at].tail = node.prev }
+            if slots[at].head < 0 { deleteSlot(at) }
+        }
         sends[Int(index)].values = ClaimValues()  // drops a spilled buffer now
         free.append(index)
         count -= 1
         return node
     }
 
-    /// The slot whose list holds `node` (still linked): found like any key.
-    private func slotIndex(of node: Send) -> Int {
-        guard let at = node.values.withKey({ find(rule: node.rule, hash: node.hash, key: $0!) }) else {
-            preconditionFailure("held send without its handoff")
+    /// The slot whose list starts (`isHead`) or ends at send `index`.
+    private func slotIndex(of index: Int32, hash: Int, isHead: Bool) -> Int {
+        let mask = slots.count - 1
+        var i = hash & mask
+        while true {
+            let s = slots[i]
+            precondition(s.head >= 0, "held send without its handoff")
+            if (isHead ? s.head : s.tail) == index { return i }
+            i = (i + 1) & mask
         }
-        return at
     }
 
     /// Backward-shift deletion: keeps every probe chain unbroken without tombstones.

@@ -33,6 +33,8 @@ public struct RecordDecoder {
     private var json: JSONFieldScanner
     private let logfmt: LogfmtScanner
     private var storage: DecoderBuffers
+    /// Service names this source used lately (most lines repeat one of a few).
+    private var recent = ServiceCache()
 
     /// Plans `config`'s time, service and event paths, then `extraPaths` (keys, predicates,
     /// agree fields), deduplicated: `slot(for:)` finds any of them.
@@ -101,7 +103,7 @@ public struct RecordDecoder {
 
         var service = defaultService
         for s in serviceSlots where spans[s].isScalar {
-            service = RecordView.withScalarBytes(spans[s], line: line, scratch: scratch) { services.intern(bytes: $0) }
+            service = RecordView.withScalarBytes(spans[s], line: line, scratch: scratch) { recent.id(of: $0, in: services) }
             break
         }
         guard let service else { return .noService }
