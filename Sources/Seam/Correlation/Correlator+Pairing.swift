@@ -6,7 +6,7 @@ extension Correlator {
     func processReceive(_ p: PendingReceive, rule r: Int) {
         let claim = claims.take(p.claim)
         let lo = Saturating.sub(p.time, rules[r].window)
-        let hi = Saturating.add(p.time, rules[r].rule.tolerance)
+        let hi = Saturating.add(p.time, rules[r].tolerance)
         var pairedInWindow: Int32?
         if let at = claim.values.withKey({ held.find(rule: rules[r].index, hash: claim.hash, key: $0!) }) {
             let (taken, paired) = held.takeLatestUnpaired(slot: at, from: lo, to: hi)
@@ -28,7 +28,7 @@ extension Correlator {
         if let i = pairedInWindow {
             let s = held[i]
             emit(Finding(
-                verdict: rules[r].rule.once ? .duplicate : .repeat, rule: rules[r].index, key: key,
+                verdict: rules[r].once ? .duplicate : .repeat, rule: rules[r].index, key: key,
                 send: Finding.Evidence(time: s.time, position: s.position), receive: receive, latency: nil))
             return
         }
@@ -46,13 +46,12 @@ extension Correlator {
         var unverified: [String] = []
         var differing: [String] = []
         var texts: [(send: String, receive: String)] = []
-        let labels = rules[r].labels
         s.values.withBytes { sb in
             values.withBytes { pb in
                 var a = ClaimValues.Reader(sb), b = ClaimValues.Reader(pb)
                 _ = a.next()
                 _ = b.next()
-                for label in labels {
+                for label in rules[r].labels {
                     guard let (st, sv) = a.next(), let (rt, rv) = b.next(), st != .absent, rt != .absent else {
                         unverified.append(label)
                         continue
@@ -64,10 +63,10 @@ extension Correlator {
                 }
             }
         }
-        let verdict: Verdict = latency <= rules[r].rule.within ? .confirmed : .late
+        let verdict: Verdict = latency <= rules[r].within ? .confirmed : .late
         if verdict == .confirmed && differing.isEmpty && !sinkWantsConfirmed
-            && !tallies[r].keepsExample(.confirmed, time: s.time, position: s.position) {
-            tallies[r].countPair(.confirmed, latency: latency, unverified: unverified)
+            && tallies[r].countPairUnlessExample(.confirmed, latency: latency, unverified: unverified,
+                                                 time: s.time, position: s.position) {
             return
         }
         let send = Finding.Evidence(time: s.time, position: s.position)
@@ -100,7 +99,7 @@ extension Correlator {
         let s = held.remove(d.send)
         guard !s.paired else { return }
         let key = s.values.key
-        let lo = Saturating.sub(d.time, rules[r].rule.tolerance)
+        let lo = Saturating.sub(d.time, rules[r].tolerance)
         let hi = Saturating.add(d.time, rules[r].window)
         if let h = rules[r].receiveHorizon, lo <= h {
             receivers[rules[r].receiver].sendSettled()

@@ -46,6 +46,11 @@ public final class Correlator {
         /// Service ids of A and B.
         let from: Int32
         let to: Int32
+        /// W, T and `once`, copied out of `rule`: reading them through it copies the whole rule
+        /// (its strings and lists: a retain and release each) on every observation.
+        let within: Int64
+        let tolerance: Int64
+        let once: Bool
         /// W + G, saturated.
         let window: Int64
         /// W + G + T, saturated: how long after ts a send stays open.
@@ -140,7 +145,8 @@ public final class Correlator {
             let r = rules[i]
             let window = Saturating.add(r.within, r.grace)
             return RuleState(
-                rule: r, index: Int32(i), from: fromService[i], to: toService[i], window: window,
+                rule: r, index: Int32(i), from: fromService[i], to: toService[i], within: r.within,
+                tolerance: r.tolerance, once: r.once, window: window,
                 sendOpen: Saturating.add(window, r.tolerance), labels: r.agree.map(\.label))
         }
         self.coverage = coverage
@@ -179,7 +185,7 @@ public final class Correlator {
             rules[r].sends.insert(SendDeadline(due: due, time: o.time, position: o.position, send: send))
             receivers[rules[r].receiver].sendHeld(at: o.time)
         case .receive:
-            due = Saturating.add(o.time, rules[r].rule.tolerance)
+            due = Saturating.add(o.time, rules[r].tolerance)
             let claim = claims.add(Claim(values: o.values, hash: hash))
             rules[r].receives.insert(PendingReceive(due: due, time: o.time, position: o.position, claim: claim))
             pendingReceives += 1
