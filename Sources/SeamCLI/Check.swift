@@ -98,6 +98,7 @@ final class FindingCollector: FindingSink {
     let keepAll: Bool
     private(set) var findings: [Finding] = []
     init(keepAll: Bool) { self.keepAll = keepAll }
+    var wantsConfirmed: Bool { false }
     func found(_ finding: Finding) {
         if keepAll && finding.verdict != .confirmed { findings.append(finding) }
     }

@@ -86,6 +86,8 @@ final class LivePrinter: FindingSink {
             handoffs: spec.rules.map { HandoffTally(rule: $0, examplesPerKind: 0) })
     }
 
+    var wantsConfirmed: Bool { false }
+
     func found(_ finding: Finding) {
         guard finding.verdict != .confirmed else { return }
         let out = Output.standard

@@ -32,8 +32,10 @@ public final class EventMerger<Selector: ObservationSelector> {
     public struct Options {
         /// Lines read from each source to decide whether it is time-sorted.
         public var probeLines = 4096
-        /// Lines read from one source before looking again which source is behind.
-        public var stepLines = 4096
+        /// Lines read from one source before looking again which source is behind. Small enough
+        /// that a step's lines and observations do not push the correlator's open handoffs out
+        /// of the CPU caches (4096 cost ~5% more CPU), large enough to amortize a step.
+        public var stepLines = 512
         public var maxLineLength = 1 << 20
         /// Disorder within one source that is tolerated without reordering (ns).
         public var reorderBound: Int64 = 1_000_000_000

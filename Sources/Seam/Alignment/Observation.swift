@@ -1,7 +1,8 @@
 /// One side of one handoff seen in one record: "this record sends (or receives) rule R's key k".
 ///
-/// Made only for records that match a rule's predicate, so its allocations (key, agree values)
-/// are paid per claim, not per line. A record may yield several (one per matching rule and side).
+/// Made only for records that match a rule's predicate. Its key and agree values are packed in
+/// `values` (inline up to `ClaimValues.inlineCapacity` bytes), so making one allocates nothing
+/// in the common case. A record may yield several (one per matching rule and side).
 public struct Observation: Sendable, Equatable {
     public enum Side: UInt8, Sendable { case send, receive }
 
@@ -12,17 +13,26 @@ public struct Observation: Sendable, Equatable {
     /// Index of the handoff rule in the spec.
     public var rule: Int32
     public var side: Side
-    /// The key as text; `nil` when the record matched but has no key (unkeyed).
-    public var key: String?
-    /// Agree field values, in the rule's agree order (`nil` where the field is absent).
-    public var agree: [FieldValue?]
+    /// The key and the agree values, packed.
+    public var values: ClaimValues
 
-    public init(time: Int64, position: InputPosition, rule: Int32, side: Side, key: String?, agree: [FieldValue?]) {
+    public init(time: Int64, position: InputPosition, rule: Int32, side: Side, values: ClaimValues) {
         self.time = time
         self.position = position
         self.rule = rule
         self.side = side
-        self.key = key
-        self.agree = agree
+        self.values = values
     }
+
+    /// - Parameters:
+    ///   - key: the key as text; `nil` when the record matched but has no key (unkeyed).
+    ///   - agree: agree field values, in the rule's agree order (`nil` where absent).
+    public init(time: Int64, position: InputPosition, rule: Int32, side: Side, key: String?, agree: [FieldValue?]) {
+        self.init(time: time, position: position, rule: rule, side: side, values: ClaimValues(key: key, agree: agree))
+    }
+
+    /// The key as text; `nil` when unkeyed. Allocates for keys longer than 15 bytes.
+    public var key: String? { values.key }
+    /// Agree field values, in the rule's agree order (`nil` where the field is absent). Allocates.
+    public var agree: [FieldValue?] { values.agree }
 }

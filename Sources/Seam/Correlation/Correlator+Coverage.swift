@@ -51,7 +51,7 @@ extension Correlator {
         let evidence = Finding.Evidence(time: item.time, position: item.position)
         switch item.side {
         case .send:
-            receivers[rules[Int(item.rule)].to]?.sendSettled()
+            receivers[rules[Int(item.rule)].receiver].sendSettled()
             emit(Finding(
                 verdict: covered ? .unconfirmed : .uncoveredSend, rule: item.rule, key: item.key, send: evidence,
                 receive: nil, latency: nil))

@@ -38,17 +38,19 @@ extension Correlator {
         case .receive(let r):
             let p = rules[r].receives.removeMin()
             pendingReceives -= 1
+            let claim = claims.take(p.claim)
             rules[r].receiveHorizon = max(rules[r].receiveHorizon ?? .min, p.time)
             emit(Finding(
-                verdict: .evictedReceive, rule: rules[r].index, key: p.key, send: nil,
+                verdict: .evictedReceive, rule: rules[r].index, key: claim.values.key, send: nil,
                 receive: Finding.Evidence(time: p.time, position: p.position), latency: nil))
         case .send(let r):
             let d = rules[r].sends.removeMin()
             rules[r].sendHorizon = max(rules[r].sendHorizon ?? .min, d.time)
-            guard let s = forgetSend(d, rule: r), !s.paired else { return }
-            receivers[rules[r].to]?.sendSettled()
+            let s = held.remove(d.send)
+            guard !s.paired else { return }
+            receivers[rules[r].receiver].sendSettled()
             emit(Finding(
-                verdict: .evictedSend, rule: rules[r].index, key: d.key,
+                verdict: .evictedSend, rule: rules[r].index, key: s.values.key,
                 send: Finding.Evidence(time: d.time, position: d.position), receive: nil, latency: nil))
         case .waiting(let service):
             guard var heap = waiting.removeValue(forKey: service) else { return }
@@ -56,7 +58,7 @@ extension Correlator {
             if !heap.isEmpty { waiting[service] = heap }
             waitingCount -= 1
             let evidence = Finding.Evidence(time: item.time, position: item.position)
-            if item.side == .send { receivers[rules[Int(item.rule)].to]?.sendSettled() }
+            if item.side == .send { receivers[rules[Int(item.rule)].receiver].sendSettled() }
             emit(Finding(
                 verdict: item.side == .send ? .evictedSend : .evictedReceive, rule: item.rule, key: item.key,
                 send: item.side == .send ? evidence : nil, receive: item.side == .receive ? evidence : nil,

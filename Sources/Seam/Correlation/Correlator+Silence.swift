@@ -7,6 +7,8 @@
 extension Correlator {
     /// Per receiver service.
     struct ReceiverState {
+        /// The service id.
+        var service: Int32
         /// The service name as the rules spell it (`rule.to`).
         var name: String
         /// Unpaired sends to this service still held or waiting.
@@ -26,10 +28,11 @@ extension Correlator {
 
     func noticeSilence(at w: Int64) {
         guard let sink else { return }
-        for (service, state) in receivers where state.pending > 0 {
-            guard let since = coverage.latest(service: service) ?? state.firstSend else { continue }
+        for i in receivers.indices where receivers[i].pending > 0 {
+            let state = receivers[i]
+            guard let since = coverage.latest(service: state.service) ?? state.firstSend else { continue }
             guard Saturating.add(since, options.idleBound) <= w, state.noticed != since else { continue }
-            receivers[service]?.noticed = since
+            receivers[i].noticed = since
             sink.silent(service: state.name, since: since, pendingSends: state.pending)
         }
     }

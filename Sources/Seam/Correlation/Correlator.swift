@@ -16,9 +16,10 @@ import HeapModule
 /// - an unpaired side whose coverage is still `.undetermined` waits, per service, until the
 ///   coverage it is stuck on changes (see `Correlator+Coverage.swift`).
 ///
-/// Data: per (rule, key) the held sends, sorted by (time, input order), only while one is held;
-/// per rule a min-heap of pending receives and one of send deadlines; per service a heap of items
-/// waiting on coverage. Complexity: `observe` O(log n + sends of its key); `advance` O(rules +
+/// Data: per (rule, key) the held sends, sorted by (time, input order), only while one is held
+/// (`HeldSends`: a slab and an open-addressing table, the key hashed once per observation); per
+/// rule a deadline queue of pending receives and one of send deadlines (`DeadlineQueue`: O(1)
+/// for deadlines in order, a heap for the rest); per service a heap of items waiting on coverage. Complexity: `observe` O(log n + sends of its key); `advance` O(rules +
 /// services waiting + resolved x (log n + sends of the key)): never a scan of everything open.
 /// Memory: O(open items); at most `maxOpen` sends + receives held (see `Correlator+Eviction`).
 ///
@@ -45,13 +46,20 @@ public final class Correlator {
         /// Service ids of A and B.
         let from: Int32
         let to: Int32
+        /// W, T and `once`, copied out of `rule`: reading them through it copies the whole rule
+        /// (its strings and lists: a retain and release each) on every observation.
+        let within: Int64
+        let tolerance: Int64
+        let once: Bool
         /// W + G, saturated.
         let window: Int64
         /// W + G + T, saturated: how long after ts a send stays open.
         let sendOpen: Int64
         let labels: [String]
-        var receives = Heap<PendingReceive>()
-        var sends = Heap<SendDeadline>()
+        /// Index of the receiver service B in `receivers`.
+        var receiver = 0
+        var receives = DeadlineQueue<PendingReceive>()
+        var sends = DeadlineQueue<SendDeadline>()
         /// Latest time of a send resolved as evicted (or dropped while paired): a receive whose
         /// window reaches it cannot be judged, since the evicted send might have been its pair.
         var sendHorizon: Int64?
@@ -59,46 +67,13 @@ public final class Correlator {
         var receiveHorizon: Int64?
     }
 
-    /// The identity of one handoff: rule and key, keys compared as bytes (SEMANTICS: as text).
-    struct HandoffKey: Hashable {
-        var rule: Int32
-        var key: String
-
-        static func == (a: HandoffKey, b: HandoffKey) -> Bool {
-            guard a.rule == b.rule else { return false }
-            let x = a.key.utf8, y = b.key.utf8
-            guard x.count == y.count else { return false }
-            // Native and small strings: compare the stored bytes directly (the generic
-            // elementsEqual walks the views byte by byte; it showed in profiles).
-            let fast: Bool?? = x.withContiguousStorageIfAvailable { xb in
-                y.withContiguousStorageIfAvailable { yb in xb.elementsEqual(yb) }
-            }
-            if let f = fast, let same = f { return same }
-            return x.elementsEqual(y)
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(rule)
-            let done: Void? = key.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-            if done == nil { Array(key.utf8).withUnsafeBytes { hasher.combine(bytes: $0) } }
-        }
-    }
-
-    /// A send held until its window closes (paired ones too, for duplicate detection).
-    struct HeldSend {
-        var time: Int64
-        var position: InputPosition
-        var agree: [FieldValue?]
-        var paired: Bool
-    }
-
-    /// A receive waiting for the watermark to pass tr + T.
+    /// A receive waiting for the watermark to pass tr + T; its key and values wait in `claims`.
     struct PendingReceive: Comparable {
         var due: Int64
         var time: Int64
         var position: InputPosition
-        var key: String
-        var agree: [FieldValue?]
+        /// Index in `claims`.
+        var claim: Int32
 
         static func < (a: Self, b: Self) -> Bool {
             (a.due, a.time, a.position.source, a.position.line) < (b.due, b.time, b.position.source, b.position.line)
@@ -109,12 +84,19 @@ public final class Correlator {
         }
     }
 
+    /// A pending receive's key and agree values, and its key's hash.
+    struct Claim {
+        var values: ClaimValues
+        var hash: Int
+    }
+
     /// When a held send's window closes.
     struct SendDeadline: Comparable {
         var due: Int64
         var time: Int64
         var position: InputPosition
-        var key: String
+        /// Index in `held`.
+        var send: Int32
 
         static func < (a: Self, b: Self) -> Bool {
             (a.due, a.time, a.position.source, a.position.line) < (b.due, b.time, b.position.source, b.position.line)
@@ -131,22 +113,26 @@ public final class Correlator {
     weak var sink: FindingSink?
 
     /// One tally per rule, in rule order.
-    public private(set) var tallies: [HandoffTally]
+    public internal(set) var tallies: [HandoffTally]
 
-    /// Held sends per (rule, key), sorted by (time, input order); a key is removed when empty.
-    var held: [HandoffKey: [HeldSend]] = [:]
-    var heldSends = 0
+    /// Held sends per (rule, key), sorted by (time, input order).
+    var held = HeldSends()
+    /// Key and values of each pending receive.
+    var claims = Slab<Claim>(vacant: Claim(values: ClaimValues(), hash: 0))
     var pendingReceives = 0
     /// Items waiting on `.undetermined` coverage, per service.
     var waiting: [Int32: Heap<WaitingItem>] = [:]
     var waitingCount = 0
     /// `nil` until the first `advance`: nothing is promised before it.
     var watermark: Int64?
-    /// Per receiver service: silence bookkeeping for `silent` notices.
-    var receivers: [Int32: ReceiverState] = [:]
+    /// Per receiver service (`RuleState.receiver` indexes it): bookkeeping for `silent` notices.
+    var receivers: [ReceiverState] = []
+    /// Whether the sink takes `confirmed` findings (else they are only counted, unless kept as
+    /// examples: no `Finding` is made for most pairs).
+    let sinkWantsConfirmed: Bool
 
     /// Sends + receives held in memory (pending, paired sends kept for duplicates, waiting).
-    public var openCount: Int { heldSends + pendingReceives + waitingCount }
+    public var openCount: Int { held.count + pendingReceives + waitingCount }
 
     /// - Parameters:
     ///   - fromService, toService: service ids of each rule's A and B (for coverage queries).
@@ -159,15 +145,22 @@ public final class Correlator {
             let r = rules[i]
             let window = Saturating.add(r.within, r.grace)
             return RuleState(
-                rule: r, index: Int32(i), from: fromService[i], to: toService[i], window: window,
+                rule: r, index: Int32(i), from: fromService[i], to: toService[i], within: r.within,
+                tolerance: r.tolerance, once: r.once, window: window,
                 sendOpen: Saturating.add(window, r.tolerance), labels: r.agree.map(\.label))
         }
         self.coverage = coverage
         self.options = options
         self.sink = sink
         self.tallies = rules.map { HandoffTally(rule: $0, examplesPerKind: options.examplesPerKind) }
-        for i in rules.indices where receivers[toService[i]] == nil {
-            receivers[toService[i]] = ReceiverState(name: rules[i].to)
+        self.sinkWantsConfirmed = sink?.wantsConfirmed ?? false
+        for i in rules.indices {
+            if let at = receivers.firstIndex(where: { $0.service == toService[i] }) {
+                self.rules[i].receiver = at
+            } else {
+                self.rules[i].receiver = receivers.count
+                receivers.append(ReceiverState(service: toService[i], name: rules[i].to))
+            }
         }
     }
 
@@ -176,8 +169,8 @@ public final class Correlator {
     public func observe(_ o: Observation) {
         let r = Int(o.rule)
         precondition(rules.indices.contains(r), "observation of unknown rule \(o.rule)")
-        let evidence = Finding.Evidence(time: o.time, position: o.position)
-        guard let key = o.key else {
+        guard let hash = o.values.withKey({ k in k.map { HeldSends.hash(rule: o.rule, key: $0) } }) else {
+            let evidence = Finding.Evidence(time: o.time, position: o.position)
             let unkeyed: Verdict = o.side == .send ? .unkeyedSend : .unkeyedReceive
             emit(Finding(
                 verdict: unkeyed, rule: o.rule, key: nil, send: o.side == .send ? evidence : nil,
@@ -188,12 +181,13 @@ public final class Correlator {
         switch o.side {
         case .send:
             due = Saturating.add(o.time, rules[r].sendOpen)
-            hold(HeldSend(time: o.time, position: o.position, agree: o.agree, paired: false), rule: o.rule, key: key)
-            rules[r].sends.insert(SendDeadline(due: due, time: o.time, position: o.position, key: key))
-            receivers[rules[r].to]?.sendHeld(at: o.time)
+            let send = held.insert(time: o.time, position: o.position, values: o.values, hash: hash, rule: o.rule)
+            rules[r].sends.insert(SendDeadline(due: due, time: o.time, position: o.position, send: send))
+            receivers[rules[r].receiver].sendHeld(at: o.time)
         case .receive:
-            due = Saturating.add(o.time, rules[r].rule.tolerance)
-            rules[r].receives.insert(PendingReceive(due: due, time: o.time, position: o.position, key: key, agree: o.agree))
+            due = Saturating.add(o.time, rules[r].tolerance)
+            let claim = claims.add(Claim(values: o.values, hash: hash))
+            rules[r].receives.insert(PendingReceive(due: due, time: o.time, position: o.position, claim: claim))
             pendingReceives += 1
         }
         if let w = watermark, due <= w { resolveDue() }
@@ -236,7 +230,7 @@ public final class Correlator {
         recheckWaiting()
     }
 
-    /// Counts a finding in its rule's tally and hands it to the sink.
+    /// Counts a finding in its rule's tally and hands it to the sink. O(examples per kind).
     func emit(_ f: Finding) {
         tallies[Int(f.rule)].record(f)
         sink?.found(f)

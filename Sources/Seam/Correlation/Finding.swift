@@ -53,11 +53,15 @@ public struct Finding: Sendable, Equatable {
 
 /// Receives each finding as soon as it is decided (the push interface `watch` is built on).
 public protocol FindingSink: AnyObject {
+    /// Whether `found` should be called for `confirmed` findings too (default true). Sinks that
+    /// ignore them say false: most pairs are then only counted, which is much cheaper.
+    var wantsConfirmed: Bool { get }
     func found(_ finding: Finding)
     /// A receiver has shown nothing for the idle bound while sends to it are pending.
     func silent(service: String, since: Int64, pendingSends: Int)
 }
 
 extension FindingSink {
+    public var wantsConfirmed: Bool { true }
     public func silent(service: String, since: Int64, pendingSends: Int) {}
 }

@@ -7,8 +7,8 @@ import Darwin
 /// Turns one decoded record into the handoff observations it makes: for each rule whose
 /// `from` is the record's service and whose `send` predicate holds, a send; likewise receives.
 ///
-/// Most records match nothing and cost one array lookup by service id. Allocation happens only
-/// for matching records (the key and agree values are kept).
+/// Most records match nothing and cost one array lookup by service id. A match packs its key and
+/// agree values into the observation (`ClaimValues`): no allocation unless they outgrow it.
 public struct HandoffMatcher {
     /// One side of one rule, compiled against the decoder's field slots.
     struct Side {
@@ -102,12 +102,15 @@ public struct HandoffMatcher {
 
     @usableFromInline
     func appendMatches(_ record: RecordView, _ position: InputPosition, _ out: inout [Observation]) {
-        for s in sidesByService[Int(record.service)] where matches(s.predicate, record) {
-            var key: String? = nil
-            if let v = record.value(s.keySlot), v.isScalar { key = v.text }
-            out.append(Observation(
-                time: record.time, position: position, rule: s.rule, side: s.side, key: key,
-                agree: s.agreeSlots.map { record.value($0) }))
+        sidesByService[Int(record.service)].withUnsafeBufferPointer { sides in
+            for i in sides.indices where matches(sides[i].predicate, record) {
+                // Packed in place: the key and values are copied once, into the observation.
+                var values = ClaimValues()
+                values.appendKey(record, slot: sides[i].keySlot)
+                sides[i].agreeSlots.withUnsafeBufferPointer { for slot in $0 { values.appendValue(record, slot: slot) } }
+                out.append(Observation(time: record.time, position: position, rule: sides[i].rule, side: sides[i].side,
+                                       values: values))
+            }
         }
     }
 

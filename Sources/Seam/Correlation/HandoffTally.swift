@@ -7,14 +7,28 @@
 /// disagree <= confirmed + late.
 public struct HandoffTally: Sendable {
     public let rule: HandoffRule
-    /// Count per verdict (absent = 0).
-    public private(set) var counts: [Verdict: UInt64] = [:]
+    /// Count per verdict, indexed by `Verdict.ordinal` (an array: hashing a verdict hashes its
+    /// raw string, and every pair is counted).
+    private var countByVerdict = [UInt64](repeating: 0, count: Verdict.allCases.count)
+    /// Count per verdict (verdicts never seen are absent).
+    public var counts: [Verdict: UInt64] {
+        var d: [Verdict: UInt64] = [:]
+        for v in Verdict.allCases where countByVerdict[v.ordinal] > 0 { d[v] = countByVerdict[v.ordinal] }
+        return d
+    }
     /// Latency of confirmed and late pairs.
     public private(set) var latency: LatencyDistribution
     /// Per agree label: pairs where the field was absent on at least one side.
     public private(set) var unverified: [String: UInt64] = [:]
-    /// Up to `examplesPerKind` findings per verdict, the earliest by (time, input order).
-    public private(set) var examples: [Verdict: [Finding]] = [:]
+    /// Examples per verdict, indexed by `Verdict.ordinal`.
+    private var examplesByVerdict = [[Finding]](repeating: [], count: Verdict.allCases.count)
+    /// Up to `examplesPerKind` findings per verdict, the earliest by (time, input order)
+    /// (verdicts without examples are absent).
+    public var examples: [Verdict: [Finding]] {
+        var d: [Verdict: [Finding]] = [:]
+        for v in Verdict.allCases where !examplesByVerdict[v.ordinal].isEmpty { d[v] = examplesByVerdict[v.ordinal] }
+        return d
+    }
     /// How many examples to keep per verdict.
     public let examplesPerKind: Int
 
@@ -24,7 +38,7 @@ public struct HandoffTally: Sendable {
         self.latency = LatencyDistribution(offset: rule.tolerance)
     }
 
-    public subscript(verdict: Verdict) -> UInt64 { counts[verdict] ?? 0 }
+    public subscript(verdict: Verdict) -> UInt64 { countByVerdict[verdict.ordinal] }
 
     /// Sends that matched with a key.
     public var sent: UInt64 {
@@ -45,17 +59,45 @@ public struct HandoffTally: Sendable {
     /// Counts one finding; records latency for pairs, unverified fields, and keeps it as an
     /// example when it is among the earliest of its kind. O(examplesPerKind).
     public mutating func record(_ finding: Finding) {
-        counts[finding.verdict, default: 0] += 1
-        if finding.verdict == .confirmed || finding.verdict == .late {
-            if let l = finding.latency { latency.record(l) }
-            for f in finding.fields { unverified[f, default: 0] += 1 }
+        if finding.verdict == .confirmed || finding.verdict == .late, let l = finding.latency {
+            countPair(finding.verdict, latency: l, unverified: finding.fields)
+        } else {
+            countByVerdict[finding.verdict.ordinal] += 1
         }
         keepExample(finding)
     }
 
+    /// Counts a pair (confirmed or late) without keeping it as an example: what `record` does
+    /// for a pair, minus the `Finding`. O(unverified labels).
+    public mutating func countPair(_ verdict: Verdict, latency l: Int64, unverified labels: [String]) {
+        countByVerdict[verdict.ordinal] += 1
+        latency.record(l)
+        for f in labels { unverified[f, default: 0] += 1 }
+    }
+
+    /// Counts a pair like `countPair`, unless a finding of it would be kept as an example: then
+    /// returns false and counts nothing (the caller records the `Finding`). Mutating, so it
+    /// works in place where a tally lives in an array. O(1).
+    public mutating func countPairUnlessExample(_ verdict: Verdict, latency l: Int64, unverified labels: [String],
+                                                time: Int64, position: InputPosition) -> Bool {
+        if keepsExample(verdict, time: time, position: position) { return false }
+        countPair(verdict, latency: l, unverified: labels)
+        return true
+    }
+
+    /// Whether a finding of `verdict` whose order is (time, position) would be kept as an
+    /// example (among the earliest `examplesPerKind`). O(1).
+    public func keepsExample(_ verdict: Verdict, time: Int64, position: InputPosition) -> Bool {
+        guard examplesPerKind > 0 else { return false }
+        let list = examplesByVerdict[verdict.ordinal]
+        guard list.count == examplesPerKind, let last = list.last else { return true }
+        let lp = last.send?.position ?? last.receive!.position
+        return (time, position.source, position.line) < (last.time, lp.source, lp.line)
+    }
+
     private mutating func keepExample(_ finding: Finding) {
         guard examplesPerKind > 0 else { return }
-        var list = examples[finding.verdict] ?? []
+        var list = examplesByVerdict[finding.verdict.ordinal]
         let order = { (f: Finding) in (f.time, f.send?.position ?? f.receive!.position) }
         let (t, p) = order(finding)
         if list.count == examplesPerKind, let last = list.last {
@@ -68,15 +110,15 @@ public struct HandoffTally: Sendable {
             return (t, p.source, p.line) < (ft, fp.source, fp.line)
         } ?? list.count
         list.insert(finding, at: at)
-        examples[finding.verdict] = list
+        examplesByVerdict[finding.verdict.ordinal] = list
     }
 
     /// Adds another tally of the same rule (e.g. from another shard of the input).
     public mutating func merge(_ other: HandoffTally) {
-        for (v, n) in other.counts { counts[v, default: 0] += n }
+        for i in countByVerdict.indices { countByVerdict[i] += other.countByVerdict[i] }
         latency.merge(other.latency)
         for (f, n) in other.unverified { unverified[f, default: 0] += n }
-        for list in other.examples.values { for f in list { keepExample(f) } }
+        for list in other.examplesByVerdict { for f in list { keepExample(f) } }
     }
 
     /// The invariants of SEMANTICS.md that do not hold by construction; empty when all hold.

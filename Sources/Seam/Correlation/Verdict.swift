@@ -31,4 +31,23 @@ public enum Verdict: String, CaseIterable, Sendable, Hashable, Codable {
     public var isGap: Bool { self == .unconfirmed || self == .orphan }
     /// Defects: confirmed, but wrongly.
     public var isDefect: Bool { self == .late || self == .duplicate || self == .disagree }
+
+    /// Dense index of the case, in `allCases` order (for per-verdict arrays).
+    public var ordinal: Int {
+        switch self {
+        case .confirmed: return 0
+        case .late: return 1
+        case .unconfirmed: return 2
+        case .orphan: return 3
+        case .duplicate: return 4
+        case .repeat: return 5
+        case .disagree: return 6
+        case .uncoveredSend: return 7
+        case .uncoveredReceive: return 8
+        case .unkeyedSend: return 9
+        case .unkeyedReceive: return 10
+        case .evictedSend: return 11
+        case .evictedReceive: return 12
+        }
+    }
 }

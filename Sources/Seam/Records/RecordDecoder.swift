@@ -47,6 +47,8 @@ public struct RecordDecoder {
     /// Service id per `needsTable` service once interned (-1 before): a line whose service
     /// `stop` already matched by name skips hashing it again.
     private var serviceIDs: [Int32]
+    /// Service names this source used lately (most lines repeat one of a few).
+    private var recent = ServiceCache()
 
     /// Plans `config`'s time, service and event paths, then `extraPaths` (keys, predicates,
     /// agree fields), deduplicated: `slot(for:)` finds any of them. `needs` says which of them a
@@ -135,7 +137,7 @@ public struct RecordDecoder {
             service = serviceIDs[matched]
         } else {
             for s in serviceSlots where spans[s].isScalar {
-                service = RecordView.withScalarBytes(spans[s], line: line, scratch: scratch) { services.intern(bytes: $0) }
+                service = RecordView.withScalarBytes(spans[s], line: line, scratch: scratch) { recent.id(of: $0, in: services) }
                 break
             }
         }

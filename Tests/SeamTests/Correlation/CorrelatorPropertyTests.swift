@@ -102,8 +102,8 @@ final class CorrelatorPropertyTests: XCTestCase {
             XCTAssertEqual(t[.unkeyedReceive], UInt64(mine.filter { $0.side == .receive && $0.key == nil }.count), context)
         }
         XCTAssertEqual(c.openCount, 0, "open after finish, \(context)")
-        XCTAssertTrue(c.held.isEmpty && c.waiting.isEmpty, "state left after finish, \(context)")
-        XCTAssertEqual(c.receivers.values.map(\.pending).filter { $0 != 0 }, [], "pending sends after finish, \(context)")
+        XCTAssertTrue(c.held.isEmpty && c.claims.count == 0 && c.waiting.isEmpty, "state left after finish, \(context)")
+        XCTAssertEqual(c.receivers.map(\.pending).filter { $0 != 0 }, [], "pending sends after finish, \(context)")
     }
 
     /// Streaming timeliness: once the watermark passes an observation's window its verdict is out,

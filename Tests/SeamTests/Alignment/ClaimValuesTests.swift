@@ -1,0 +1,45 @@
+import XCTest
+@testable import Seam
+
+/// Packing keeps every key and value exactly, inline or spilled, and equality follows the bytes.
+final class ClaimValuesTests: XCTestCase {
+    func testRoundTripAcrossTheInlineLimit() {
+        var rng = SeededRandom(seed: 7)
+        var spilled = 0, inline = 0
+        for _ in 0..<3_000 {
+            let key: String? = Int.random(in: 0..<10, using: &rng) == 0
+                ? nil : String((0..<Int.random(in: 0..<70, using: &rng)).map { _ in "aé\u{0}z9-".randomElement(using: &rng)! })
+            let agree: [FieldValue?] = (0..<Int.random(in: 0..<4, using: &rng)).map { _ in
+                let bytes = (0..<Int.random(in: 0..<200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                switch Int.random(in: 0..<6, using: &rng) {
+                case 0: return nil
+                case 1: return .bool(Bool.random(using: &rng))
+                case 2: return .number(bytes)
+                case 3: return .composite(bytes)
+                default: return .string(bytes)
+                }
+            }
+            let v = ClaimValues(key: key, agree: agree)
+            XCTAssertEqual(v.key, key)
+            XCTAssertEqual(v.agree, agree)
+            XCTAssertEqual(v.agreeCount, agree.count)
+            XCTAssertEqual(v, ClaimValues(key: key, agree: agree))
+            if v.spill == nil { inline += 1 } else { spilled += 1 }
+        }
+        XCTAssertGreaterThan(inline, 300)
+        XCTAssertGreaterThan(spilled, 300)
+    }
+
+    func testEqualityIsByBytes() {
+        XCTAssertNotEqual(ClaimValues(key: "a", agree: []), ClaimValues(key: "b", agree: []))
+        XCTAssertNotEqual(ClaimValues(key: nil, agree: []), ClaimValues(key: "", agree: []))
+        XCTAssertNotEqual(ClaimValues(key: "a", agree: [.number(Array("5".utf8))]),
+                          ClaimValues(key: "a", agree: [.string(Array("5".utf8))]))
+        XCTAssertEqual(ClaimValues(key: nil, agree: []).key, nil)
+        XCTAssertEqual(ClaimValues(key: "", agree: []).key, "")
+    }
+
+    func testVerdictOrdinalsFollowAllCases() {
+        XCTAssertEqual(Verdict.allCases.map(\.ordinal), Array(Verdict.allCases.indices))
+    }
+}
