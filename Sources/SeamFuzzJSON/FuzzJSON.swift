@@ -32,8 +32,13 @@ enum FuzzJSON {
         return d
     }()
     static let services = ServiceTable()
-    /// The decoder's slots of `paths` (all needed: the decoder has no `FieldNeeds`).
-    static let slots = paths.map { decoder.slot(for: $0)! }
+    /// The decoders' slots of `paths` (all needed: the decoders have no `FieldNeeds`). Made from
+    /// a decoder of its own: its lazy first use happens inside `decoder.decode`'s closure, where
+    /// reading `decoder` would overlap that call's access (an exclusivity trap).
+    static let slots: [Int] = {
+        let d = RecordDecoder(config: FieldConfig(), extraPaths: paths, services: ServiceTable())
+        return paths.map { d.slot(for: $0)! }
+    }()
 
     static func check(_ input: [UInt8]) {
         decodeOnce(input)
