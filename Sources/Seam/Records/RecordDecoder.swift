@@ -49,6 +49,8 @@ public struct RecordDecoder {
     private var serviceIDs: [Int32]
     /// Service names this source used lately (most lines repeat one of a few).
     private var recent = ServiceCache()
+    /// The last time's date and second (most lines repeat it).
+    private var times = TimestampCache()
 
     /// Plans `config`'s time, service and event paths, then `extraPaths` (keys, predicates,
     /// agree fields), deduplicated: `slot(for:)` finds any of them. `needs` says which of them a
@@ -121,7 +123,7 @@ public struct RecordDecoder {
         var time: Int64?
         for s in timeSlots where spans[s].isScalar {
             let parsed = RecordView.withScalarBytes(spans[s], line: line, scratch: scratch) {
-                Timestamp.parse($0, isNumber: spans[s].kind == .number)
+                times.parse($0, isNumber: spans[s].kind == .number)
             }
             guard let t = parsed ?? nil else { return .badTime }
             time = t

@@ -74,11 +74,17 @@ public enum Timestamp {
     // MARK: - RFC 3339
 
     static func rfc3339(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard let secs = rfc3339Seconds(bytes) else { return nil }
+        return rfc3339Tail(bytes, seconds: secs)
+    }
+
+    /// The first 19 bytes, `YYYY-MM-DD?HH:MM:SS`, checked, as seconds since the epoch (before
+    /// the zone offset); nil when they are not such a prefix.
+    static func rfc3339Seconds(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         let n = bytes.count
         guard n >= 19, let base = bytes.baseAddress else { return nil }
         let p = base.assumingMemoryBound(to: UInt8.self)
         @inline(__always) func num(_ at: Int, _ width: Int) -> Int? {
-            guard at + width <= n else { return nil }
             var v = 0
             for k in at..<at + width {
                 let d = p[k] &- 0x30
@@ -95,6 +101,25 @@ public enum Timestamp {
               p[16] == UInt8(ascii: ":"), let second = num(17, 2) else { return nil }
         guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year),
               hour <= 23, minute <= 59, second <= 60 else { return nil }
+        let days = daysFromCivil(year: Int64(year), month: month, day: day)
+        return days * 86400 + Int64(hour * 3600 + minute * 60 + second)
+    }
+
+    /// What follows the 19-byte prefix (fraction, zone) applied to its `seconds`: the time in
+    /// ns, or nil when the rest does not parse or the value leaves Int64.
+    static func rfc3339Tail(_ bytes: UnsafeRawBufferPointer, seconds: Int64) -> Int64? {
+        let n = bytes.count
+        let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        @inline(__always) func num(_ at: Int, _ width: Int) -> Int? {
+            guard at + width <= n else { return nil }
+            var v = 0
+            for k in at..<at + width {
+                let d = p[k] &- 0x30
+                guard d < 10 else { return nil }
+                v = v * 10 + Int(d)
+            }
+            return v
+        }
         var i = 19
         var fraction: Int64 = 0
         if i < n && (p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: ",")) {
@@ -130,8 +155,7 @@ public enum Timestamp {
             }
         }
         guard i == n else { return nil }
-        let days = daysFromCivil(year: Int64(year), month: month, day: day)
-        let secs = days * 86400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
+        let secs = seconds - Int64(offset)
         let (ns, o1) = secs.multipliedReportingOverflow(by: 1_000_000_000)
         let (total, o2) = ns.addingReportingOverflow(fraction)
         return o1 || o2 ? nil : total
