@@ -20,7 +20,9 @@ public struct HandoffMatcher {
     }
 
     enum CompiledPredicate {
-        case event([UInt8])
+        /// The event name's text, and whether it is a decimal number (only then can a record's
+        /// event agree with it without the same text).
+        case event([UInt8], decimal: Bool)
         case fields([(slot: Int, test: CompiledTest)])
     }
 
@@ -64,7 +66,9 @@ public struct HandoffMatcher {
         }
         func compile(_ p: Predicate) -> CompiledPredicate {
             switch p {
-            case .event(let name): return .event(Array(name.utf8))
+            case .event(let name):
+                let text = Array(name.utf8)
+                return .event(text, decimal: text.withUnsafeBytes { DecimalText.Parsed($0) } != nil)
             case .fields(let conds):
                 return .fields(conds.map { c in
                     switch c.test {
@@ -104,19 +108,27 @@ public struct HandoffMatcher {
     func appendMatches(_ record: RecordView, _ position: InputPosition, _ out: inout [Observation]) {
         sidesByService[Int(record.service)].withUnsafeBufferPointer { sides in
             for i in sides.indices where matches(sides[i].predicate, record) {
-                // Packed in place: the key and values are copied once, into the observation.
-                var values = ClaimValues()
-                values.appendKey(record, slot: sides[i].keySlot)
-                sides[i].agreeSlots.withUnsafeBufferPointer { for slot in $0 { values.appendValue(record, slot: slot) } }
+                // Packed in place in the output: the key and values are copied once.
                 out.append(Observation(time: record.time, position: position, rule: sides[i].rule, side: sides[i].side,
-                                       values: values))
+                                       values: ClaimValues()))
+                let last = out.count - 1
+                out[last].values.appendKey(record, slot: sides[i].keySlot)
+                sides[i].agreeSlots.withUnsafeBufferPointer { for slot in $0 { out[last].values.appendValue(record, slot: slot) } }
             }
         }
     }
 
     private func matches(_ p: CompiledPredicate, _ record: RecordView) -> Bool {
         switch p {
-        case .event(let name): return record.eventEquals(name)
+        case .event(let name, let decimal):
+            guard !decimal else { return record.eventEquals(name) }
+            // Text equality only: a name that is not a number agrees with nothing else.
+            guard let slot = record.eventSlot else { return false }
+            return name.withUnsafeBytes { n in
+                record.withScalarBytes(slot) { v in
+                    v.count == n.count && (n.count == 0 || memcmp(v.baseAddress!, n.baseAddress!, n.count) == 0)
+                } ?? false
+            }
         case .fields(let conds):
             for c in conds where !holds(c.test, record, c.slot) { return false }
             return true
