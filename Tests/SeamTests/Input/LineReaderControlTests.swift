@@ -25,4 +25,22 @@ final class LineReaderControlTests: XCTestCase {
             }
         }
     }
+
+    /// The fused newline-and-control scan against `firstIndex(of:)` and the byte reference.
+    func testLineEndAgreesWithReference() {
+        var rng = SeededRandom(seed: 13)
+        let alphabet: [UInt8] = [0x09, 0x0A, 0x0D, 0x1B, 0x20, 0x41, 0x7E, 0x80, 0xFF, 0x00, 0x7F, 0x01]
+        for _ in 0..<20_000 {
+            let length = rng.int(120)
+            let bytes = (0..<length).map { _ in rng.chance(90) ? 0x61 : rng.pick(alphabet) }
+            let newline = bytes.firstIndex(of: 0x0A)
+            let expectedBinary = bytes[..<(newline ?? bytes.count)].contains { LineReader.isControl($0) }
+            var binary = false
+            let got = bytes.withUnsafeBytes { b in
+                LineReader.lineEnd(b.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, b.count, binary: &binary)
+            }
+            XCTAssertEqual(got, newline, "\(bytes)")
+            XCTAssertEqual(binary, expectedBinary, "\(bytes)")
+        }
+    }
 }
