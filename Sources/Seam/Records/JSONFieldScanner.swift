@@ -62,15 +62,26 @@ public struct JSONFieldScanner {
     @inline(__always)
     mutating func scan<S: ScanStop>(_ line: UnsafeRawBufferPointer, into spans: UnsafeMutablePointer<FieldSpan>,
                                     stop: inout S) -> Outcome {
+        if !isKnownUniquelyReferenced(&buffers) { buffers = ScanBuffers(levels: plan.trie.levelCount) }
+        return scan(line, into: spans, buffers: buffers, stop: &stop)
+    }
+
+    /// `scan(_:into:stop:)` with memory the caller owns alone (made by `makeBuffers`), so that
+    /// a caller checking its own storage once per line spares the scanner a second check.
+    @inline(__always)
+    func scan<S: ScanStop>(_ line: UnsafeRawBufferPointer, into spans: UnsafeMutablePointer<FieldSpan>,
+                           buffers: ScanBuffers, stop: inout S) -> Outcome {
         let total = plan.spanCapacity
         for t in 0..<total { spans[t] = .absent }
         guard let base = line.baseAddress, line.count > 0, line.count < Int(Int32.max) else { return .malformed }
-        if !isKnownUniquelyReferenced(&buffers) { buffers = ScanBuffers(levels: plan.trie.levelCount) }
         let outcome = Self.run(base.assumingMemoryBound(to: UInt8.self), line.count, plan.trie, buffers,
                                spans, &stop)
         if outcome != .malformed { plan.resolveAlternates(spans) }
         return outcome
     }
+
+    /// Fresh scan memory for this scanner's plan (for `scan(_:into:buffers:stop:)`).
+    func makeBuffers() -> ScanBuffers { ScanBuffers(levels: plan.trie.levelCount) }
 
     /// Whether the last byte of `line` that is not JSON whitespace is `}`: the cheap check of a
     /// line's unread rest after a scan stopped early (a truncated line fails it). O(trailing
