@@ -90,4 +90,89 @@ final class RecordsFastPathTests: XCTestCase {
             }
         }
     }
+
+    /// The byte-at-a-time string scan the SIMD and SWAR steps must agree with.
+    static func referenceScanString(_ b: [UInt8], _ start: Int, _ n: Int) -> (close: Int?, escaped: Bool) {
+        func isHex(_ c: UInt8) -> Bool { (0x30...0x39).contains(c) || (0x41...0x46).contains(c) || (0x61...0x66).contains(c) }
+        var i = start, escaped = false
+        while i < n {
+            let c = b[i]
+            if c == 0x22 { return (i, escaped) }
+            if c == 0x5C {
+                escaped = true
+                guard i + 1 < n else { return (nil, escaped) }
+                if Array(#""\/bfnrt"#.utf8).contains(b[i + 1]) {
+                    i += 2
+                } else if b[i + 1] == UInt8(ascii: "u"), i + 6 <= n, b[(i + 2)..<(i + 6)].allSatisfy(isHex) {
+                    i += 6
+                } else {
+                    return (nil, escaped)
+                }
+                continue
+            }
+            if c < 0x20 { return (nil, escaped) }
+            i += 1
+        }
+        return (nil, escaped)
+    }
+
+    /// `firstStringStop` on one 16-byte block: every byte value in every lane, then random blocks.
+    func testFirstStringStopMatchesBytewise() {
+        func expected(_ block: [UInt8]) -> Int {
+            block.firstIndex { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 } ?? 16
+        }
+        func got(_ block: [UInt8]) -> Int {
+            block.withUnsafeBytes { JSONFieldScanner.firstStringStop($0.loadUnaligned(as: SIMD16<UInt8>.self)) }
+        }
+        for lane in 0..<16 {
+            for value in 0...255 {
+                var block = [UInt8](repeating: UInt8(ascii: "a"), count: 16)
+                block[lane] = UInt8(value)
+                XCTAssertEqual(got(block), expected(block), "lane \(lane) byte \(value)")
+            }
+        }
+        var rng = RecordsRNG(seed: 0x5B_0003)
+        let alphabet: [UInt8] = [0x00, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xA2, 0xDC, 0xFF, 0x61]
+        for _ in 0..<20_000 {
+            let block = (0..<16).map { _ in rng.chance(85) ? UInt8(0x61) : rng.pick(alphabet) }
+            XCTAssertEqual(got(block), expected(block), "\(block)")
+        }
+    }
+
+    /// `JSONFieldScanner.scanString` (16-byte, 8-byte and byte steps) against the byte loop: a
+    /// string of every length 0-70 at start offsets 0-17, with one special byte (quote,
+    /// backslash escapes good and bad, control bytes, high bytes) at every position, and the
+    /// line ending at, before and after the closing quote; then random strings.
+    func testScanStringMatchesByteLoopAcrossBlockBoundaries() {
+        var rng = RecordsRNG(seed: 0x5B_0004)
+        func check(_ b: [UInt8], _ start: Int, _ n: Int, _ what: @autoclosure () -> String) {
+            let want = Self.referenceScanString(b, start, n)
+            var escaped = false
+            let close = b.withUnsafeBufferPointer { JSONFieldScanner.scanString($0.baseAddress!, start, n, &escaped) }
+            XCTAssertEqual(close, want.close, what())
+            if want.close != nil { XCTAssertEqual(escaped, want.escaped, what()) }
+        }
+        let specials: [[UInt8]] = [[0x22], [0x5C, 0x22], [0x5C, 0x6E], [0x5C, 0x75, 0x30, 0x30, 0x65, 0x39], [0x5C, 0x75, 0x30, 0x67],
+                                   [0x5C, 0x78], [0x01], [0x1F], [0x20], [0x7F], [0x80], [0xDC]]
+        for length in 0...70 {
+            for start in 0...17 {
+                for pos in stride(from: -1, to: length, by: length > 40 ? 3 : 1) {
+                    let special = pos < 0 ? [] : rng.pick(specials)
+                    var content = (0..<length).map { _ in UInt8(0x61 + rng.int(26)) }
+                    if pos >= 0 { content.replaceSubrange(pos..<pos + 1, with: special) }
+                    let b = [UInt8](repeating: 0x78, count: start) + content + [0x22] + (0..<17).map { _ in UInt8(0x2C) }
+                    let closeAt = start + content.count
+                    for n in Set([closeAt, closeAt + 1, closeAt + 2, closeAt + 9, closeAt + 17, max(start, closeAt - 1)]) where n <= b.count {
+                        check(b, start, n, "length \(length) start \(start) special \(special) at \(pos) n \(n)")
+                    }
+                }
+            }
+        }
+        let alphabet: [UInt8] = [0x22, 0x5C, 0x75, 0x6E, 0x30, 0x41, 0x01, 0x20, 0x80]
+        for _ in 0..<20_000 {
+            let b = (0..<(1 + rng.int(80))).map { _ in rng.chance(90) ? UInt8(0x61 + rng.int(26)) : rng.pick(alphabet) }
+            let start = rng.int(b.count)
+            check(b, start, start + rng.int(b.count - start + 1), "\(b)")
+        }
+    }
 }
