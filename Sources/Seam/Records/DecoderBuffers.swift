@@ -1,10 +1,14 @@
-/// The decoder's reusable memory: span storage and a scratch buffer for unescaping.
+/// The decoder's reusable memory: span storage, the JSON scanner's memory and a scratch buffer
+/// for unescaping. One object, so that the decoder's value semantics cost one uniqueness check
+/// per line for all of it (`scan` is never shared: it is unique whenever this object is).
 final class DecoderBuffers {
     let spans: UnsafeMutablePointer<FieldSpan>
+    let scan: ScanBuffers
     private var scratchBuffer: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
 
-    init(spanCapacity: Int) {
+    init(spanCapacity: Int, scan: ScanBuffers) {
+        self.scan = scan
         spans = .allocate(capacity: max(1, spanCapacity))
         spans.initialize(repeating: .absent, count: max(1, spanCapacity))
         scratchCapacity = 4096

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Agree-equality of field values (SEMANTICS.md, "Pairing").
 ///
 /// - Scalars (strings, numbers, bools) agree when their texts are equal, or both texts are
@@ -31,7 +25,7 @@ extension FieldValue {
     /// The scalar rule on raw texts: equal bytes, or equal decimal numbers. No allocation.
     @inlinable
     public static func scalarTextsAgree(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        if a.count == b.count && (a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0) { return true }
+        if ShortBytes.equal(a, b) { return true }
         return DecimalText.equal(a, b)
     }
 }

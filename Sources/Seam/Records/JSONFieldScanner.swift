@@ -62,15 +62,26 @@ public struct JSONFieldScanner {
     @inline(__always)
     mutating func scan<S: ScanStop>(_ line: UnsafeRawBufferPointer, into spans: UnsafeMutablePointer<FieldSpan>,
                                     stop: inout S) -> Outcome {
+        if !isKnownUniquelyReferenced(&buffers) { buffers = ScanBuffers(levels: plan.trie.levelCount) }
+        return scan(line, into: spans, buffers: buffers, stop: &stop)
+    }
+
+    /// `scan(_:into:stop:)` with memory the caller owns alone (made by `makeBuffers`), so that
+    /// a caller checking its own storage once per line spares the scanner a second check.
+    @inline(__always)
+    func scan<S: ScanStop>(_ line: UnsafeRawBufferPointer, into spans: UnsafeMutablePointer<FieldSpan>,
+                           buffers: ScanBuffers, stop: inout S) -> Outcome {
         let total = plan.spanCapacity
         for t in 0..<total { spans[t] = .absent }
         guard let base = line.baseAddress, line.count > 0, line.count < Int(Int32.max) else { return .malformed }
-        if !isKnownUniquelyReferenced(&buffers) { buffers = ScanBuffers(levels: plan.trie.levelCount) }
         let outcome = Self.run(base.assumingMemoryBound(to: UInt8.self), line.count, plan.trie, buffers,
                                spans, &stop)
         if outcome != .malformed { plan.resolveAlternates(spans) }
         return outcome
     }
+
+    /// Fresh scan memory for this scanner's plan (for `scan(_:into:buffers:stop:)`).
+    func makeBuffers() -> ScanBuffers { ScanBuffers(levels: plan.trie.levelCount) }
 
     /// Whether the last byte of `line` that is not JSON whitespace is `}`: the cheap check of a
     /// line's unread rest after a scan stopped early (a truncated line fails it). O(trailing
@@ -112,7 +123,7 @@ public struct JSONFieldScanner {
                 switch c {
                 case 0x22:
                     start = i + 1
-                    guard let close = scanString(p, start, n, &escaped) else { return .malformed }
+                    guard let close = scanStringInline(p, start, n, &escaped) else { return .malformed }
                     end = close
                     i = close + 1
                     kind = .string
@@ -190,7 +201,7 @@ public struct JSONFieldScanner {
                 guard i < n, p[i] == 0x22 else { return .malformed }
                 let ks = i + 1
                 var escaped = false
-                guard let ke = scanString(p, ks, n, &escaped) else { return .malformed }
+                guard let ke = scanStringInline(p, ks, n, &escaped) else { return .malformed }
                 let level = depth - 1
                 let node: Int32 = level < levelCount ? levelNode[level] : -1
                 if node < 0 {
@@ -240,19 +251,43 @@ public struct JSONFieldScanner {
         return nil
     }
 
+    /// `scanString` with its commonest case in the caller: a string closed within the first 16
+    /// bytes, with no escape or control byte before its quote (most keys and values of a log
+    /// line). Everything else takes the out-of-line loop, same result.
+    @inline(__always)
+    static func scanStringInline(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int, _ escaped: inout Bool) -> Int? {
+        if start &+ 16 <= n {
+            let k = start &+ firstStringStop(UnsafeRawPointer(p + start).loadUnaligned(as: SIMD16<UInt8>.self))
+            if k < start &+ 16 && p[k] == 0x22 { return k }
+        }
+        return scanString(p, start, n, &escaped)
+    }
+
     /// Index of the closing quote of the string whose content starts at `start`, or nil when the
     /// string is unterminated or holds a bad escape or a raw control byte. Sets `escaped` on `\`.
-    @inline(__always)
+    ///
+    /// Searches 16 bytes at a time (`firstStringStop`, SSE2) while 16 bytes of the line are
+    /// left, then 8 (SWAR), then bytewise; each step finds the first `"`, `\` or control byte,
+    /// which the byte code then handles. Never reads at or past `p + n`. Out of line: the scan
+    /// loop inlines `scanStringInline` only.
+    @inline(never)
     static func scanString(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int, _ escaped: inout Bool) -> Int? {
         var i = start
         while true {
-            while i &+ 8 <= n {
-                let m = SWAR.stringStop(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self).littleEndian)
-                if m != 0 {
-                    i &+= m.trailingZeroBitCount >> 3
-                    break
+            search: do {
+                while i &+ 16 <= n {
+                    let k = firstStringStop(UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<UInt8>.self))
+                    i &+= k
+                    if k < 16 { break search }
                 }
-                i &+= 8
+                while i &+ 8 <= n {
+                    let m = SWAR.stringStop(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self).littleEndian)
+                    if m != 0 {
+                        i &+= m.trailingZeroBitCount >> 3
+                        break search
+                    }
+                    i &+= 8
+                }
             }
             guard i < n else { return nil }
             let c = p[i]
@@ -275,6 +310,24 @@ public struct JSONFieldScanner {
             if c < 0x20 { return nil }
             i += 1
         }
+    }
+
+    /// Index of the first byte of `v` that is `"`, `\` or a control byte (< 0x20); 16 when none.
+    ///
+    /// The SWAR tests per byte lane (`x &- 1` and `v &- 0x20` cannot borrow across lanes here,
+    /// so each lane's bit 7 is exact), because Swift 6.3 turns these lane-wise `&-`, `^`, `&`
+    /// into SSE2 instructions but SIMD comparisons (`.==`, `.<`) into a loop over the lanes.
+    @inline(__always)
+    static func firstStringStop(_ v: SIMD16<UInt8>) -> Int {
+        let one = SIMD16<UInt8>(repeating: 1)
+        let q = v ^ SIMD16(repeating: 0x22), b = v ^ SIMD16(repeating: 0x5C)
+        let hit = (((q &- one) & ~q) | ((b &- one) & ~b) | ((v &- SIMD16(repeating: 0x20)) & ~v))
+            & SIMD16(repeating: 0x80)
+        let halves = unsafeBitCast(hit, to: SIMD2<UInt64>.self)
+        let lo = halves[0].littleEndian, hi = halves[1].littleEndian
+        // trailingZeroBitCount of 0 is 64: no hit gives (64 + 64) / 8 = 16.
+        let bit = lo != 0 ? lo.trailingZeroBitCount : 64 &+ hi.trailingZeroBitCount
+        return bit &>> 3
     }
 
     /// End index of the JSON number starting at `i`, or nil when it breaks the grammar

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The compiled trie of wanted keys: nodes with edges labelled by key bytes.
 ///
 /// Node 0 is the root (the top-level object). A node's `target` is the span index filled by the
@@ -35,6 +29,9 @@ final class KeyTrie: @unchecked Sendable {
         @usableFromInline var child: Int32
         /// First min(8, length) key bytes, little-endian, zero-padded: a cheap first filter.
         @usableFromInline var prefix: UInt64
+        /// Last 8 key bytes, little-endian, when length > 8 (else 0): with `prefix` it settles
+        /// keys of up to 16 bytes in two word compares.
+        @usableFromInline var tail: UInt64
     }
 
     @usableFromInline let nodes: UnsafeMutablePointer<Node>
@@ -96,8 +93,12 @@ final class KeyTrie: @unchecked Sendable {
                 let child = b.children[key]!
                 var prefix: UInt64 = 0
                 for (i, byte) in key.prefix(8).enumerated() { prefix |= UInt64(byte) << (8 * UInt64(i)) }
+                var tail: UInt64 = 0
+                if key.count > 8 {
+                    for (i, byte) in key.suffix(8).enumerated() { tail |= UInt64(byte) << (8 * UInt64(i)) }
+                }
                 flatEdges.append(Edge(length: Int32(key.count), keyOffset: Int32(keys.count),
-                                      child: Int32(queue.count), prefix: prefix))
+                                      child: Int32(queue.count), prefix: prefix, tail: tail))
                 keys.append(contentsOf: key)
                 queue.append(child)
                 flatNodes.append(Node(edgeStart: 0, edgeCount: 0, target: -1, tableStart: 0, tableMask: 0))
@@ -167,11 +168,19 @@ final class KeyTrie: @unchecked Sendable {
     }
 
     /// Edge `e`'s child when its key is `key[0..<length]` (whose prefix is `prefix`), else nil.
+    /// Up to 16 bytes: two word compares (prefix, then the last 8 bytes); longer keys compare
+    /// their middle inline too (`ShortBytes`), no libc call.
     @inlinable @inline(__always)
     func match(_ e: Int, _ key: UnsafePointer<UInt8>, _ length: Int, _ prefix: UInt64) -> Int32? {
         let edge = edges[e]
         guard Int(edge.length) == length && edge.prefix == prefix else { return nil }
-        if length <= 8 || memcmp(keyBytes + Int(edge.keyOffset) + 8, key + 8, length - 8) == 0 { return edge.child }
+        if length <= 8 { return edge.child }
+        guard UnsafeRawPointer(key + (length &- 8)).loadUnaligned(as: UInt64.self).littleEndian == edge.tail else {
+            return nil
+        }
+        if length <= 16 || ShortBytes.equal(keyBytes + Int(edge.keyOffset) + 8, key + 8, length &- 16) {
+            return edge.child
+        }
         return nil
     }
 

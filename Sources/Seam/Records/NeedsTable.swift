@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `FieldConfig` and `FieldNeeds` compiled against one decoder's plan, in flat memory, for
 /// `RecordStop`: when is a slot's value final, which slot decides time, service and event,
 /// and which slots a record of a given service and event still needs.
@@ -147,41 +141,65 @@ final class NeedsTable {
         events.deallocate()
     }
 
+    /// The table's memory as plain pointers, for `RecordStop`: reading it takes no retain.
+    /// Valid while this table lives.
+    var lookup: Lookup {
+        Lookup(names: UnsafePointer(names), services: UnsafePointer(services), serviceCount: serviceCount,
+               events: UnsafePointer(events))
+    }
+
     /// The name of service `index` (UTF-8).
     @inline(__always)
-    func name(service index: Int) -> UnsafeRawBufferPointer {
-        let n = services[index].name
-        return UnsafeRawBufferPointer(start: names + Int(n.offset), count: Int(n.count))
-    }
+    func name(service index: Int) -> UnsafeRawBufferPointer { lookup.name(service: index) }
 
-    /// The index of the service named `bytes` among those with needs, or -1.
-    @inline(__always)
-    func serviceIndex(_ bytes: UnsafeRawBufferPointer) -> Int {
-        for i in 0..<serviceCount {
-            let n = services[i].name
-            if Int(n.count) == bytes.count
-                && (n.count == 0 || memcmp(names + Int(n.offset), bytes.baseAddress!, bytes.count) == 0) {
-                return i
-            }
+    /// The by-name lookups on a `NeedsTable`'s memory, without a class reference. Names are
+    /// compared inline (`ShortBytes`), lengths first.
+    struct Lookup {
+        let names: UnsafePointer<UInt8>
+        let services: UnsafePointer<Service>
+        let serviceCount: Int
+        let events: UnsafePointer<Event>
+
+        /// The name of service `index` (UTF-8).
+        @inline(__always)
+        func name(service index: Int) -> UnsafeRawBufferPointer {
+            let n = services[index].name
+            return UnsafeRawBufferPointer(start: names + Int(n.offset), count: Int(n.count))
         }
-        return -1
-    }
 
-    /// The slots a record of service `index` with event name `event` (nil: none) needs.
-    @inline(__always)
-    func needs(service index: Int, event: UnsafeRawBufferPointer?) -> List {
-        let s = services[index]
-        if let event {
-            for e in Int(s.firstEvent)..<Int(s.firstEvent + s.eventCount) {
-                // `FieldValue.scalarTextsAgree`, without parsing when the name is no number.
-                let n = events[e].name
-                let text = UnsafeRawBufferPointer(start: names + Int(n.offset), count: Int(n.count))
-                if n.count == event.count && (n.count == 0 || memcmp(text.baseAddress!, event.baseAddress!, event.count) == 0) {
-                    return events[e].needs
+        /// The index of the service named `bytes` among those with needs, or -1. O(services).
+        @inline(__always)
+        func serviceIndex(_ bytes: UnsafeRawBufferPointer) -> Int {
+            for i in 0..<serviceCount {
+                let n = services[i].name
+                if Int(n.count) == bytes.count
+                    && (n.count == 0 || ShortBytes.equal(names + Int(n.offset), bytes.baseAddress!, bytes.count)) {
+                    return i
                 }
-                if events[e].decimal && DecimalText.equal(event, text) { return events[e].needs }
             }
+            return -1
         }
-        return s.otherwise
+
+        /// The slots a record of service `index` with event name `event` (nil: none) needs.
+        /// O(event names of the service).
+        @inline(__always)
+        func needs(service index: Int, event: UnsafeRawBufferPointer?) -> List {
+            let s = services[index]
+            if let event {
+                for e in Int(s.firstEvent)..<Int(s.firstEvent + s.eventCount) {
+                    // `FieldValue.scalarTextsAgree`, without parsing when the name is no number.
+                    let n = events[e].name
+                    if Int(n.count) == event.count
+                        && (n.count == 0 || ShortBytes.equal(names + Int(n.offset), event.baseAddress!, event.count)) {
+                        return events[e].needs
+                    }
+                    if events[e].decimal
+                        && DecimalText.equal(event, UnsafeRawBufferPointer(start: names + Int(n.offset), count: Int(n.count))) {
+                        return events[e].needs
+                    }
+                }
+            }
+            return s.otherwise
+        }
     }
 }

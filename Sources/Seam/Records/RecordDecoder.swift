@@ -35,7 +35,7 @@ public struct RecordDecoder {
     private let timeSlots: [Int]
     private let serviceSlots: [Int]
     private let eventSlots: [Int]
-    private var json: JSONFieldScanner
+    private let json: JSONFieldScanner
     private let logfmt: LogfmtScanner
     private var storage: DecoderBuffers
     /// Kept here so that `stop`'s unowned reference stays valid.
@@ -66,7 +66,7 @@ public struct RecordDecoder {
         eventSlots = config.event.map { plan.slot(for: $0)! }
         json = JSONFieldScanner(plan: plan)
         logfmt = LogfmtScanner(plan: plan)
-        storage = DecoderBuffers(spanCapacity: plan.spanCapacity)
+        storage = DecoderBuffers(spanCapacity: plan.spanCapacity, scan: json.makeBuffers())
         needsTable = NeedsTable(plan: plan, config: config, needs: needs,
                                 extraSlots: extraPaths.map { plan.slot(for: $0)! })
         stop = RecordStop(table: needsTable)
@@ -80,7 +80,10 @@ public struct RecordDecoder {
     /// `--service` or the file name) is used when no service field is present.
     public mutating func decode(_ line: UnsafeRawBufferPointer, defaultService: Int32?,
                                 _ body: (RecordView) -> Void) -> RejectReason? {
-        if !isKnownUniquelyReferenced(&storage) { storage = DecoderBuffers(spanCapacity: plan.spanCapacity) }
+        // Value semantics: a copy of this decoder gets memory of its own on first use.
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = DecoderBuffers(spanCapacity: plan.spanCapacity, scan: json.makeBuffers())
+        }
         let buffers = storage
         let spans = buffers.spans
         guard var base = line.baseAddress, line.count > 0 else { return .malformed }
@@ -107,10 +110,10 @@ public struct RecordDecoder {
         switch fmt {
         case .json where strictJSON:
             var never = NeverStop()
-            if json.scan(line, into: spans, stop: &never) == .malformed { return .malformed }
+            if json.scan(line, into: spans, buffers: buffers.scan, stop: &never) == .malformed { return .malformed }
         case .json:
             stop.begin(line: line, scratch: scratch, defaultIndex: needsIndex(defaultService))
-            switch json.scan(line, into: spans, stop: &stop) {
+            switch json.scan(line, into: spans, buffers: buffers.scan, stop: &stop) {
             case .malformed: return .malformed
             case .stoppedEarly: if !JSONFieldScanner.endsWithClosingBrace(line) { return .malformed }
             case .complete: break

@@ -11,13 +11,12 @@
 ///
 /// Cost: asked only when a wanted target is found (a few times per line), and then O(1) unless
 /// it is a target the rule waits for; the lists (time, service, event, then the needed slots)
-/// are walked once per line in all, since finality never goes back. No allocation. One per
-/// decoder; `begin` before each line.
+/// are walked once per line in all, since finality never goes back. No allocation, no
+/// reference counting. One per decoder; `begin` before each line.
 struct RecordStop: ScanStop {
-    /// Owned by the decoder, which keeps it alive as long as this value: unowned(unsafe) spares
-    /// a retain and release on each call from the scanner. Used once per line (service and
-    /// event lookups); the per-call checks read the copies below, never the class.
-    private unowned(unsafe) let table: NeedsTable
+    /// The decoder's `NeedsTable` as plain pointers (the decoder keeps the table alive as long
+    /// as this value): no class reference, so no retain or release on any call.
+    private let table: NeedsTable.Lookup
     private let alternate: UnsafePointer<Int32>
     private let ints: UnsafePointer<Int32>
     private let time: NeedsTable.List
@@ -45,7 +44,7 @@ struct RecordStop: ScanStop {
     private(set) var serviceMatch = -1
 
     init(table: NeedsTable) {
-        self.table = table
+        self.table = table.lookup
         alternate = UnsafePointer(table.alternate)
         ints = UnsafePointer(table.ints)
         time = table.time
@@ -75,6 +74,8 @@ struct RecordStop: ScanStop {
     }
 
     /// Moves through the stages as far as the spans allow; true once the outcome is decided.
+    /// The walk over the current list is all most calls do; stage changes (a few per line,
+    /// with the name lookups) are out of line in `nextStage`, which keeps this one small.
     private mutating func advance(_ spans: UnsafeMutablePointer<FieldSpan>) -> Bool {
         while true {
             // Deciding: the first final present scalar of the list; waiting: every slot final.
@@ -92,31 +93,37 @@ struct RecordStop: ScanStop {
                 }
                 cursor += 1
             }
-            switch stage {
-            case 0:
-                if decided < 0 { return true }  // no-time, whatever follows
-                enter(1, service)
-            case 1:
-                if decided < 0 {
-                    if defaultIndex == -2 { return true }  // no-service, whatever follows
-                    serviceIndex = defaultIndex
-                } else {
-                    serviceIndex = table.serviceIndex(bytes(final(decided, spans)!))
-                    serviceMatch = serviceIndex
-                }
-                enter(2, event)
-            case 2:
-                if let everyone {
-                    enter(3, everyone)
-                } else if serviceIndex < 0 {
-                    return true  // no consumer reads this service's records
-                } else {
-                    enter(3, table.needs(service: serviceIndex, event: decided < 0 ? nil : bytes(final(decided, spans)!)))
-                }
-            default:
-                return true
+            if stage >= 3 || nextStage(decided, spans) { return true }
+        }
+    }
+
+    /// Leaves the current deciding stage, `decided` being the slot that decided it (-1: none):
+    /// true when that decides the outcome, else enters the next stage's list.
+    @inline(never)
+    private mutating func nextStage(_ decided: Int, _ spans: UnsafeMutablePointer<FieldSpan>) -> Bool {
+        switch stage {
+        case 0:
+            if decided < 0 { return true }  // no-time, whatever follows
+            enter(1, service)
+        case 1:
+            if decided < 0 {
+                if defaultIndex == -2 { return true }  // no-service, whatever follows
+                serviceIndex = defaultIndex
+            } else {
+                serviceIndex = table.serviceIndex(bytes(final(decided, spans)!))
+                serviceMatch = serviceIndex
+            }
+            enter(2, event)
+        default:
+            if let everyone {
+                enter(3, everyone)
+            } else if serviceIndex < 0 {
+                return true  // no consumer reads this service's records
+            } else {
+                enter(3, table.needs(service: serviceIndex, event: decided < 0 ? nil : bytes(final(decided, spans)!)))
             }
         }
+        return false
     }
 
     @inline(__always)

@@ -1,13 +1,7 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A decoder's few recently seen service names and their ids, in front of the `ServiceTable`.
 ///
 /// A source names a handful of services, line after line: comparing against up to `capacity`
-/// known names costs a few `memcmp`s, where the table hashes every byte (and, shared between
+/// known names costs a few inline compares, where the table hashes every byte (and, shared between
 /// threads, takes a lock). Entries are kept in first-seen order and never evicted, so a
 /// source with many services just falls through to the table. No allocation after warm-up.
 struct ServiceCache {
@@ -20,7 +14,7 @@ struct ServiceCache {
     mutating func id(of bytes: UnsafeRawBufferPointer, in table: ServiceTable) -> Int32 {
         for i in names.indices where names[i].count == bytes.count {
             let same = names[i].withUnsafeBytes { n in
-                n.count == 0 || memcmp(n.baseAddress!, bytes.baseAddress!, n.count) == 0
+                n.count == 0 || ShortBytes.equal(n.baseAddress!, bytes.baseAddress!, n.count)
             }
             if same { return ids[i] }
         }
