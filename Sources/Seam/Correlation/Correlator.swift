@@ -19,8 +19,10 @@ import HeapModule
 /// Data: per (rule, key) the held sends, sorted by (time, input order), only while one is held
 /// (`HeldSends`: a slab and an open-addressing table, the key hashed once per observation); per
 /// rule a deadline queue of pending receives and one of send deadlines (`DeadlineQueue`: O(1)
-/// for deadlines in order, a heap for the rest); per service a heap of items waiting on coverage. Complexity: `observe` O(log n + sends of its key); `advance` O(rules +
-/// services waiting + resolved x (log n + sends of the key)): never a scan of everything open.
+/// for deadlines in order, a heap for the rest); per service a heap of items waiting on coverage.
+/// Complexity: `observe` O(log n + sends of its key), O(1) expected when observations come in
+/// time order; `advance` O(rules + services waiting + resolved x (log n + sends of the key)):
+/// never a scan of everything open.
 /// Memory: O(open items); at most `maxOpen` sends + receives held (see `Correlator+Eviction`).
 ///
 /// Observations behind the watermark (out of contract) are still correlated where their handoff
