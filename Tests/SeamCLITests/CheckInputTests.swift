@@ -3,17 +3,7 @@ import XCTest
 
 /// End-to-end runs on inputs made by the test: damaged gzip, stdin, spec errors, a closed pipe.
 final class CheckInputTests: XCTestCase {
-    let spec = """
-        version: 1
-        handoffs:
-          - name: pay
-            from: orders
-            to: payments
-            key: id
-            send: sent
-            receive: got
-            within: 2s
-        """
+    let spec = SeamBinary.paySpec
 
     /// `n` sends from orders, every `confirmEvery`-th confirmed by payments; both log throughout.
     func writeLogs(in dir: URL, sends n: Int, confirmEvery: Int) throws {

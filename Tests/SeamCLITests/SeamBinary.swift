@@ -3,6 +3,20 @@ import XCTest
 
 /// Runs the built `seam` binary the way a user's shell would, capturing output and exit code.
 struct SeamBinary {
+    /// The one-rule spec (orders -> payments, key `id`, `sent` -> `got` within 2 s) that
+    /// end-to-end tests write next to their generated logs.
+    static let paySpec = """
+        version: 1
+        handoffs:
+          - name: pay
+            from: orders
+            to: payments
+            key: id
+            send: sent
+            receive: got
+            within: 2s
+        """
+
     struct Result {
         var code: Int32
         var stdout: String

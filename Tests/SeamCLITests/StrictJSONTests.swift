@@ -5,17 +5,7 @@ import XCTest
 /// unnoticed as long as the line still ends in `}`; with the flag every damaged line is
 /// `malformed`. Truncated lines and damage before a needed field are `malformed` either way.
 final class StrictJSONTests: XCTestCase {
-    let spec = """
-        version: 1
-        handoffs:
-          - name: pay
-            from: orders
-            to: payments
-            key: id
-            send: sent
-            receive: got
-            within: 2s
-        """
+    let spec = SeamBinary.paySpec
 
     func writeLogs(in dir: URL) throws {
         let orders = [

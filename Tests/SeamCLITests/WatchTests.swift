@@ -4,16 +4,8 @@ import XCTest
 /// `seam watch` on a pipe gives the same verdicts as `seam check` on the same lines, as long as
 /// disorder stays within the reorder bound.
 final class WatchTests: XCTestCase {
-    let spec = """
-        version: 1
-        handoffs:
-          - name: pay
-            from: orders
-            to: payments
-            key: id
-            send: sent
-            receive: got
-            within: 2s
+    let spec = SeamBinary.paySpec + """
+
             grace: 1s
             agree: [amount]
         """

@@ -118,17 +118,12 @@ final class KeyTrie: @unchecked Sendable {
             }
         }
         nodeCount = flatNodes.count
-        nodes = .allocate(capacity: max(1, flatNodes.count))
-        nodes.initialize(from: flatNodes, count: flatNodes.count)
-        edges = .allocate(capacity: max(1, flatEdges.count))
-        edges.initialize(from: flatEdges, count: flatEdges.count)
-        keyBytes = .allocate(capacity: max(1, keys.count))
-        keyBytes.initialize(from: keys, count: keys.count)
-        table = .allocate(capacity: max(1, tables.count))
-        table.initialize(from: tables, count: tables.count)
+        nodes = .copying(flatNodes)
+        edges = .copying(flatEdges)
+        keyBytes = .copying(keys)
+        table = .copying(tables)
         alternateCount = alternates.count
-        alternateSlot = .allocate(capacity: max(1, alternates.count))
-        alternateSlot.initialize(from: alternates, count: alternates.count)
+        alternateSlot = .copying(alternates)
         levelCount = maxComponents + 1
         targetCount = paths.count + alternates.count
     }

@@ -120,17 +120,12 @@ final class NeedsTable {
                                        firstEvent: Int32(first), eventCount: Int32(eventList.count - first)))
         }
 
-        alternate = .allocate(capacity: max(1, alt.count))
-        alternate.initialize(from: alt, count: alt.count)
-        ints = .allocate(capacity: max(1, pool.count))
-        ints.initialize(from: pool, count: pool.count)
-        names = .allocate(capacity: max(1, nameBytes.count))
-        names.initialize(from: nameBytes, count: nameBytes.count)
+        alternate = .copying(alt)
+        ints = .copying(pool)
+        names = .copying(nameBytes)
         serviceCount = serviceList.count
-        services = .allocate(capacity: max(1, serviceList.count))
-        services.initialize(from: serviceList, count: serviceList.count)
-        events = .allocate(capacity: max(1, eventList.count))
-        events.initialize(from: eventList, count: eventList.count)
+        services = .copying(serviceList)
+        events = .copying(eventList)
     }
 
     deinit {

@@ -84,15 +84,7 @@ public enum Timestamp {
         let n = bytes.count
         guard n >= 19, let base = bytes.baseAddress else { return nil }
         let p = base.assumingMemoryBound(to: UInt8.self)
-        @inline(__always) func num(_ at: Int, _ width: Int) -> Int? {
-            var v = 0
-            for k in at..<at + width {
-                let d = p[k] &- 0x30
-                guard d < 10 else { return nil }
-                v = v * 10 + Int(d)
-            }
-            return v
-        }
+        @inline(__always) func num(_ at: Int, _ width: Int) -> Int? { digits(p, at, width, n) }
         guard let year = num(0, 4), p[4] == UInt8(ascii: "-"), let month = num(5, 2), p[7] == UInt8(ascii: "-"),
               let day = num(8, 2) else { return nil }
         let sep = p[10]
@@ -110,16 +102,7 @@ public enum Timestamp {
     static func rfc3339Tail(_ bytes: UnsafeRawBufferPointer, seconds: Int64) -> Int64? {
         let n = bytes.count
         let p = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        @inline(__always) func num(_ at: Int, _ width: Int) -> Int? {
-            guard at + width <= n else { return nil }
-            var v = 0
-            for k in at..<at + width {
-                let d = p[k] &- 0x30
-                guard d < 10 else { return nil }
-                v = v * 10 + Int(d)
-            }
-            return v
-        }
+        @inline(__always) func num(_ at: Int, _ width: Int) -> Int? { digits(p, at, width, n) }
         var i = 19
         var fraction: Int64 = 0
         if i < n && (p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: ",")) {
@@ -159,6 +142,20 @@ public enum Timestamp {
         let (ns, o1) = secs.multipliedReportingOverflow(by: 1_000_000_000)
         let (total, o2) = ns.addingReportingOverflow(fraction)
         return o1 || o2 ? nil : total
+    }
+
+    /// The decimal value of `width` digits at `at`; nil when one is not a digit or they run
+    /// past `n`.
+    @inline(__always)
+    static func digits(_ p: UnsafePointer<UInt8>, _ at: Int, _ width: Int, _ n: Int) -> Int? {
+        guard at + width <= n else { return nil }
+        var v = 0
+        for k in at..<at + width {
+            let d = p[k] &- 0x30
+            guard d < 10 else { return nil }
+            v = v * 10 + Int(d)
+        }
+        return v
     }
 
     static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
