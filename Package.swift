@@ -38,7 +38,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "SeamBench", dependencies: ["Seam"]),
-        .testTarget(name: "SeamTests", dependencies: ["Seam"]),
+        // Plain references (JSON via Foundation, gunzip, line framing) shared by the tests and
+        // the fuzz targets; no fuzzer flags, so it builds with everything else.
+        .target(name: "SeamFuzzSupport", dependencies: ["Seam", "CZlib"]),
+        .testTarget(name: "SeamTests", dependencies: ["Seam", "SeamFuzzSupport"]),
         .testTarget(name: "SeamCLITests", dependencies: ["Seam"]),
     ],
     swiftLanguageModes: [.v5]
@@ -48,9 +51,6 @@ let package = Package(
 // only `LLVMFuzzerTestOneInput` and needs `--sanitize fuzzer` (libFuzzer's `main`) to link.
 if Context.environment["SEAM_FUZZ"] == "1" {
     let fuzzSettings: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
-    package.targets += [
-        .target(name: "SeamFuzzSupport", dependencies: ["Seam", "CZlib"]),
-    ]
     for (product, target) in [
         ("fuzz-gzip", "SeamFuzzGzip"),
         ("fuzz-lines", "SeamFuzzLines"),

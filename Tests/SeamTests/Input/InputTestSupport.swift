@@ -3,6 +3,7 @@ import Foundation
 import XCTest
 
 @testable import Seam
+import SeamFuzzSupport
 
 /// A temporary directory removed at deinit.
 final class TempDir {
@@ -27,30 +28,12 @@ final class TempDir {
     func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }
 }
 
-/// One item as plain values, for comparing readers with the reference.
-enum Framed: Equatable, CustomStringConvertible {
-    case line(UInt64, [UInt8])
-    case rejected(UInt64, RejectReason)
+/// One item as plain values, for comparing readers with the reference (shared with the fuzz
+/// targets, like the reference framing below).
+typealias Framed = ReferenceLine
 
-    var description: String {
-        switch self {
-        case .line(let n, let b): return "\(n): \(String(decoding: b, as: UTF8.self).debugDescription)"
-        case .rejected(let n, let r): return "\(n): <\(r.rawValue)>"
-        }
-    }
-}
-
-/// Reads a whole source, copying each line (tests only).
-func readAll(_ reader: LineReader) -> [Framed] {
-    var out: [Framed] = []
-    while let item = reader.next() {
-        switch item {
-        case .line(let n, let bytes): out.append(.line(n, Array(bytes)))
-        case .rejected(let n, let reason): out.append(.rejected(n, reason))
-        }
-    }
-    return out
-}
+/// Reads a whole source, copying each line.
+func readAll(_ reader: LineReader) -> [Framed] { ReferenceLine.readAll(reader) }
 
 func fileSource(_ path: String, index: Int = 0) -> SourceDescriptor {
     SourceDescriptor(index: index, location: .file(path: path), displayName: path, defaultService: nil)
@@ -63,29 +46,7 @@ func makeReader(_ path: String, max: Int = 1 << 20, readChunk: Int = 256 << 10, 
 }
 
 /// The framing rules written plainly (SEMANTICS.md), as the oracle for `LineReader`.
-func referenceFrame(_ data: [UInt8], max: Int) -> [Framed] {
-    var pieces: [ArraySlice<UInt8>] = data.split(separator: 0x0A, omittingEmptySubsequences: false)
-    if data.isEmpty || data.last == 0x0A { pieces.removeLast() }
-    var out: [Framed] = []
-    for (i, piece) in pieces.enumerated() {
-        var line = Array(piece)
-        if line.last == 0x0D { line.removeLast() }
-        let n = UInt64(i + 1)
-        let controls: Set<UInt8> = Set((0...8).map(UInt8.init) + (0x0E...0x1A).map(UInt8.init)
-            + (0x1C...0x1F).map(UInt8.init) + [0x7F])
-        let spaces: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D]
-        if line.count > max {
-            out.append(.rejected(n, .tooLong))
-        } else if line.contains(where: controls.contains) {
-            out.append(.rejected(n, .binary))
-        } else if line.allSatisfy(spaces.contains) {
-            out.append(.rejected(n, .blank))
-        } else {
-            out.append(.line(n, line))
-        }
-    }
-    return out
-}
+func referenceFrame(_ data: [UInt8], max: Int) -> [Framed] { ReferenceLine.frame(data, maxLineLength: max) }
 
 /// Gzip-compresses `data` as one member with zlib (deflate, windowBits 31).
 func gzipMember(_ data: [UInt8], level: Int32 = 6) -> [UInt8] {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Seam
+import SeamFuzzSupport
 
 /// The JSON scanner against Foundation's `JSONSerialization` on random objects (fixed seeds).
 final class RecordsJSONReferenceTests: XCTestCase {
@@ -26,8 +27,8 @@ final class RecordsJSONReferenceTests: XCTestCase {
             }
             let full = Self.paths.map { ScannedValue(span: spans[plan.slot(for: $0)!], line: bytes) }
             for (k, path) in Self.paths.enumerated() {
-                let expected = refLookup(reference, path)
-                if !matches(full[k], expected) {
+                let expected = JSONReference.lookup(reference, path)
+                if !JSONReference.matches(spans[plan.slot(for: path)!], in: bytes, expected) {
                     XCTFail("round \(round) path \(path): scanner \(full[k]) vs reference \(String(describing: expected)) in \(text.debugDescription)")
                 }
                 compared += 1
@@ -53,7 +54,7 @@ final class RecordsJSONReferenceTests: XCTestCase {
             // Policies that differ on purpose: invalid UTF-8 and lone surrogates are accepted here.
             // So are numbers beyond Double's range (JSON's grammar has no limit; Foundation has),
             // and trailing commas (`{"a":1,}`: Foundation accepts them, RFC 8259 does not).
-            guard let valid = String(validating: bytes, as: UTF8.self), !hasLoneSurrogate(bytes),
+            guard let valid = String(validating: bytes, as: UTF8.self), !JSONReference.hasLoneSurrogate(bytes),
                   valid.range(of: "[eE][+-]?[0-9]{3,}", options: .regularExpression) == nil,
                   valid.range(of: ",[ \t\r\n]*[]}]", options: .regularExpression) == nil else { continue }
             let mine = bytes.withUnsafeBytes { scanner.scan($0, into: &spans) } != .malformed
@@ -169,77 +170,5 @@ final class RecordsJSONReferenceTests: XCTestCase {
         case 3: bytes.removeLast(rng.int(bytes.count))
         default: bytes.insert(bytes[at], at: at)
         }
-    }
-
-    /// Whether a `\uXXXX` escape holds a surrogate that is not part of a high+low pair.
-    func hasLoneSurrogate(_ b: [UInt8]) -> Bool {
-        func unit(_ i: Int) -> UInt32? {
-            guard i + 5 < b.count + 0, b[i] == 0x5C, b[i + 1] == UInt8(ascii: "u") else { return nil }
-            return UInt32(String(decoding: b[(i + 2)..<(i + 6)], as: UTF8.self), radix: 16)
-        }
-        var i = 0
-        while i < b.count {
-            if b[i] == 0x5C, i + 1 < b.count {
-                if let u = unit(i) {
-                    if u >= 0xDC00 && u <= 0xDFFF { return true }
-                    if u >= 0xD800 && u <= 0xDBFF {
-                        guard let low = unit(i + 6), low >= 0xDC00 && low <= 0xDFFF else { return true }
-                        i += 12
-                        continue
-                    }
-                    i += 6
-                    continue
-                }
-                i += 2
-                continue
-            }
-            i += 1
-        }
-        return false
-    }
-
-    // MARK: - Reference
-
-    func refLookup(_ object: [String: Any], _ path: FieldPath) -> Any? {
-        if let v = object[path.text], !(v is NSNull) { return v }
-        guard path.components.count > 1 else { return object[path.text] }
-        var current: Any = object
-        for c in path.components {
-            guard let d = current as? [String: Any], let v = d[c] else { return nil }
-            current = v
-        }
-        return current
-    }
-
-    func matches(_ scanned: ScannedValue, _ expected: Any?) -> Bool {
-        guard let expected, !(expected is NSNull) else { return scanned == .absent || scanned == .null }
-        switch scanned {
-        case .absent, .null: return false
-        case .string(let s): return (expected as? String) == s
-        case .bool(let b): return !(expected is String) && (expected as? Bool) == b
-        case .number(let t):
-            // Foundation gives Double or Decimal: exact when its text is, else within rounding.
-            guard !(expected is String), let n = expected as? NSNumber, let d = Double(t) else { return false }
-            if DecimalText.equal(Array(t.utf8), Array(n.description.utf8)) { return true }
-            return abs(n.doubleValue - d) <= abs(d) * 1e-12
-        case .object(let raw), .array(let raw):
-            guard let parsed = try? JSONSerialization.jsonObject(with: Data(raw.utf8), options: [.fragmentsAllowed])
-            else { return false }
-            return deepEqual(parsed, expected)
-        }
-    }
-
-    func deepEqual(_ a: Any, _ b: Any) -> Bool {
-        if let x = a as? [String: Any], let y = b as? [String: Any] {
-            return x.count == y.count && x.allSatisfy { k, v in y[k].map { deepEqual(v, $0) } ?? false }
-        }
-        if let x = a as? [Any], let y = b as? [Any] {
-            return x.count == y.count && zip(x, y).allSatisfy { deepEqual($0, $1) }
-        }
-        if a is NSNull || b is NSNull { return a is NSNull && b is NSNull }
-        if let x = a as? String, let y = b as? String { return x == y }
-        if a is String || b is String { return false }
-        if let x = a as? NSNumber, let y = b as? NSNumber { return x == y }
-        return false
     }
 }
