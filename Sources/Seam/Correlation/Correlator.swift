@@ -70,20 +70,12 @@ public final class Correlator {
     }
 
     /// A receive waiting for the watermark to pass tr + T; its key and values wait in `claims`.
-    struct PendingReceive: Comparable {
+    struct PendingReceive: DueOrdered {
         var due: Int64
         var time: Int64
         var position: InputPosition
         /// Index in `claims`.
         var claim: Int32
-
-        static func < (a: Self, b: Self) -> Bool {
-            (a.due, a.time, a.position.source, a.position.line) < (b.due, b.time, b.position.source, b.position.line)
-        }
-
-        static func == (a: Self, b: Self) -> Bool {
-            a.due == b.due && a.time == b.time && a.position == b.position
-        }
     }
 
     /// A pending receive's key and agree values, and its key's hash.
@@ -93,20 +85,19 @@ public final class Correlator {
     }
 
     /// When a held send's window closes.
-    struct SendDeadline: Comparable {
+    struct SendDeadline: DueOrdered {
         var due: Int64
         var time: Int64
         var position: InputPosition
         /// Index in `held`.
         var send: Int32
+    }
 
-        static func < (a: Self, b: Self) -> Bool {
-            (a.due, a.time, a.position.source, a.position.line) < (b.due, b.time, b.position.source, b.position.line)
-        }
-
-        static func == (a: Self, b: Self) -> Bool {
-            a.due == b.due && a.time == b.time && a.position == b.position
-        }
+    /// Queue entries ordered by (due, time, input order); the index they carry takes no part.
+    protocol DueOrdered: Comparable {
+        var due: Int64 { get }
+        var time: Int64 { get }
+        var position: InputPosition { get }
     }
 
     var rules: [RuleState]
@@ -249,5 +240,15 @@ enum Saturating {
     @inline(__always) static func sub(_ a: Int64, _ b: Int64) -> Int64 {
         let (v, o) = a.subtractingReportingOverflow(b)
         return o ? (b > 0 ? .min : .max) : v
+    }
+}
+
+extension Correlator.DueOrdered {
+    static func < (a: Self, b: Self) -> Bool {
+        (a.due, a.time, a.position.source, a.position.line) < (b.due, b.time, b.position.source, b.position.line)
+    }
+
+    static func == (a: Self, b: Self) -> Bool {
+        a.due == b.due && a.time == b.time && a.position == b.position
     }
 }
