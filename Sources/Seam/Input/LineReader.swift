@@ -296,29 +296,13 @@ public final class LineReader {
         return nil
     }
 
-    /// True when `bytes` holds a binary control byte. Checks 32 bytes at a time with vector
-    /// compares (a line is read here in full, so this loop is most of framing's cost); a block
-    /// with any byte < 0x20 or == 0x7F (a tab, say) is then checked byte by byte.
-    @inline(__always)
+    /// True when `bytes` holds a binary control byte: `lineEnd`'s scan, resumed past each `\n`.
+    /// Used for lines that crossed a chunk (the others were checked while being found).
     static func containsControl(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let count = bytes.count
         guard let base = bytes.baseAddress else { return false }
-        let space = SIMD16<UInt8>(repeating: 0x20), del = SIMD16<UInt8>(repeating: 0x7F)
-        var i = 0
-        while i + 32 <= count {
-            let a = base.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            let b = base.loadUnaligned(fromByteOffset: i + 16, as: SIMD16<UInt8>.self)
-            let suspect = (a .< space) .| (a .== del) .| (b .< space) .| (b .== del)
-            if any(suspect) {
-                for j in i..<(i + 32) where isControl(bytes[j]) { return true }
-            }
-            i += 32
-        }
-        while i < count {
-            if isControl(bytes[i]) { return true }
-            i += 1
-        }
-        return false
+        var binary = false, at = 0
+        while !binary, at < bytes.count, let n = lineEnd(base + at, bytes.count - at, binary: &binary) { at += n + 1 }
+        return binary
     }
 
     @inline(__always)
