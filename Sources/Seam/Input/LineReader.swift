@@ -400,11 +400,7 @@ public final class LineReader {
             let buffer = inBuf.unsafelyUnwrapped
             let n = readSome(into: buffer, readChunk)
             guard n > 0 else { return false }
-            stats.bytesDecoded += UInt64(n)
-            chunk = UnsafeRawPointer(buffer)
-            pos = 0
-            end = n
-            return true
+            return present(UnsafeRawPointer(buffer), n)
         }
         if let pipeline {
             guard let c = pipeline.next() else { return false }
@@ -412,11 +408,7 @@ public final class LineReader {
             stats.errors.append(contentsOf: c.errors)
             if c.damaged { damaged = true }
             guard c.count > 0 else { return false }
-            stats.bytesDecoded += UInt64(c.count)
-            chunk = pipeline.buffer(c.slot)
-            pos = 0
-            end = c.count
-            return true
+            return present(pipeline.buffer(c.slot), c.count)
         }
         guard let feed else { return false }
         let errorsBefore = feed.errors.count
@@ -425,10 +417,15 @@ public final class LineReader {
         if feed.errors.count > errorsBefore { stats.errors.append(contentsOf: feed.errors[errorsBefore...]) }
         if feed.damaged { damaged = true }
         guard produced > 0 else { return false }
-        stats.bytesDecoded += UInt64(produced)
-        chunk = UnsafeRawPointer(outBuf)
+        return present(UnsafeRawPointer(outBuf), produced)
+    }
+
+    /// Makes `count` decoded bytes at `bytes` the chunk being framed, and counts them.
+    private func present(_ bytes: UnsafeRawPointer?, _ count: Int) -> Bool {
+        stats.bytesDecoded += UInt64(count)
+        chunk = bytes
         pos = 0
-        end = produced
+        end = count
         return true
     }
 }
