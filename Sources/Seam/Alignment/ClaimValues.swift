@@ -56,6 +56,18 @@ public struct ClaimValues: Sendable {
         }
     }
 
+    /// Values from their packed bytes (as `withBytes` gave them, e.g. read back from a spool).
+    public init(packed: UnsafeRawBufferPointer) {
+        if packed.count <= Self.inlineCapacity {
+            withUnsafeMutableBytes(of: &storage) { s in
+                for k in 0..<packed.count { s[k] = packed[k] }
+            }
+        } else {
+            spill = [UInt8](packed)
+        }
+        length = Int32(packed.count)
+    }
+
     /// Appends one entry. Allocates only when the claim outgrows `inlineCapacity`.
     @inlinable
     public mutating func append(_ tag: Tag, _ bytes: UnsafeRawBufferPointer) {

@@ -149,29 +149,11 @@ final class SpoolRun {
     /// The next observation of the run, or nil at its end (or on a read error).
     func next() -> Observation? {
         guard let time = readInt(Int64.self), let source = readInt(Int32.self), let line = readInt(UInt64.self),
-              let rule = readInt(Int32.self), let side = readInt(UInt8.self), let keyLength = readInt(Int32.self)
-        else { return nil }
-        var key: String? = nil
-        if keyLength >= 0 {
-            guard let k = readBytes(Int(keyLength)) else { return nil }
-            key = String(decoding: k, as: UTF8.self)
-        }
-        guard let count = readInt(UInt16.self) else { return nil }
-        var agree: [FieldValue?] = []
-        agree.reserveCapacity(Int(count))
-        for _ in 0..<count {
-            guard let tag = readInt(UInt8.self) else { return nil }
-            switch tag {
-            case 0: agree.append(nil)
-            case 1: agree.append(.bool(true))
-            case 2: agree.append(.bool(false))
-            default:
-                guard let n = readInt(UInt32.self), let b = readBytes(Int(n)) else { return nil }
-                agree.append(tag == 3 ? .string(b) : tag == 4 ? .number(b) : .composite(b))
-            }
-        }
+              let rule = readInt(Int32.self), let side = readInt(UInt8.self), let length = readInt(UInt32.self),
+              let packed = readBytes(Int(length)) else { return nil }
+        let values = packed.withUnsafeBytes { ClaimValues(packed: $0) }
         return Observation(time: time, position: InputPosition(source: source, line: line), rule: rule,
-                           side: side == 0 ? .send : .receive, key: key, agree: agree)
+                           side: side == 0 ? .send : .receive, values: values)
     }
 
     private func readInt<T: FixedWidthInteger>(_: T.Type) -> T? {
@@ -187,6 +169,7 @@ final class SpoolRun {
         return got == n ? b : nil
     }
 
+    /// Fixed fields, then the observation's packed key and values as they are.
     static func encode(_ o: Observation, into out: inout [UInt8]) {
         func put<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
         put(o.time)
@@ -194,22 +177,9 @@ final class SpoolRun {
         put(o.position.line)
         put(o.rule)
         put(o.side == .send ? UInt8(0) : UInt8(1))
-        if let key = o.key {
-            put(Int32(key.utf8.count))
-            out.append(contentsOf: key.utf8)
-        } else {
-            put(Int32(-1))
-        }
-        put(UInt16(o.agree.count))
-        for v in o.agree {
-            switch v {
-            case nil: put(UInt8(0))
-            case .bool(true)?: put(UInt8(1))
-            case .bool(false)?: put(UInt8(2))
-            case .string(let b)?: put(UInt8(3)); put(UInt32(b.count)); out.append(contentsOf: b)
-            case .number(let b)?: put(UInt8(4)); put(UInt32(b.count)); out.append(contentsOf: b)
-            case .composite(let b)?: put(UInt8(5)); put(UInt32(b.count)); out.append(contentsOf: b)
-            }
+        o.values.withBytes { b in
+            put(UInt32(b.count))
+            out.append(contentsOf: b)
         }
     }
 }
