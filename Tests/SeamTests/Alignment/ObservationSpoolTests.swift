@@ -5,14 +5,8 @@ import XCTest
 /// stayed in memory or went through temporary files.
 final class ObservationSpoolTests: XCTestCase {
     func observations(_ n: Int, seed: UInt64) -> [Observation] {
-        var state = seed
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var rng = SeededRandom(seed: seed)
+        func next() -> UInt64 { rng.next() }
         let values: [FieldValue?] = [nil, .bool(true), .bool(false), .string(Array("é\u{0}x".utf8)), .number(Array("1.25e3".utf8)),
                                      .composite(Array(#"{"a":[1,2]}"#.utf8)), .string([0xFF, 0xFE])]
         return (0..<n).map { i in
