@@ -16,6 +16,10 @@ import CZlib
 /// - Invalid deflate data, a bad header, a bad CRC or length is `.corruptGzip` at the offset
 ///   where zlib noticed it (it reads a few bytes ahead, so the offset is approximate).
 ///
+/// Each member's CRC-32 and length are checked here (`GzipMemberCheck`), not inside zlib, so a
+/// faster CRC-32 can do it; a member whose header carries its own CRC (FHCRC, rare), or whose
+/// flags byte is not in the first input it is given, is left to zlib to check whole.
+///
 /// The `z_stream` is allocated once and never moves (zlib keeps a pointer back to it).
 /// `inflateReset` zeroes `total_in`, so consumed bytes are counted here.
 final class GzipInflater {
@@ -41,10 +45,17 @@ final class GzipInflater {
     private(set) var consumed: UInt64 = 0
     /// Compressed bytes consumed by the current member (to tell an empty tail from a cut member).
     private var memberBytes: UInt64 = 0
+    /// A member was started (init or reset) and who checks it is not decided yet.
+    private var memberStarting = true
+    /// Whether `check` checks the current member (else zlib does).
+    private var selfChecking = false
+    private var check: GzipMemberCheck
 
     /// Creates the zlib state (windowBits 15+32: gzip or zlib header, 32 KiB window).
-    init(sourceName: String) {
+    /// `crc`: the CRC-32 kernel for member checks.
+    init(sourceName: String, crc: GzipMemberCheck.Kernel = .preferred) {
         self.sourceName = sourceName
+        check = GzipMemberCheck(kernel: crc)
         stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
     }
@@ -81,6 +92,7 @@ final class GzipInflater {
                 let availIn = input.count - inPos
                 let availOut = output.count - outPos
                 if availOut == 0 { return (inPos, outPos, nil) }
+                if memberStarting { startMember(input, at: inPos) }
                 stream.pointee.next_in = UnsafeMutablePointer(
                     mutating: input.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) + inPos })
                 stream.pointee.avail_in = UInt32(availIn)
@@ -89,6 +101,10 @@ final class GzipInflater {
                 let rc = CZlib.inflate(stream, Z_NO_FLUSH)
                 let usedIn = availIn - Int(stream.pointee.avail_in)
                 let usedOut = availOut - Int(stream.pointee.avail_out)
+                if selfChecking {
+                    if usedOut > 0 { check.produced(output.baseAddress! + outPos, usedOut) }
+                    if usedIn > 0 { check.consumed(input.baseAddress! + inPos, usedIn) }
+                }
                 inPos += usedIn
                 outPos += usedOut
                 consumed += UInt64(usedIn)
@@ -100,6 +116,10 @@ final class GzipInflater {
                     // No progress possible: needs more input (output space was > 0).
                     return (inPos, outPos, nil)
                 case Z_STREAM_END:
+                    if selfChecking, let failure = trailerFailure() {
+                        state = .stopped
+                        return (inPos, outPos, failure)
+                    }
                     state = .betweenMembers
                 default:
                     state = .stopped
@@ -111,6 +131,7 @@ final class GzipInflater {
                 if b == 0x1f {
                     inflateReset(stream)
                     memberBytes = 0
+                    memberStarting = true
                     state = .member
                 } else if b == 0 {
                     state = .padding
@@ -149,16 +170,39 @@ final class GzipInflater {
                 + "its incomplete last line is rejected")
     }
 
+    /// Decides who checks the member starting at `input[at...]`: Seam, unless its header has a
+    /// CRC of its own (FLG bit 1) or its FLG byte is not in `input`; then zlib checks it all.
+    private func startMember(_ input: UnsafeRawBufferPointer, at: Int) {
+        memberStarting = false
+        selfChecking = at + 3 < input.count && input[at + 3] & 0x02 == 0
+        inflateValidate(stream, selfChecking ? 0 : 1)
+        check.start()
+    }
+
+    /// The trailer of a self-checked member against its output, as zlib would report it: a bad
+    /// CRC-32 where the CRC field ends, a bad length where the member ends.
+    private func trailerFailure() -> Failure? {
+        switch check.verdict() {
+        case .intact: return nil
+        case .badCRC: return checkFailure("incorrect data check", offset: consumed - 4)
+        case .badLength: return checkFailure("incorrect length check", offset: consumed)
+        }
+    }
+
+    /// "incorrect data check" / "incorrect length check": found at the member's trailer, after
+    /// its lines were decoded.
+    private func checkFailure(_ what: String, offset: UInt64) -> Failure {
+        var f = failure(
+            mid: true,
+            "corrupt gzip data (\(what)); noticed at the end of the member, so lines "
+                + "decoded before it may be affected")
+        f.error.offset = offset
+        return f
+    }
+
     private func dataFailure(_ rc: Int32) -> Failure {
         let zmsg = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
-        if zmsg.contains("check") {
-            // "incorrect data check" / "incorrect length check": found at the member's trailer,
-            // after its lines were decoded.
-            return failure(
-                mid: true,
-                "corrupt gzip data (\(zmsg)); noticed at the end of the member, so lines "
-                    + "decoded before it may be affected")
-        }
+        if zmsg.contains("check") { return checkFailure(zmsg, offset: consumed) }
         return failure(
             mid: true,
             "corrupt gzip data (\(zmsg)); the lines before it were read, lines decoded shortly "
