@@ -46,14 +46,50 @@ struct HeldSends {
 
     var isEmpty: Bool { count == 0 }
 
-    /// The hash `find` and `insert` take: Swift's per-process seeded hash of rule and key bytes,
-    /// so keys crafted to collide cannot be prepared in advance.
+    /// The hash `find` and `insert` take, of rule and key bytes: a wyhash-style multiply-fold
+    /// keyed by two secrets drawn from the system random generator at start, as Go's runtime
+    /// hashes map keys without AES. Keys crafted to collide cannot be prepared without the
+    /// secrets; about 30 instructions for a 10-byte key, where SipHash (`Hasher`) took 250.
     static func hash(rule: Int32, key: UnsafeRawBufferPointer) -> Int {
-        var h = Hasher()
-        h.combine(rule)
-        h.combine(bytes: key)
-        return h.finalize()
+        let s0 = secrets.0, s1 = secrets.1
+        let n = key.count
+        var h = s0 ^ (UInt64(UInt32(bitPattern: rule)) &* 0x9E37_79B9_7F4A_7C15)
+        var a: UInt64 = 0, b: UInt64 = 0
+        if let p = key.baseAddress {
+            var i = 0
+            while n - i > 16 {
+                h = fold(p.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ s1,
+                         p.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self) ^ h)
+                i += 16
+            }
+            let r = n - i
+            if r >= 8 {
+                a = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                b = p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else if r >= 4 {
+                a = UInt64(p.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+                b = UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+            } else if r > 0 {
+                a = UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << 16
+                    | UInt64(p.load(fromByteOffset: i + r / 2, as: UInt8.self)) << 8
+                    | UInt64(p.load(fromByteOffset: n - 1, as: UInt8.self))
+            }
+        }
+        return Int(truncatingIfNeeded: fold(s1 ^ UInt64(n), fold(a ^ s1, b ^ h)))
     }
+
+    /// Both halves of the 128-bit product, folded.
+    @inline(__always)
+    private static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (hi, lo) = a.multipliedFullWidth(by: b)
+        return hi ^ lo
+    }
+
+    /// The hash's secrets, odd so no factor is trivially zero.
+    private static let secrets: (UInt64, UInt64) = {
+        var g = SystemRandomNumberGenerator()
+        return (g.next() | 1, g.next() | 1)
+    }()
 
     subscript(_ i: Int32) -> Send {
         get { sends[Int(i)] }

@@ -14,7 +14,8 @@ struct Slab<Element> {
     /// Values held.
     var count: Int { items.count - free.count }
 
-    mutating func add(_ e: Element) -> Int32 {
+    /// Takes `e` over (consumed: no copy, so no retain of what it holds).
+    mutating func add(_ e: consuming Element) -> Int32 {
         if let i = free.popLast() {
             items[Int(i)] = e
             return i
@@ -23,10 +24,10 @@ struct Slab<Element> {
         return Int32(items.count - 1)
     }
 
-    /// Removes and returns the value at `i`.
+    /// Removes and returns the value at `i`, swapped out for `vacant` (moved, not copied).
     mutating func take(_ i: Int32) -> Element {
-        let e = items[Int(i)]
-        items[Int(i)] = vacant
+        var e = vacant
+        swap(&e, &items[Int(i)])
         free.append(i)
         return e
     }

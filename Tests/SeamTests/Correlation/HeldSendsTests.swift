@@ -66,4 +66,28 @@ final class HeldSendsTests: XCTestCase {
             }
         }
     }
+    /// The key hash: equal inputs hash equal; rule, length and every byte position count; and
+    /// sequential keys (request ids) spread evenly over a power-of-two table's low bits.
+    func testHashSeparatesKeysAndSpreadsSequentialOnes() {
+        func h(_ rule: Int32, _ key: String) -> Int {
+            Array(key.utf8).withUnsafeBytes { HeldSends.hash(rule: rule, key: $0) }
+        }
+        for key in ["", "a", "abc", "r-0000001", "0123456789abcdef", "0123456789abcdefX", String(repeating: "k", count: 100)] {
+            XCTAssertEqual(h(0, key), h(0, key))
+            XCTAssertNotEqual(h(0, key), h(1, key), key)
+            XCTAssertNotEqual(h(0, key), h(0, key + "\u{0}"), key)
+            var bytes = Array(key.utf8)
+            for i in bytes.indices {
+                bytes[i] ^= 0x01
+                XCTAssertNotEqual(bytes.withUnsafeBytes { HeldSends.hash(rule: 0, key: $0) }, h(0, key), "\(key) byte \(i)")
+                bytes[i] ^= 0x01
+            }
+        }
+        // 20,000 sequential ids into 32,768 buckets: a uniform hash fills about 14,930 of them
+        // and puts at most about 8 in one.
+        var buckets = [Int](repeating: 0, count: 1 << 15)
+        for i in 0..<20_000 { buckets[h(2, "r-\(String(format: "%07d", i))") & (buckets.count - 1)] += 1 }
+        XCTAssertGreaterThan(buckets.filter { $0 > 0 }.count, 14_000)
+        XCTAssertLessThanOrEqual(buckets.max()!, 10)
+    }
 }
