@@ -71,6 +71,28 @@ public struct ClaimValues: Sendable {
     /// Appends one entry. Allocates only when the claim outgrows `inlineCapacity`.
     @inlinable
     public mutating func append(_ tag: Tag, _ bytes: UnsafeRawBufferPointer) {
+        let old = Int(length), n = bytes.count
+        if spill == nil && n < 0x80 && old + 2 + n <= Self.inlineCapacity {
+            // The common case: a one-byte length, inline. Word copies, then bytes: no `memmove`
+            // call (it cost more than these few bytes), no LEB128 loop.
+            withUnsafeMutableBytes(of: &storage) { s in
+                let at = s.baseAddress! + old
+                at.storeBytes(of: tag.rawValue, as: UInt8.self)
+                at.storeBytes(of: UInt8(n), toByteOffset: 1, as: UInt8.self)
+                guard let src = bytes.baseAddress else { return }
+                var k = 0
+                while k + 8 <= n {
+                    at.storeBytes(of: src.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: 2 + k, as: UInt64.self)
+                    k += 8
+                }
+                while k < n {
+                    at.storeBytes(of: src.load(fromByteOffset: k, as: UInt8.self), toByteOffset: 2 + k, as: UInt8.self)
+                    k += 1
+                }
+            }
+            length = Int32(old + 2 + n)
+            return
+        }
         var header: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (tag.rawValue, 0, 0, 0, 0, 0)
         let headerCount = withUnsafeMutableBytes(of: &header) { h -> Int in
             var n = UInt(bytes.count), i = 1
@@ -81,7 +103,6 @@ public struct ClaimValues: Sendable {
             } while n > 0
             return i
         }
-        let old = Int(length)
         let new = old + headerCount + bytes.count
         if spill == nil && new <= Self.inlineCapacity {
             // Byte stores, not `copyMemory`: these copies are a few bytes, and each `memmove`
