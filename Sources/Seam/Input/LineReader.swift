@@ -279,7 +279,24 @@ public final class LineReader {
             let a = start.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
             let b = start.loadUnaligned(fromByteOffset: i + 16, as: SIMD16<UInt8>.self)
             if any((a .< space) .| (a .== del) .| (b .< space) .| (b .== del)) {
-                for j in i..<(i + 32) {
+                // Mostly the block's one such byte is the line's `\n`: find the first byte below
+                // 0x20 or equal to 0x7F a word at a time (the lowest flagged byte of these bit
+                // tricks is exact), and go byte by byte only from a word where it is not `\n`.
+                var from = i
+                while from < i + 32 {
+                    let w = start.loadUnaligned(fromByteOffset: from, as: UInt64.self)
+                    let low = (w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080
+                    let d = w ^ 0x7F7F_7F7F_7F7F_7F7F
+                    let dels = (d &- 0x0101_0101_0101_0101) & ~d & 0x8080_8080_8080_8080
+                    if low | dels != 0 {
+                        let at = from + low.trailingZeroBitCount / 8
+                        if low.trailingZeroBitCount < dels.trailingZeroBitCount,
+                           start.load(fromByteOffset: at, as: UInt8.self) == 0x0A { return at }
+                        break
+                    }
+                    from += 8
+                }
+                for j in from..<(i + 32) {
                     let c = start.load(fromByteOffset: j, as: UInt8.self)
                     if c == 0x0A { return j }
                     if isControl(c) { binary = true }
