@@ -164,6 +164,7 @@ final class GzipInflater {
             return nil
         }
         state = .stopped
+        if selfChecking, let f = cutTrailerFailure() { return f }
         return failure(
             .truncatedGzip, mid: true,
             "the gzip stream ends inside a member (truncated); the lines before it were read, "
@@ -187,6 +188,36 @@ final class GzipInflater {
         case .badCRC: return checkFailure("incorrect data check", offset: consumed - 4)
         case .badLength: return checkFailure("incorrect length check", offset: consumed)
         }
+    }
+
+    /// A self-checked member cut inside its trailer after the whole CRC-32 field, with a wrong
+    /// CRC-32: corruption (as zlib, checking itself, reports it), else nil (truncation).
+    /// zlib keeps the trailer bytes it took to itself, so how many it has is found by giving it
+    /// zero bytes, one at a time, until the member ends (with checks off it looks at none of them).
+    private func cutTrailerFailure() -> Failure? {
+        // In the trailer: the last block was decoded (data_type bit 64) and inflate is outside
+        // any block (inflateMark's upper half -1).
+        guard stream.pointee.data_type & 64 != 0, inflateMark(stream) >> 16 == -1 else { return nil }
+        var zero: UInt8 = 0, out: UInt8 = 0
+        for fed in 1...8 {
+            let rc = withUnsafeMutablePointer(to: &zero) { z in
+                withUnsafeMutablePointer(to: &out) { o -> Int32 in
+                    stream.pointee.next_in = z
+                    stream.pointee.avail_in = 1
+                    stream.pointee.next_out = o
+                    stream.pointee.avail_out = 1
+                    return CZlib.inflate(stream, Z_NO_FLUSH)
+                }
+            }
+            if stream.pointee.avail_out == 0 { return nil }  // output: not in the trailer after all
+            if rc == Z_STREAM_END {
+                let have = 8 - fed
+                guard check.cutTrailerHasBadCRC(have: have) else { return nil }
+                return checkFailure("incorrect data check", offset: consumed - UInt64(have) + 4)
+            }
+            if rc != Z_OK { return nil }
+        }
+        return nil
     }
 
     /// "incorrect data check" / "incorrect length check": found at the member's trailer, after

@@ -106,6 +106,15 @@ struct GzipMemberCheck {
         }
     }
 
+    /// The stream was cut after `have` (< 8) bytes of the trailer: true when they hold the whole
+    /// CRC-32 field and it differs from the output's (zlib, checking, would report corruption
+    /// there, before finding the length missing).
+    func cutTrailerHasBadCRC(have: Int) -> Bool {
+        guard have >= 4 && have < 8 else { return false }
+        // The trailer's bytes read are the newest `have` of `tail`; the CRC-32 field is their first 4.
+        return UInt32(truncatingIfNeeded: tail >> UInt64(8 * (8 - have))) != crc
+    }
+
     /// The member ended: compares the trailer (CRC-32 then ISIZE, little-endian) with the output.
     func verdict() -> Verdict {
         if UInt32(truncatingIfNeeded: tail) != crc { return .badCRC }

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import Seam
+import SeamFuzzSupport
 
 /// Hostile input at the Input stage: bombs, giant lines, binary junk. Nothing crashes, memory
 /// stays bounded by the maximum line length, and every line read is counted.
@@ -166,5 +167,19 @@ final class HostileInputTests: XCTestCase {
         XCTAssertNil(reader.next())
         XCTAssertEqual(reader.stats.errors.map(\.code), [.unreadable])
         XCTAssertEqual(reader.stats.lines, 0)
+    }
+    /// From fuzz-gzip (Fuzz/crashes/fuzz-gzip-crash-fe80...): a member cut inside its trailer,
+    /// after a whole but wrong CRC-32 field, is corrupt (as zlib says when it checks the member
+    /// itself), not merely truncated; with Seam checking members it first said truncated.
+    func testCutAfterAWrongTrailerCRCIsCorrupt() {
+        let dir = TempDir()
+        let file: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0x00, 0x02, 0x00, 0x00, 0x52, 0x1F,
+                             0x8B, 0x08, 0x00, 0x00, 0x02, 0x00, 0x00, 0x3A, 0xD2]
+        XCTAssertEqual(ReferenceGunzip(file).outcome, .corrupt)
+        for (readChunk, outputChunk) in [(64, 7), (1, 1), (3, 300), (8192, 1 << 16)] {
+            let reader = makeReader(dir.write("cut.gz", file), readChunk: readChunk, outputChunk: outputChunk)
+            _ = readAll(reader)
+            XCTAssertEqual(reader.stats.errors.map(\.code), [.corruptGzip], "read \(readChunk) out \(outputChunk)")
+        }
     }
 }

@@ -96,6 +96,34 @@ final class GzipMemberCheckTests: XCTestCase {
         }
     }
 
+    /// A stream cut inside the trailer: truncated, unless the whole CRC-32 field was read and is
+    /// wrong, which is corruption at the field's end (what zlib checking itself reports).
+    func testCutInsideTheTrailer() {
+        let plain = lines(40)
+        let member = gzipMember(plain)
+        for k in kernels {
+            for badCRC in [false, true] {
+                var gz = member
+                if badCRC { gz[gz.count - 8] ^= 0x40 }
+                for have in 0..<8 {
+                    let cut = Array(gz[..<(gz.count - 8 + have)])
+                    for chunk in [3, 4096] {
+                        let (output, errors) = inflateAll(cut, crc: k, chunk: chunk, outChunk: 700)
+                        let name = "\(k.name) bad \(badCRC) have \(have) chunk \(chunk)"
+                        XCTAssertEqual(output, plain, name)
+                        if badCRC && have >= 4 {
+                            XCTAssertEqual(errors.map(\.code), [.corruptGzip], name)
+                            XCTAssertEqual(errors.first?.offset, UInt64(member.count - 4), name)
+                        } else {
+                            XCTAssertEqual(errors.map(\.code), [.truncatedGzip], name)
+                            XCTAssertEqual(errors.first?.offset, UInt64(cut.count), name)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// A member whose header has its own CRC (FHCRC): zlib checks that member, header included.
     private func withHeaderCRC(_ member: [UInt8]) -> [UInt8] {
         // zlib writes a 10-byte header with no optional fields; set FHCRC and add the CRC-16.
