@@ -102,6 +102,9 @@ public struct JSONFieldScanner {
                                          _ spans: UnsafeMutablePointer<FieldSpan>, _ stop: inout S) -> Outcome {
         let levelCount = trie.levelCount
         let levelNode = b.levelNode, captureTarget = b.captureTarget, captureStart = b.captureStart
+        let keyCache = b.keyCache
+        // Top-level keys seen so far in this line (the key cache's index).
+        var ordinal = 0
         var i = 0
         var depth = 0
         // Trie node of the value about to be read (-1: unwanted). The top-level value is the root.
@@ -204,11 +207,25 @@ public struct JSONFieldScanner {
                 guard let ke = scanStringInline(p, ks, n, &escaped) else { return .malformed }
                 let level = depth - 1
                 let node: Int32 = level < levelCount ? levelNode[level] : -1
+                defer { if level == 0 { ordinal += 1 } }
                 if node < 0 {
                     pending = -1
                 } else if !escaped {
-                    pending = trie.child(of: node, key: p + ks, length: ke - ks,
-                                         prefix: KeyTrie.prefix(p + ks, length: ke - ks, readable: n - ks))
+                    let length = ke - ks
+                    let prefix = KeyTrie.prefix(p + ks, length: length, readable: n - ks)
+                    if level == 0 && ordinal < ScanBuffers.keyCacheCount && length <= 16 {
+                        // Same length, first and last 8 bytes: the same key, so the same node.
+                        let c = keyCache + ordinal
+                        let last = length > 8 ? UnsafeRawPointer(p + ke - 8).loadUnaligned(as: UInt64.self) : 0
+                        if c.pointee.length == length && c.pointee.prefix == prefix && c.pointee.last == last {
+                            pending = c.pointee.node
+                        } else {
+                            pending = trie.child(of: node, key: p + ks, length: length, prefix: prefix)
+                            c.pointee = ScanBuffers.KeyCacheEntry(prefix: prefix, last: last, length: length, node: pending)
+                        }
+                    } else {
+                        pending = trie.child(of: node, key: p + ks, length: length, prefix: prefix)
+                    }
                 } else {
                     let scratch = b.keyScratch(capacity: ke - ks)
                     let len = EscapedText.decode(p + ks, count: ke - ks, into: scratch)

@@ -9,6 +9,20 @@ final class ScanBuffers {
     let captureStart: UnsafeMutablePointer<Int32>
     var scratch: UnsafeMutablePointer<UInt8>
     var scratchCapacity: Int
+    /// The trie's answer for the n-th top-level key of the line before, per n < `keyCacheCount`:
+    /// lines of one source mostly repeat their keys in order, so a key equal to the one at its
+    /// place last time skips the trie. `length` -1: empty.
+    let keyCache: UnsafeMutablePointer<KeyCacheEntry>
+    static let keyCacheCount = 16
+
+    /// A top-level key of up to 16 bytes (its first and last 8 bytes, which cover it) and the
+    /// trie node it leads to.
+    struct KeyCacheEntry {
+        var prefix: UInt64
+        var last: UInt64
+        var length: Int
+        var node: Int32
+    }
 
     init(levels: Int) {
         kindWords = 4
@@ -22,6 +36,8 @@ final class ScanBuffers {
         captureStart.initialize(repeating: 0, count: levels)
         scratchCapacity = 256
         scratch = .allocate(capacity: scratchCapacity)
+        keyCache = .allocate(capacity: Self.keyCacheCount)
+        keyCache.initialize(repeating: KeyCacheEntry(prefix: 0, last: 0, length: -1, node: -1), count: Self.keyCacheCount)
     }
 
     deinit {
@@ -30,6 +46,7 @@ final class ScanBuffers {
         captureTarget.deallocate()
         captureStart.deallocate()
         scratch.deallocate()
+        keyCache.deallocate()
     }
 
     /// Records the kind of the container opened at `depth` (0 = top level).
