@@ -98,6 +98,9 @@ public struct JSONFieldScanner {
     @inline(__always)
     private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
 
+    /// Index arithmetic wraps (`&+`) and spans convert with `truncatingIfNeeded`: the caller
+    /// checked the line is shorter than `Int32.max`, so nothing here can overflow, and the
+    /// checks cost about 15 instructions per field.
     private static func run<S: ScanStop>(_ p: UnsafePointer<UInt8>, _ n: Int, _ trie: KeyTrie, _ b: ScanBuffers,
                                          _ spans: UnsafeMutablePointer<FieldSpan>, _ stop: inout S) -> Outcome {
         let levelCount = trie.levelCount
@@ -110,7 +113,7 @@ public struct JSONFieldScanner {
         // Trie node of the value about to be read (-1: unwanted). The top-level value is the root.
         var pending: Int32 = 0
         var state = State.value
-        while i < n && isSpace(p[i]) { i += 1 }
+        while i < n && isSpace(p[i]) { i &+= 1 }
         guard i < n, p[i] == UInt8(ascii: "{") else { return .malformed }
 
         while true {
@@ -125,10 +128,10 @@ public struct JSONFieldScanner {
                 var escaped = false
                 switch c {
                 case 0x22:
-                    start = i + 1
+                    start = i &+ 1
                     guard let close = scanStringInline(p, start, n, &escaped) else { return .malformed }
                     end = close
-                    i = close + 1
+                    i = close &+ 1
                     kind = .string
                 case UInt8(ascii: "{"), UInt8(ascii: "["):
                     let isObject = c == UInt8(ascii: "{")
@@ -137,11 +140,11 @@ public struct JSONFieldScanner {
                         let descend = isObject && pending >= 0 && trie.nodes[Int(pending)].edgeCount > 0
                         levelNode[depth] = descend ? pending : -1
                         captureTarget[depth] = target
-                        captureStart[depth] = Int32(i)
+                        captureStart[depth] = Int32(truncatingIfNeeded: i)
                     }
-                    depth += 1
-                    i += 1
-                    while i < n && isSpace(p[i]) { i += 1 }
+                    depth &+= 1
+                    i &+= 1
+                    while i < n && isSpace(p[i]) { i &+= 1 }
                     guard i < n else { return .malformed }
                     if p[i] == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                         state = .afterValue
@@ -155,17 +158,17 @@ public struct JSONFieldScanner {
                     }
                     continue
                 case UInt8(ascii: "t"):
-                    guard i + 4 <= n, p[i + 1] == UInt8(ascii: "r"), p[i + 2] == UInt8(ascii: "u"),
-                          p[i + 3] == UInt8(ascii: "e") else { return .malformed }
-                    i += 4; end = i; kind = .true
+                    guard i &+ 4 <= n, p[i &+ 1] == UInt8(ascii: "r"), p[i &+ 2] == UInt8(ascii: "u"),
+                          p[i &+ 3] == UInt8(ascii: "e") else { return .malformed }
+                    i &+= 4; end = i; kind = .true
                 case UInt8(ascii: "f"):
-                    guard i + 5 <= n, p[i + 1] == UInt8(ascii: "a"), p[i + 2] == UInt8(ascii: "l"),
-                          p[i + 3] == UInt8(ascii: "s"), p[i + 4] == UInt8(ascii: "e") else { return .malformed }
-                    i += 5; end = i; kind = .false
+                    guard i &+ 5 <= n, p[i &+ 1] == UInt8(ascii: "a"), p[i &+ 2] == UInt8(ascii: "l"),
+                          p[i &+ 3] == UInt8(ascii: "s"), p[i &+ 4] == UInt8(ascii: "e") else { return .malformed }
+                    i &+= 5; end = i; kind = .false
                 case UInt8(ascii: "n"):
-                    guard i + 4 <= n, p[i + 1] == UInt8(ascii: "u"), p[i + 2] == UInt8(ascii: "l"),
-                          p[i + 3] == UInt8(ascii: "l") else { return .malformed }
-                    i += 4; end = i; kind = .null
+                    guard i &+ 4 <= n, p[i &+ 1] == UInt8(ascii: "u"), p[i &+ 2] == UInt8(ascii: "l"),
+                          p[i &+ 3] == UInt8(ascii: "l") else { return .malformed }
+                    i &+= 4; end = i; kind = .null
                 case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                     guard let e = scanNumber(p, i, n) else { return .malformed }
                     i = e; end = e; kind = .number
@@ -173,20 +176,21 @@ public struct JSONFieldScanner {
                     return .malformed
                 }
                 if target >= 0 && spans[Int(target)].kind == .absent {
-                    spans[Int(target)] = FieldSpan(start: Int32(start), count: Int32(end - start), kind: kind,
+                    spans[Int(target)] = FieldSpan(start: Int32(truncatingIfNeeded: start),
+                                                   count: Int32(truncatingIfNeeded: end &- start), kind: kind,
                                                    escaped: escaped)
                     if stop.found(Int(target), spans) { return .stoppedEarly }
                 }
                 state = .afterValue
 
             case .afterValue:
-                while i < n && isSpace(p[i]) { i += 1 }
+                while i < n && isSpace(p[i]) { i &+= 1 }
                 guard i < n else { return .malformed }
                 let c = p[i]
-                let inObject = b.isObject(depth - 1)
+                let inObject = b.isObject(depth &- 1)
                 if c == UInt8(ascii: ",") {
-                    i += 1
-                    while i < n && isSpace(p[i]) { i += 1 }
+                    i &+= 1
+                    while i < n && isSpace(p[i]) { i &+= 1 }
                     if inObject {
                         state = .key
                     } else {
@@ -202,16 +206,16 @@ public struct JSONFieldScanner {
 
             case .key:
                 guard i < n, p[i] == 0x22 else { return .malformed }
-                let ks = i + 1
+                let ks = i &+ 1
                 var escaped = false
                 guard let ke = scanStringInline(p, ks, n, &escaped) else { return .malformed }
-                let level = depth - 1
+                let level = depth &- 1
                 let node: Int32 = level < levelCount ? levelNode[level] : -1
-                defer { if level == 0 { ordinal += 1 } }
+                defer { if level == 0 { ordinal &+= 1 } }
                 if node < 0 {
                     pending = -1
                 } else if !escaped {
-                    let length = ke - ks
+                    let length = ke &- ks
                     let prefix = KeyTrie.prefix(p + ks, length: length, readable: n - ks)
                     if level == 0 && ordinal < ScanBuffers.keyCacheCount && length <= 16 {
                         // Same length, first and last 8 bytes: the same key, so the same node.
@@ -232,11 +236,11 @@ public struct JSONFieldScanner {
                     pending = trie.child(of: node, key: scratch, length: len,
                                          prefix: KeyTrie.prefix(scratch, length: len))
                 }
-                i = ke + 1
-                while i < n && isSpace(p[i]) { i += 1 }
+                i = ke &+ 1
+                while i < n && isSpace(p[i]) { i &+= 1 }
                 guard i < n, p[i] == UInt8(ascii: ":") else { return .malformed }
-                i += 1
-                while i < n && isSpace(p[i]) { i += 1 }
+                i &+= 1
+                while i < n && isSpace(p[i]) { i &+= 1 }
                 state = .value
             }
         }
@@ -250,19 +254,19 @@ public struct JSONFieldScanner {
                                            _ captureTarget: UnsafeMutablePointer<Int32>,
                                            _ captureStart: UnsafeMutablePointer<Int32>,
                                            _ spans: UnsafeMutablePointer<FieldSpan>, _ stop: inout S) -> Outcome? {
-        depth -= 1
+        depth &-= 1
         if depth < levelCount {
             let t = Int(captureTarget[depth])
             if t >= 0 && spans[t].kind == .absent {
                 let start = Int(captureStart[depth])
-                spans[t] = FieldSpan(start: Int32(start), count: Int32(i + 1 - start),
+                spans[t] = FieldSpan(start: Int32(start), count: Int32(i &+ 1 - start),
                                      kind: isObject ? .object : .array, escaped: false)
                 if stop.found(t, spans) { return .stoppedEarly }
             }
         }
-        i += 1
+        i &+= 1
         if depth == 0 {
-            while i < n && isSpace(p[i]) { i += 1 }
+            while i < n && isSpace(p[i]) { i &+= 1 }
             return i == n ? .complete : .malformed
         }
         return nil

@@ -76,6 +76,7 @@ struct RecordStop: ScanStop {
     /// Moves through the stages as far as the spans allow; true once the outcome is decided.
     /// The walk over the current list is all most calls do; stage changes (a few per line,
     /// with the name lookups) are out of line in `nextStage`, which keeps this one small.
+    @inline(__always)
     private mutating func advance(_ spans: UnsafeMutablePointer<FieldSpan>) -> Bool {
         while true {
             // Deciding: the first final present scalar of the list; waiting: every slot final.
