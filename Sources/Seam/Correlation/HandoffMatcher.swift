@@ -98,7 +98,9 @@ public struct HandoffMatcher {
     @inlinable
     public func observations(in record: RecordView, position: InputPosition, into out: inout [Observation]) {
         let sid = Int(record.service)
-        guard sid < sidesCount else { return }
+        // The decoder read only what `fieldNeeds(for:)` asks, and found this record's service and
+        // event need nothing: no side can match it.
+        guard sid < sidesCount, !record.needsNothingMore else { return }
         appendMatches(record, position, &out)
     }
 

@@ -154,7 +154,8 @@ public struct RecordDecoder {
             break
         }
         body(RecordView(line: line, time: time, service: service, eventSlot: eventSlot,
-                        spans: spans, slotCount: plan.count, scratch: scratch))
+                        spans: spans, slotCount: plan.count, scratch: scratch,
+                        needsNothingMore: fmt == .json && !strictJSON && stop.needsNothing))
         return nil
     }
 

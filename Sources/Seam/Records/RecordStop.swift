@@ -42,6 +42,10 @@ struct RecordStop: ScanStop {
     /// The needs index of the line's service field when this line's service was decided from
     /// a field whose name has needs, else -1: lets the decoder skip hashing that name.
     private(set) var serviceMatch = -1
+    /// True once the line's service and event are decided and nothing is needed of such a
+    /// record (no `FieldNeeds` entry for its service, or none for its event): its consumer has
+    /// nothing to do with it.
+    private(set) var needsNothing = false
 
     init(table: NeedsTable) {
         self.table = table.lookup
@@ -65,6 +69,7 @@ struct RecordStop: ScanStop {
         listEnd = cursor + Int(time.count)
         waitLiteral = -1
         serviceMatch = -1
+        needsNothing = false
     }
 
     @inline(__always)
@@ -119,9 +124,12 @@ struct RecordStop: ScanStop {
             if let everyone {
                 enter(3, everyone)
             } else if serviceIndex < 0 {
+                needsNothing = true
                 return true  // no consumer reads this service's records
             } else {
-                enter(3, table.needs(service: serviceIndex, event: decided < 0 ? nil : bytes(final(decided, spans)!)))
+                let needs = table.needs(service: serviceIndex, event: decided < 0 ? nil : bytes(final(decided, spans)!))
+                needsNothing = needs.count == 0
+                enter(3, needs)
             }
         }
         return false

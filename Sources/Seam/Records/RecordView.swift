@@ -19,6 +19,10 @@ public struct RecordView {
     public let service: Int32
     /// Slot of the event-name field found (first scalar of `FieldConfig.event`), if any.
     public let eventSlot: Int?
+    /// True when the decoder's early stop (`FieldNeeds`) found that no consumer needs anything
+    /// of a record with this service and event beyond time, service and event: the consumer
+    /// that declared those needs can skip it. False when unknown (strict JSON, logfmt, text).
+    public let needsNothingMore: Bool
     @usableFromInline let spans: UnsafePointer<FieldSpan>
     @usableFromInline let slotCount: Int
     /// At least `line.count` bytes: decoded text is never longer than its escaped span.
@@ -26,11 +30,13 @@ public struct RecordView {
 
     @usableFromInline
     init(line: UnsafeRawBufferPointer, time: Int64, service: Int32, eventSlot: Int?,
-         spans: UnsafePointer<FieldSpan>, slotCount: Int, scratch: UnsafeMutablePointer<UInt8>) {
+         spans: UnsafePointer<FieldSpan>, slotCount: Int, scratch: UnsafeMutablePointer<UInt8>,
+         needsNothingMore: Bool = false) {
         self.line = line
         self.time = time
         self.service = service
         self.eventSlot = eventSlot
+        self.needsNothingMore = needsNothingMore
         self.spans = spans
         self.slotCount = slotCount
         self.scratch = scratch
