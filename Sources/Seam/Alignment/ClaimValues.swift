@@ -189,10 +189,21 @@ public struct ClaimValues: Sendable {
 
         @inlinable public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
-        /// The next entry, or nil at the end.
-        @inlinable
+        /// The next entry, or nil at the end. Inline for the common one-byte length (a value
+        /// under 128 bytes); LEB128 out of line.
+        @inlinable @inline(__always)
         public mutating func next() -> (Tag, UnsafeRawBufferPointer)? {
-            guard at < bytes.count else { return nil }
+            guard at < bytes.count, let base = bytes.baseAddress else { return nil }
+            let length = base.load(fromByteOffset: at &+ 1, as: UInt8.self)
+            guard length < 0x80 else { return nextLong() }
+            let tag = Tag(rawValue: base.load(fromByteOffset: at, as: UInt8.self)) ?? .absent
+            let v = UnsafeRawBufferPointer(start: base + (at &+ 2), count: Int(length))
+            at &+= 2 &+ Int(length)
+            return (tag, v)
+        }
+
+        @usableFromInline @inline(never)
+        mutating func nextLong() -> (Tag, UnsafeRawBufferPointer)? {
             let tag = Tag(rawValue: bytes[at]) ?? .absent
             at += 1
             var n = 0, shift = 0
