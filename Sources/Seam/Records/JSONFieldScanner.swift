@@ -272,14 +272,19 @@ public struct JSONFieldScanner {
         return nil
     }
 
-    /// `scanString` with its commonest case in the caller: a string closed within the first 16
-    /// bytes, with no escape or control byte before its quote (most keys and values of a log
-    /// line). Everything else takes the out-of-line loop, same result.
+    /// `scanString` with its commonest case in the caller: a string closed within the first 32
+    /// bytes (most keys and values of a log line, RFC 3339 times included), with no escape or
+    /// control byte before its quote. Everything else takes the out-of-line loop, same result.
     @inline(__always)
     static func scanStringInline(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int, _ escaped: inout Bool) -> Int? {
         if start &+ 16 <= n {
-            let k = start &+ firstStringStop(UnsafeRawPointer(p + start).loadUnaligned(as: SIMD16<UInt8>.self))
-            if k < start &+ 16 && p[k] == 0x22 { return k }
+            let k = firstStringStop(UnsafeRawPointer(p + start).loadUnaligned(as: SIMD16<UInt8>.self))
+            if k < 16 {
+                if p[start &+ k] == 0x22 { return start &+ k }
+            } else if start &+ 32 <= n {
+                let k2 = firstStringStop(UnsafeRawPointer(p + (start &+ 16)).loadUnaligned(as: SIMD16<UInt8>.self))
+                if k2 < 16 && p[start &+ 16 &+ k2] == 0x22 { return start &+ 16 &+ k2 }
+            }
         }
         return scanString(p, start, n, &escaped)
     }
