@@ -157,23 +157,9 @@ public struct JSONFieldScanner {
                         state = .value
                     }
                     continue
-                case UInt8(ascii: "t"):
-                    guard i &+ 4 <= n, p[i &+ 1] == UInt8(ascii: "r"), p[i &+ 2] == UInt8(ascii: "u"),
-                          p[i &+ 3] == UInt8(ascii: "e") else { return .malformed }
-                    i &+= 4; end = i; kind = .true
-                case UInt8(ascii: "f"):
-                    guard i &+ 5 <= n, p[i &+ 1] == UInt8(ascii: "a"), p[i &+ 2] == UInt8(ascii: "l"),
-                          p[i &+ 3] == UInt8(ascii: "s"), p[i &+ 4] == UInt8(ascii: "e") else { return .malformed }
-                    i &+= 5; end = i; kind = .false
-                case UInt8(ascii: "n"):
-                    guard i &+ 4 <= n, p[i &+ 1] == UInt8(ascii: "u"), p[i &+ 2] == UInt8(ascii: "l"),
-                          p[i &+ 3] == UInt8(ascii: "l") else { return .malformed }
-                    i &+= 4; end = i; kind = .null
-                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    guard let e = scanNumber(p, i, n) else { return .malformed }
-                    i = e; end = e; kind = .number
                 default:
-                    return .malformed
+                    guard let (k, e) = scanScalar(p, i, n, c) else { return .malformed }
+                    kind = k; i = e; end = e
                 }
                 if target >= 0 && spans[Int(target)].kind == .absent {
                     spans[Int(target)] = FieldSpan(start: Int32(truncatingIfNeeded: start),
@@ -205,44 +191,140 @@ public struct JSONFieldScanner {
                 }
 
             case .key:
-                guard i < n, p[i] == 0x22 else { return .malformed }
-                let ks = i &+ 1
-                var escaped = false
-                guard let ke = scanStringInline(p, ks, n, &escaped) else { return .malformed }
                 let level = depth &- 1
                 let node: Int32 = level < levelCount ? levelNode[level] : -1
-                defer { if level == 0 { ordinal &+= 1 } }
-                if node < 0 {
-                    pending = -1
-                } else if !escaped {
+                if level != 0 {
+                    guard i < n, p[i] == 0x22 else { return .malformed }
+                    let ks = i &+ 1
+                    var escaped = false
+                    guard let ke = scanStringInline(p, ks, n, &escaped) else { return .malformed }
+                    pending = node < 0 ? -1 : lookUp(p, ks, ke, n, escaped, node, trie, b, nil)
+                    i = ke &+ 1
+                    while i < n && isSpace(p[i]) { i &+= 1 }
+                    guard i < n, p[i] == UInt8(ascii: ":") else { return .malformed }
+                    i &+= 1
+                    while i < n && isSpace(p[i]) { i &+= 1 }
+                    state = .value
+                    continue
+                }
+                // The members of the top-level object, in one loop while their values are
+                // scalars (most log lines are flat): same steps as the states above, without
+                // going through them. A container value goes back to `.value`.
+                while true {
+                    guard i < n, p[i] == 0x22 else { return .malformed }
+                    let ks = i &+ 1
+                    var escaped = false
+                    guard let ke = scanStringInline(p, ks, n, &escaped) else { return .malformed }
                     let length = ke &- ks
-                    let prefix = KeyTrie.prefix(p + ks, length: length, readable: n - ks)
-                    if level == 0 && ordinal < ScanBuffers.keyCacheCount && length <= 16 {
-                        // Same length, first and last 8 bytes: the same key, so the same node.
+                    if node >= 0 && !escaped && length <= 16 && ordinal < ScanBuffers.keyCacheCount {
+                        // The key cache's hit, here rather than in `lookUp` (a call per key).
                         let c = keyCache + ordinal
-                        let last = length > 8 ? UnsafeRawPointer(p + ke - 8).loadUnaligned(as: UInt64.self) : 0
+                        let prefix = KeyTrie.prefix(p + ks, length: length, readable: n &- ks)
+                        let last = length > 8 ? UnsafeRawPointer(p + (ke &- 8)).loadUnaligned(as: UInt64.self) : 0
                         if c.pointee.length == length && c.pointee.prefix == prefix && c.pointee.last == last {
                             pending = c.pointee.node
                         } else {
-                            pending = trie.child(of: node, key: p + ks, length: length, prefix: prefix)
-                            c.pointee = ScanBuffers.KeyCacheEntry(prefix: prefix, last: last, length: length, node: pending)
+                            pending = lookUp(p, ks, ke, n, escaped, node, trie, b, c)
                         }
                     } else {
-                        pending = trie.child(of: node, key: p + ks, length: length, prefix: prefix)
+                        pending = node < 0 ? -1 : lookUp(p, ks, ke, n, escaped, node, trie, b,
+                                                         ordinal < ScanBuffers.keyCacheCount ? keyCache + ordinal : nil)
                     }
-                } else {
-                    let scratch = b.keyScratch(capacity: ke - ks)
-                    let len = EscapedText.decode(p + ks, count: ke - ks, into: scratch)
-                    pending = trie.child(of: node, key: scratch, length: len,
-                                         prefix: KeyTrie.prefix(scratch, length: len))
+                    ordinal &+= 1
+                    i = ke &+ 1
+                    while i < n && isSpace(p[i]) { i &+= 1 }
+                    guard i < n, p[i] == UInt8(ascii: ":") else { return .malformed }
+                    i &+= 1
+                    while i < n && isSpace(p[i]) { i &+= 1 }
+                    guard i < n else { return .malformed }
+                    let c = p[i]
+                    if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") { break }
+                    let start: Int, end: Int, kind: FieldKind
+                    var valueEscaped = false
+                    if c == 0x22 {
+                        guard let close = scanStringInline(p, i &+ 1, n, &valueEscaped) else { return .malformed }
+                        start = i &+ 1; end = close; kind = .string; i = close &+ 1
+                    } else {
+                        guard let (k, e) = scanScalar(p, i, n, c) else { return .malformed }
+                        start = i; end = e; kind = k; i = e
+                    }
+                    if pending >= 0 {
+                        let target = trie.nodes[Int(pending)].target
+                        if target >= 0 && spans[Int(target)].kind == .absent {
+                            spans[Int(target)] = FieldSpan(start: Int32(truncatingIfNeeded: start),
+                                                           count: Int32(truncatingIfNeeded: end &- start), kind: kind,
+                                                           escaped: valueEscaped)
+                            if stop.found(Int(target), spans) { return .stoppedEarly }
+                        }
+                    }
+                    while i < n && isSpace(p[i]) { i &+= 1 }
+                    guard i < n else { return .malformed }
+                    if p[i] == UInt8(ascii: ",") {
+                        i &+= 1
+                        while i < n && isSpace(p[i]) { i &+= 1 }
+                        continue
+                    }
+                    guard p[i] == UInt8(ascii: "}") else { return .malformed }
+                    // The top-level object closes: this returns the outcome.
+                    if let r = close(&depth, &i, true, p, n, levelCount, captureTarget, captureStart, spans, &stop) {
+                        return r
+                    }
+                    return .malformed  // not reached: closing depth 1 always decides
                 }
-                i = ke &+ 1
-                while i < n && isSpace(p[i]) { i &+= 1 }
-                guard i < n, p[i] == UInt8(ascii: ":") else { return .malformed }
-                i &+= 1
-                while i < n && isSpace(p[i]) { i &+= 1 }
                 state = .value
             }
+        }
+    }
+
+    /// The trie node of key `p[ks..<ke]` under `node` (`escaped`: decode it first). `cache`: the
+    /// key cache entry of this key's place among the top-level keys, if it has one: a key of
+    /// up to 16 bytes equal to the one there last time (same length, first and last 8 bytes)
+    /// takes its node without the trie.
+    @inline(never)
+    private static func lookUp(_ p: UnsafePointer<UInt8>, _ ks: Int, _ ke: Int, _ n: Int, _ escaped: Bool,
+                               _ node: Int32, _ trie: KeyTrie, _ b: ScanBuffers,
+                               _ cache: UnsafeMutablePointer<ScanBuffers.KeyCacheEntry>?) -> Int32 {
+        if escaped {
+            let scratch = b.keyScratch(capacity: ke &- ks)
+            let len = EscapedText.decode(p + ks, count: ke &- ks, into: scratch)
+            return trie.child(of: node, key: scratch, length: len, prefix: KeyTrie.prefix(scratch, length: len))
+        }
+        let length = ke &- ks
+        let prefix = KeyTrie.prefix(p + ks, length: length, readable: n &- ks)
+        guard let c = cache, length <= 16 else {
+            return trie.child(of: node, key: p + ks, length: length, prefix: prefix)
+        }
+        let last = length > 8 ? UnsafeRawPointer(p + (ke &- 8)).loadUnaligned(as: UInt64.self) : 0
+        if c.pointee.length == length && c.pointee.prefix == prefix && c.pointee.last == last {
+            return c.pointee.node
+        }
+        let found = trie.child(of: node, key: p + ks, length: length, prefix: prefix)
+        c.pointee = ScanBuffers.KeyCacheEntry(prefix: prefix, last: last, length: length, node: found)
+        return found
+    }
+
+    /// A scalar that is not a string, starting with `c` at `i`: its kind and end, or nil when
+    /// it breaks the grammar.
+    @inline(__always)
+    private static func scanScalar(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int, _ c: UInt8) -> (FieldKind, Int)? {
+        switch c {
+        case UInt8(ascii: "t"):
+            guard i &+ 4 <= n, p[i &+ 1] == UInt8(ascii: "r"), p[i &+ 2] == UInt8(ascii: "u"),
+                  p[i &+ 3] == UInt8(ascii: "e") else { return nil }
+            return (.true, i &+ 4)
+        case UInt8(ascii: "f"):
+            guard i &+ 5 <= n, p[i &+ 1] == UInt8(ascii: "a"), p[i &+ 2] == UInt8(ascii: "l"),
+                  p[i &+ 3] == UInt8(ascii: "s"), p[i &+ 4] == UInt8(ascii: "e") else { return nil }
+            return (.false, i &+ 5)
+        case UInt8(ascii: "n"):
+            guard i &+ 4 <= n, p[i &+ 1] == UInt8(ascii: "u"), p[i &+ 2] == UInt8(ascii: "l"),
+                  p[i &+ 3] == UInt8(ascii: "l") else { return nil }
+            return (.null, i &+ 4)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            guard let e = scanNumber(p, i, n) else { return nil }
+            return (.number, e)
+        default:
+            return nil
         }
     }
 

@@ -87,11 +87,15 @@ final class RecordsJSONScannerTests: XCTestCase {
                    "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":-}", "{\"a\":1e}", "{\"a\":tru}", "{\"a\":nul}",
                    "{\"a\":\"\\x\"}", "{\"a\":\"\\u12g4\"}", "{\"a\":\"tab\there\"}", "{\"a\":[1,]}", "{\"a\":[1}",
                    "{\"a\":{\"b\":1]}", "{\"a\":1}}", "{'a':1}", "{a:1}", "{\"a\":1 \"b\":2}", "{\"a\":+1}",
-                   "{\"a\":\"unterminated}"]
+                   "{\"a\":\"unterminated}",
+                   // The top-level object's members, read in their own loop: every way to end it wrongly.
+                   "{\"a\":1]", "{\"a\":\"x\"]", "{\"a\":true]", "{\"b\":1,\"a\":2 ]", "{\"a\":1,\"b\"}", "{\"a\":1,\"b\":}",
+                   "{\"a\":1 ,", "{\"a\":1,", "{\"a\":\"x\"", "{\"a\":1;\"b\":2}", "{\"a\":1,\"b\":2,}", "{\"a\" \"b\"}"]
         for line in bad {
             XCTAssertEqual(scanJSON(line, ["a"]).0, .malformed, line)
         }
-        let good = ["{}", " {} ", "{\"a\":-0.0e+5}", "{\"a\":[]}", "{\"a\":[[],{}]}", "\t{\"a\" : \"\\/\\b\\f\\n\\r\\t\\u00FF\" }\r"]
+        let good = ["{}", " {} ", "{\"a\":-0.0e+5}", "{\"a\":[]}", "{\"a\":[[],{}]}", "\t{\"a\" : \"\\/\\b\\f\\n\\r\\t\\u00FF\" }\r",
+                    "{ \"b\" : null , \"a\" : false }", "{\"b\":{\"c\":[1]},\"a\":1}", "{\"b\":1,\"a\":\"x\",\"c\":[]}"]
         for line in good {
             XCTAssertEqual(scanJSON(line, ["a"]).0, .complete, line)
         }
