@@ -275,9 +275,19 @@ public final class LineReader {
     static func lineEnd(_ start: UnsafeRawPointer, _ count: Int, binary: inout Bool) -> Int? {
         let space = SIMD16<UInt8>(repeating: 0x20), del = SIMD16<UInt8>(repeating: 0x7F)
         var i = 0
-        while i + 32 <= count {
+        // 64 bytes at a time while no block holds such a byte (most of a line), then 32.
+        while i &+ 64 <= count {
             let a = start.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-            let b = start.loadUnaligned(fromByteOffset: i + 16, as: SIMD16<UInt8>.self)
+            let b = start.loadUnaligned(fromByteOffset: i &+ 16, as: SIMD16<UInt8>.self)
+            let c = start.loadUnaligned(fromByteOffset: i &+ 32, as: SIMD16<UInt8>.self)
+            let d = start.loadUnaligned(fromByteOffset: i &+ 48, as: SIMD16<UInt8>.self)
+            if any((a .< space) .| (a .== del) .| (b .< space) .| (b .== del)
+                   .| (c .< space) .| (c .== del) .| (d .< space) .| (d .== del)) { break }
+            i &+= 64
+        }
+        while i &+ 32 <= count {
+            let a = start.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            let b = start.loadUnaligned(fromByteOffset: i &+ 16, as: SIMD16<UInt8>.self)
             if any((a .< space) .| (a .== del) .| (b .< space) .| (b .== del)) {
                 // Mostly the block's one such byte is the line's `\n`: find the first byte below
                 // 0x20 or equal to 0x7F a word at a time (the lowest flagged byte of these bit
@@ -294,15 +304,15 @@ public final class LineReader {
                            start.load(fromByteOffset: at, as: UInt8.self) == 0x0A { return at }
                         break
                     }
-                    from += 8
+                    from &+= 8
                 }
-                for j in from..<(i + 32) {
+                for j in from..<(i &+ 32) {
                     let c = start.load(fromByteOffset: j, as: UInt8.self)
                     if c == 0x0A { return j }
                     if isControl(c) { binary = true }
                 }
             }
-            i += 32
+            i &+= 32
         }
         while i < count {
             let c = start.load(fromByteOffset: i, as: UInt8.self)
