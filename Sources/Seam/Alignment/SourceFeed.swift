@@ -48,9 +48,14 @@ final class SourceFeed<Selector: ObservationSelector> {
         lastDisordered = cursor.disorderedEvents
         worker = WorkerThread {
             var more = true
+            // Each step's array goes to the merge thread; the next one is made at about the
+            // last one's size, so it is not grown from empty by doubling (a copy per doubling).
+            var lastCount = 0
             while more {
                 var observations: [Observation] = []
+                observations.reserveCapacity(max(16, lastCount + lastCount / 4))
                 more = cursor.step(maxLines: stepLines, into: &observations)
+                lastCount = observations.count
                 let step = Step(observations: observations, extents: cursor.takeExtents(), stats: cursor.stats,
                                 disorderedEvents: cursor.disorderedEvents, lowerBound: cursor.lowerBound, more: more)
                 if !queue.put(step) { break }
