@@ -93,6 +93,7 @@ public struct ClaimValues: Sendable {
             length = Int32(old + 2 + n)
             return
         }
+        // Otherwise it spills: a value of 128 bytes or more (a two-byte length) never fits inline.
         var header: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (tag.rawValue, 0, 0, 0, 0, 0)
         let headerCount = withUnsafeMutableBytes(of: &header) { h -> Int in
             var n = UInt(bytes.count), i = 1
@@ -104,26 +105,14 @@ public struct ClaimValues: Sendable {
             return i
         }
         let new = old + headerCount + bytes.count
-        if spill == nil && new <= Self.inlineCapacity {
-            // Byte stores, not `copyMemory`: these copies are a few bytes, and each `memmove`
-            // call cost more than the copy (1% of `check` in two calls per value).
-            withUnsafeMutableBytes(of: &storage) { s in
-                withUnsafeBytes(of: header) { h in
-                    for k in 0..<headerCount { s[old + k] = h[k] }
-                }
-                let at = old + headerCount
-                for k in 0..<bytes.count { s[at + k] = bytes[k] }
-            }
-        } else {
-            if spill == nil {
-                var a = [UInt8]()
-                a.reserveCapacity(new)
-                withUnsafeBytes(of: storage) { a.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<old])) }
-                spill = a
-            }
-            withUnsafeBytes(of: header) { spill!.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<headerCount])) }
-            spill!.append(contentsOf: bytes)
+        if spill == nil {
+            var a = [UInt8]()
+            a.reserveCapacity(new)
+            withUnsafeBytes(of: storage) { a.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<old])) }
+            spill = a
         }
+        withUnsafeBytes(of: header) { spill!.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<headerCount])) }
+        spill!.append(contentsOf: bytes)
         length = Int32(new)
     }
 

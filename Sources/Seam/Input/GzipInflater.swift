@@ -223,12 +223,10 @@ final class GzipInflater {
     /// "incorrect data check" / "incorrect length check": found at the member's trailer, after
     /// its lines were decoded.
     private func checkFailure(_ what: String, offset: UInt64) -> Failure {
-        var f = failure(
-            mid: true,
+        failure(
+            mid: true, at: offset,
             "corrupt gzip data (\(what)); noticed at the end of the member, so lines "
                 + "decoded before it may be affected")
-        f.error.offset = offset
-        return f
     }
 
     private func dataFailure(_ rc: Int32) -> Failure {
@@ -240,9 +238,11 @@ final class GzipInflater {
                 + "before it may be affected")
     }
 
-    private func failure(_ code: InputError.Code = .corruptGzip, mid: Bool, _ message: String) -> Failure {
+    /// A failure noticed at `offset` (default: the bytes consumed so far).
+    private func failure(_ code: InputError.Code = .corruptGzip, mid: Bool, at offset: UInt64? = nil,
+                         _ message: String) -> Failure {
         Failure(
-            error: InputError(code: code, source: sourceName, offset: consumed, message: message),
+            error: InputError(code: code, source: sourceName, offset: offset ?? consumed, message: message),
             midMember: mid)
     }
 }

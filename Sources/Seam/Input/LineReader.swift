@@ -290,14 +290,12 @@ public final class LineReader {
             let b = start.loadUnaligned(fromByteOffset: i &+ 16, as: SIMD16<UInt8>.self)
             if any((a .< space) .| (a .== del) .| (b .< space) .| (b .== del)) {
                 // Mostly the block's one such byte is the line's `\n`: find the first byte below
-                // 0x20 or equal to 0x7F a word at a time (the lowest flagged byte of these bit
-                // tricks is exact), and go byte by byte only from a word where it is not `\n`.
+                // 0x20 or equal to 0x7F a word at a time (`SWAR`: the lowest flagged lane is
+                // exact), and go byte by byte only from a word where it is not `\n`.
                 var from = i
                 while from < i + 32 {
-                    let w = start.loadUnaligned(fromByteOffset: from, as: UInt64.self)
-                    let low = (w &- 0x2020_2020_2020_2020) & ~w & 0x8080_8080_8080_8080
-                    let d = w ^ 0x7F7F_7F7F_7F7F_7F7F
-                    let dels = (d &- 0x0101_0101_0101_0101) & ~d & 0x8080_8080_8080_8080
+                    let w = start.loadUnaligned(fromByteOffset: from, as: UInt64.self).littleEndian
+                    let low = SWAR.less(w, 0x20), dels = SWAR.equal(w, 0x7F)
                     if low | dels != 0 {
                         let at = from + low.trailingZeroBitCount / 8
                         if low.trailingZeroBitCount < dels.trailingZeroBitCount,

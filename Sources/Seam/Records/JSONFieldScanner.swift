@@ -161,12 +161,7 @@ public struct JSONFieldScanner {
                     guard let (k, e) = scanScalar(p, i, n, c) else { return .malformed }
                     kind = k; i = e; end = e
                 }
-                if target >= 0 && spans[Int(target)].kind == .absent {
-                    spans[Int(target)] = FieldSpan(start: Int32(truncatingIfNeeded: start),
-                                                   count: Int32(truncatingIfNeeded: end &- start), kind: kind,
-                                                   escaped: escaped)
-                    if stop.found(Int(target), spans) { return .stoppedEarly }
-                }
+                if capture(target, start, end, kind, escaped, spans, &stop) { return .stoppedEarly }
                 state = .afterValue
 
             case .afterValue:
@@ -198,7 +193,7 @@ public struct JSONFieldScanner {
                     let ks = i &+ 1
                     var escaped = false
                     guard let ke = scanStringInline(p, ks, n, &escaped) else { return .malformed }
-                    pending = node < 0 ? -1 : lookUp(p, ks, ke, n, escaped, node, trie, b, nil)
+                    pending = node < 0 ? -1 : lookUp(p, ks, ke, n, escaped, node, trie, b)
                     i = ke &+ 1
                     while i < n && isSpace(p[i]) { i &+= 1 }
                     guard i < n, p[i] == UInt8(ascii: ":") else { return .malformed }
@@ -217,18 +212,19 @@ public struct JSONFieldScanner {
                     guard let ke = scanStringInline(p, ks, n, &escaped) else { return .malformed }
                     let length = ke &- ks
                     if node >= 0 && !escaped && length <= 16 && ordinal < ScanBuffers.keyCacheCount {
-                        // The key cache's hit, here rather than in `lookUp` (a call per key).
+                        // The key cache (`ScanBuffers.keyCache`): the same length and first and
+                        // last 8 bytes as the key at this place last line is the same key.
                         let c = keyCache + ordinal
                         let prefix = KeyTrie.prefix(p + ks, length: length, readable: n &- ks)
                         let last = length > 8 ? UnsafeRawPointer(p + (ke &- 8)).loadUnaligned(as: UInt64.self) : 0
                         if c.pointee.length == length && c.pointee.prefix == prefix && c.pointee.last == last {
                             pending = c.pointee.node
                         } else {
-                            pending = lookUp(p, ks, ke, n, escaped, node, trie, b, c)
+                            pending = trie.child(of: node, key: p + ks, length: length, prefix: prefix)
+                            c.pointee = ScanBuffers.KeyCacheEntry(prefix: prefix, last: last, length: length, node: pending)
                         }
                     } else {
-                        pending = node < 0 ? -1 : lookUp(p, ks, ke, n, escaped, node, trie, b,
-                                                         ordinal < ScanBuffers.keyCacheCount ? keyCache + ordinal : nil)
+                        pending = node < 0 ? -1 : lookUp(p, ks, ke, n, escaped, node, trie, b)
                     }
                     ordinal &+= 1
                     i = ke &+ 1
@@ -248,14 +244,9 @@ public struct JSONFieldScanner {
                         guard let (k, e) = scanScalar(p, i, n, c) else { return .malformed }
                         start = i; end = e; kind = k; i = e
                     }
-                    if pending >= 0 {
-                        let target = trie.nodes[Int(pending)].target
-                        if target >= 0 && spans[Int(target)].kind == .absent {
-                            spans[Int(target)] = FieldSpan(start: Int32(truncatingIfNeeded: start),
-                                                           count: Int32(truncatingIfNeeded: end &- start), kind: kind,
-                                                           escaped: valueEscaped)
-                            if stop.found(Int(target), spans) { return .stoppedEarly }
-                        }
+                    if pending >= 0,
+                       capture(trie.nodes[Int(pending)].target, start, end, kind, valueEscaped, spans, &stop) {
+                        return .stoppedEarly
                     }
                     while i < n && isSpace(p[i]) { i &+= 1 }
                     guard i < n else { return .malformed }
@@ -276,31 +267,29 @@ public struct JSONFieldScanner {
         }
     }
 
-    /// The trie node of key `p[ks..<ke]` under `node` (`escaped`: decode it first). `cache`: the
-    /// key cache entry of this key's place among the top-level keys, if it has one: a key of
-    /// up to 16 bytes equal to the one there last time (same length, first and last 8 bytes)
-    /// takes its node without the trie.
+    /// The trie node of key `p[ks..<ke]` under `node` (`escaped`: decoded first). Out of line:
+    /// the flat loop above answers most keys from the key cache without it.
     @inline(never)
     private static func lookUp(_ p: UnsafePointer<UInt8>, _ ks: Int, _ ke: Int, _ n: Int, _ escaped: Bool,
-                               _ node: Int32, _ trie: KeyTrie, _ b: ScanBuffers,
-                               _ cache: UnsafeMutablePointer<ScanBuffers.KeyCacheEntry>?) -> Int32 {
-        if escaped {
-            let scratch = b.keyScratch(capacity: ke &- ks)
-            let len = EscapedText.decode(p + ks, count: ke &- ks, into: scratch)
-            return trie.child(of: node, key: scratch, length: len, prefix: KeyTrie.prefix(scratch, length: len))
+                               _ node: Int32, _ trie: KeyTrie, _ b: ScanBuffers) -> Int32 {
+        guard escaped else {
+            return trie.child(of: node, key: p + ks, length: ke &- ks,
+                              prefix: KeyTrie.prefix(p + ks, length: ke &- ks, readable: n &- ks))
         }
-        let length = ke &- ks
-        let prefix = KeyTrie.prefix(p + ks, length: length, readable: n &- ks)
-        guard let c = cache, length <= 16 else {
-            return trie.child(of: node, key: p + ks, length: length, prefix: prefix)
-        }
-        let last = length > 8 ? UnsafeRawPointer(p + (ke &- 8)).loadUnaligned(as: UInt64.self) : 0
-        if c.pointee.length == length && c.pointee.prefix == prefix && c.pointee.last == last {
-            return c.pointee.node
-        }
-        let found = trie.child(of: node, key: p + ks, length: length, prefix: prefix)
-        c.pointee = ScanBuffers.KeyCacheEntry(prefix: prefix, last: last, length: length, node: found)
-        return found
+        let scratch = b.keyScratch(capacity: ke &- ks)
+        let len = EscapedText.decode(p + ks, count: ke &- ks, into: scratch)
+        return trie.child(of: node, key: scratch, length: len, prefix: KeyTrie.prefix(scratch, length: len))
+    }
+
+    /// Stores the span of a scalar value for `target` (-1: unwanted) unless a first occurrence
+    /// was stored already, and asks `stop`; true when the scan can stop.
+    @inline(__always)
+    private static func capture<S: ScanStop>(_ target: Int32, _ start: Int, _ end: Int, _ kind: FieldKind, _ escaped: Bool,
+                                             _ spans: UnsafeMutablePointer<FieldSpan>, _ stop: inout S) -> Bool {
+        guard target >= 0 && spans[Int(target)].kind == .absent else { return false }
+        spans[Int(target)] = FieldSpan(start: Int32(truncatingIfNeeded: start), count: Int32(truncatingIfNeeded: end &- start),
+                                       kind: kind, escaped: escaped)
+        return stop.found(Int(target), spans)
     }
 
     /// A scalar that is not a string, starting with `c` at `i`: its kind and end, or nil when

@@ -167,9 +167,7 @@ public struct TimeLayout: Sendable, Equatable {
               hour <= 23, minute <= 59, second <= 60 else { return nil }
         let days = Timestamp.daysFromCivil(year: Int64(year), month: month, day: day)
         let secs = days * 86400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
-        let (ns, o1) = secs.multipliedReportingOverflow(by: 1_000_000_000)
-        let (total, o2) = ns.addingReportingOverflow(fraction)
-        return o1 || o2 ? nil : total
+        return Timestamp.nanoseconds(seconds: secs, fraction: fraction)
     }
 
     public func parse(_ text: String) -> Int64? {

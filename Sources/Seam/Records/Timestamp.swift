@@ -138,8 +138,13 @@ public enum Timestamp {
             }
         }
         guard i == n else { return nil }
-        let secs = seconds - Int64(offset)
-        let (ns, o1) = secs.multipliedReportingOverflow(by: 1_000_000_000)
+        return nanoseconds(seconds: seconds - Int64(offset), fraction: fraction)
+    }
+
+    /// `seconds` and `fraction` (ns, 0...999,999,999) as ns since the epoch; nil past Int64.
+    @inline(__always)
+    static func nanoseconds(seconds: Int64, fraction: Int64) -> Int64? {
+        let (ns, o1) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         let (total, o2) = ns.addingReportingOverflow(fraction)
         return o1 || o2 ? nil : total
     }

@@ -61,9 +61,7 @@ struct TimestampCache {
         } else {
             fraction &*= scale(9 &- k)
         }
-        let (ns, o1) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        let (total, o2) = ns.addingReportingOverflow(fraction)
-        return o1 || o2 ? nil : total
+        return Timestamp.nanoseconds(seconds: seconds, fraction: fraction)
     }
 
     /// 10^e for e in 0...8 (a switch: no array, no lazy global).
