@@ -70,7 +70,7 @@ final class HostileInputTests: XCTestCase {
     func testSixtyFourMiBLineIsRejectedNotHeld() throws {
         let dir = TempDir()
         let path = dir.path + "/giant.log"
-        FileManager.default.createFile(atPath: path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: nil))
         let handle = FileHandle(forWritingAtPath: path)!
         handle.write(Data("before\n".utf8))
         let block = Data(repeating: UInt8(ascii: "x"), count: 1 << 20)
