@@ -87,6 +87,9 @@ final class SourceCursor<Selector: ObservationSelector> {
     func step(maxLines: Int, untilDry: Bool = false, into out: inout [Observation]) -> Bool {
         guard !ended else { return false }
         let sourceIndex = Int32(descriptor.index)
+        // Locals, so the per-line closure below captures no `self` (a capture of `self` cost a
+        // retain and a release per line).
+        let selector = self.selector, defaultService = self.defaultService
         var n = 0
         while n < maxLines {
             if untilDry && n > 0 && !reader.hasBufferedLine { return true }

@@ -51,13 +51,15 @@ extension Correlator {
                 var a = ClaimValues.Reader(sb), b = ClaimValues.Reader(pb)
                 _ = a.next()
                 _ = b.next()
-                for label in rules[r].labels {
+                // By index: a label (a String) is touched only when it is reported, not
+                // retained and released for every pair.
+                for i in 0..<rules[r].labels.count {
                     guard let (st, sv) = a.next(), let (rt, rv) = b.next(), st != .absent, rt != .absent else {
-                        unverified.append(label)
+                        unverified.append(rules[r].labels[i])
                         continue
                     }
                     if !Self.agree(st, sv, rt, rv) {
-                        differing.append(label)
+                        differing.append(rules[r].labels[i])
                         texts.append((String(decoding: sv, as: UTF8.self), String(decoding: rv, as: UTF8.self)))
                     }
                 }

@@ -10,13 +10,54 @@ import Darwin
 /// Most records match nothing and cost one array lookup by service id. A match packs its key and
 /// agree values into the observation (`ClaimValues`): no allocation unless they outgrow it.
 public struct HandoffMatcher {
-    /// One side of one rule, compiled against the decoder's field slots.
+    /// One side of one rule, compiled against the decoder's field slots: plain values only, so
+    /// reading one retains nothing (an array or enum payload per side cost about four retains
+    /// and releases per matching record).
     struct Side {
         var rule: Int32
         var side: Observation.Side
-        var keySlot: Int
-        var predicate: CompiledPredicate
-        var agreeSlots: [Int]
+        var keySlot: Int32
+        /// `eventText`: the event name is `names[name]` and no number (byte equality decides);
+        /// otherwise `predicates[predicate]` decides.
+        var eventText: Bool
+        var predicate: Int32
+        var name: Range
+        /// The agree fields' slots: `slots[agree]`.
+        var agree: Range
+    }
+
+    /// `count` entries at `offset` of one of `SideTable`'s pools.
+    struct Range {
+        var offset: Int32
+        var count: Int32
+    }
+
+    /// The compiled sides in flat memory, freed with it; immutable after init.
+    final class SideTable {
+        /// The sides of service id `s`: `sides[byService[s]]`.
+        let byService: UnsafeMutablePointer<Range>
+        let serviceCount: Int
+        let sides: UnsafeMutablePointer<Side>
+        let slots: UnsafeMutablePointer<Int32>
+        let names: UnsafeMutablePointer<UInt8>
+        /// Predicates other than a plain event name (field tests, decimal event names).
+        let predicates: [CompiledPredicate]
+
+        init(byService: [Range], sides: [Side], slots: [Int32], names: [UInt8], predicates: [CompiledPredicate]) {
+            self.byService = .copying(byService)
+            serviceCount = byService.count
+            self.sides = .copying(sides)
+            self.slots = .copying(slots)
+            self.names = .copying(names)
+            self.predicates = predicates
+        }
+
+        deinit {
+            byService.deallocate()
+            sides.deallocate()
+            slots.deallocate()
+            names.deallocate()
+        }
     }
 
     enum CompiledPredicate {
@@ -35,8 +76,7 @@ public struct HandoffMatcher {
     }
 
     public let rules: [HandoffRule]
-    /// Sides to test, indexed by service id.
-    private var sidesByService: [[Side]] = []
+    private let table: SideTable
     private let services: ServiceTable
 
     /// Every field path the rules need, for the decoder's plan.
@@ -81,17 +121,36 @@ public struct HandoffMatcher {
                 })
             }
         }
-        for (i, r) in rules.enumerated() {
-            let from = Int(services.intern(r.from)), to = Int(services.intern(r.to))
-            let needed = max(from, to) + 1
-            if sidesByService.count < needed { sidesByService += Array(repeating: [], count: needed - sidesByService.count) }
-            sidesByService[from].append(Side(
-                rule: Int32(i), side: .send, keySlot: slot(r.sendKey), predicate: compile(r.send),
-                agreeSlots: r.agree.map { slot($0.send) }))
-            sidesByService[to].append(Side(
-                rule: Int32(i), side: .receive, keySlot: slot(r.receiveKey), predicate: compile(r.receive),
-                agreeSlots: r.agree.map { slot($0.receive) }))
+        var byService: [[Side]] = []
+        var slots: [Int32] = [], names: [UInt8] = [], predicates: [CompiledPredicate] = []
+        func add(_ service: Int, _ rule: Int, _ side: Observation.Side, _ key: FieldPath, _ p: Predicate,
+                 _ agree: [FieldPath]) {
+            if byService.count <= service { byService += Array(repeating: [], count: service + 1 - byService.count) }
+            let compiled = compile(p)
+            var eventText = false
+            var name = Range(offset: Int32(names.count), count: 0)
+            if case .event(let text, decimal: false) = compiled {
+                eventText = true
+                name.count = Int32(text.count)
+                names += text
+            }
+            let agreeRange = Range(offset: Int32(slots.count), count: Int32(agree.count))
+            slots += agree.map { Int32(slot($0)) }
+            byService[service].append(Side(
+                rule: Int32(rule), side: side, keySlot: Int32(slot(key)), eventText: eventText,
+                predicate: Int32(predicates.count), name: name, agree: agreeRange))
+            predicates.append(compiled)
         }
+        for (i, r) in rules.enumerated() {
+            add(Int(services.intern(r.from)), i, .send, r.sendKey, r.send, r.agree.map(\.send))
+            add(Int(services.intern(r.to)), i, .receive, r.receiveKey, r.receive, r.agree.map(\.receive))
+        }
+        var ranges: [Range] = [], flat: [Side] = []
+        for sides in byService {
+            ranges.append(Range(offset: Int32(flat.count), count: Int32(sides.count)))
+            flat += sides
+        }
+        table = SideTable(byService: ranges, sides: flat, slots: slots, names: names, predicates: predicates)
     }
 
     /// Appends the observations `record` makes to `out`. O(sides of its service).
@@ -104,19 +163,32 @@ public struct HandoffMatcher {
         appendMatches(record, position, &out)
     }
 
-    @usableFromInline var sidesCount: Int { sidesByService.count }
+    @usableFromInline var sidesCount: Int { table.serviceCount }
 
     @usableFromInline
     func appendMatches(_ record: RecordView, _ position: InputPosition, _ out: inout [Observation]) {
-        sidesByService[Int(record.service)].withUnsafeBufferPointer { sides in
-            for i in sides.indices where matches(sides[i].predicate, record) {
-                // Packed in place in the output: the key and values are copied once.
-                out.append(Observation(time: record.time, position: position, rule: sides[i].rule, side: sides[i].side,
-                                       values: ClaimValues()))
-                let last = out.count - 1
-                out[last].values.appendKey(record, slot: sides[i].keySlot)
-                sides[i].agreeSlots.withUnsafeBufferPointer { for slot in $0 { out[last].values.appendValue(record, slot: slot) } }
+        let t = table
+        let range = t.byService[Int(record.service)]
+        for k in Int(range.offset)..<Int(range.offset + range.count) {
+            let side = t.sides[k]
+            if side.eventText {
+                guard let slot = record.eventSlot else { continue }
+                let name = UnsafeRawBufferPointer(start: t.names + Int(side.name.offset), count: Int(side.name.count))
+                let same = record.withScalarBytes(slot) { v in
+                    v.count == name.count && (name.count == 0 || memcmp(v.baseAddress!, name.baseAddress!, name.count) == 0)
+                } ?? false
+                guard same else { continue }
+            } else if !matches(t.predicates[Int(side.predicate)], record) {
+                continue
             }
+            // Packed here, then moved into `out`: one uniqueness check of `out` per observation.
+            var values = ClaimValues()
+            values.appendKey(record, slot: Int(side.keySlot))
+            for j in Int(side.agree.offset)..<Int(side.agree.offset + side.agree.count) {
+                values.appendValue(record, slot: Int(t.slots[j]))
+            }
+            out.append(Observation(time: record.time, position: position, rule: side.rule, side: side.side,
+                                   values: values))
         }
     }
 

@@ -96,7 +96,10 @@ struct HeldSends {
     }
 
     /// The slot of handoff (rule, key), if a send of it is held.
-    func find(rule: Int32, hash: Int, key: UnsafeRawBufferPointer) -> Int? {
+    ///
+    /// `mutating` although it changes nothing: the correlator's table is then reached in place.
+    /// A non-mutating call on a class's stored struct copies it first, retaining its three arrays.
+    mutating func find(rule: Int32, hash: Int, key: UnsafeRawBufferPointer) -> Int? {
         let mask = slots.count - 1
         var i = hash & mask
         while true {
