@@ -41,7 +41,9 @@ let package = Package(
         // Plain references (JSON via Foundation, gunzip, line framing) shared by the tests and
         // the fuzz targets; no fuzzer flags, so it builds with everything else.
         .target(name: "SeamFuzzSupport", dependencies: ["Seam", "CZlib"]),
-        .testTarget(name: "SeamTests", dependencies: ["Seam", "SeamFuzzSupport"]),
+        .testTarget(name: "SeamTests", dependencies: [
+            "Seam", "SeamFuzzSupport", .product(name: "Histogram", package: "hdrhistogram-swift"),
+        ]),
         .testTarget(name: "SeamCLITests", dependencies: ["Seam"]),
     ],
     swiftLanguageModes: [.v5]

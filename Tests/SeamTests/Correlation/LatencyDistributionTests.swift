@@ -1,3 +1,4 @@
+import Histogram
 import XCTest
 @testable import Seam
 
@@ -27,4 +28,32 @@ final class LatencyDistributionTests: XCTestCase {
         XCTAssertEqual(a.count, all.count)
         for p in [50.0, 90, 99, 100] { XCTAssertEqual(a.value(atPercentile: p), all.value(atPercentile: p)) }
     }
+
+    /// Latencies held back in a batch count as soon as they are recorded, before, across and
+    /// after each batch boundary, and through `merge`: the same percentiles as one histogram
+    /// fed every value at once.
+    func testBatchedLatenciesReadLikeOneHistogram() {
+        let offset: Int64 = 1_000_000_000
+        var reference = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        reference.autoResize = true
+        var d = LatencyDistribution(offset: offset), a = LatencyDistribution(offset: offset)
+        var rng = SeededRandom(seed: 7)
+        let total = LatencyDistribution.batch * 2 + 300
+        for i in 0..<total {
+            let latency = Int64(rng.next() % 6_000_000_000) - offset
+            _ = reference.record(UInt64((latency + offset) / 1_000))
+            if i % 5 == 0 { a.record(latency) } else { d.record(latency) }
+            if i == 10 || i == LatencyDistribution.batch + 1 || i == total - 1 {
+                var merged = d
+                merged.merge(a)
+                XCTAssertEqual(merged.count, UInt64(i + 1))
+                for p in [0.0, 25, 50, 90, 99, 99.9] {
+                    let micros = reference.valueAtPercentile(p)
+                    let expected = min(max(Int64(micros) * 1_000 - offset, merged.min!), merged.max!)
+                    XCTAssertEqual(merged.value(atPercentile: p), expected, "p\(p) after \(i + 1) latencies")
+                }
+            }
+        }
+    }
 }
+
