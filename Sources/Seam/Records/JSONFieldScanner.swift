@@ -207,30 +207,29 @@ public struct JSONFieldScanner {
                 // going through them. A container value goes back to `.value`.
                 while true {
                     guard i < n, p[i] == 0x22 else { return .malformed }
-                    let ks = i &+ 1
-                    var escaped = false
-                    guard let ke = scanStringInline(p, ks, n, &escaped) else { return .malformed }
-                    let length = ke &- ks
-                    if node >= 0 && !escaped && length <= 16 && ordinal < ScanBuffers.keyCacheCount {
-                        // The key cache (`ScanBuffers.keyCache`): the same length and first and
-                        // last 8 bytes as the key at this place last line is the same key.
-                        let c = keyCache + ordinal
-                        let prefix = KeyTrie.prefix(p + ks, length: length, readable: n &- ks)
-                        let last = length > 8 ? UnsafeRawPointer(p + (ke &- 8)).loadUnaligned(as: UInt64.self) : 0
-                        if c.pointee.length == length && c.pointee.prefix == prefix && c.pointee.last == last {
-                            pending = c.pointee.node
-                        } else {
-                            pending = trie.child(of: node, key: p + ks, length: length, prefix: prefix)
-                            c.pointee = ScanBuffers.KeyCacheEntry(prefix: prefix, last: last, length: length, node: pending)
-                        }
+                    let cached = ordinal < ScanBuffers.keyCacheCount
+                        && i &+ ScanBuffers.KeyCacheEntry.capacity <= n
+                    if cached && keyCache[ordinal].matches(UnsafeRawPointer(p + i)) {
+                        // The key cache (`ScanBuffers.keyCache`): the same bytes up to the colon
+                        // as the key at this place last line are the same key.
+                        pending = keyCache[ordinal].node
+                        i &+= keyCache[ordinal].length
                     } else {
+                        let ks = i &+ 1
+                        var escaped = false
+                        guard let ke = scanStringInline(p, ks, n, &escaped) else { return .malformed }
                         pending = node < 0 ? -1 : lookUp(p, ks, ke, n, escaped, node, trie, b)
+                        i = ke &+ 1
+                        while i < n && isSpace(p[i]) { i &+= 1 }
+                        guard i < n, p[i] == UInt8(ascii: ":") else { return .malformed }
+                        i &+= 1
+                        let length = i &- (ks &- 1)
+                        if cached && !escaped && length <= ScanBuffers.KeyCacheEntry.capacity {
+                            keyCache[ordinal] = ScanBuffers.KeyCacheEntry(bytes: UnsafeRawPointer(p + (ks &- 1)),
+                                                                          length: length, node: pending)
+                        }
                     }
                     ordinal &+= 1
-                    i = ke &+ 1
-                    while i < n && isSpace(p[i]) { i &+= 1 }
-                    guard i < n, p[i] == UInt8(ascii: ":") else { return .malformed }
-                    i &+= 1
                     while i < n && isSpace(p[i]) { i &+= 1 }
                     guard i < n else { return .malformed }
                     let c = p[i]

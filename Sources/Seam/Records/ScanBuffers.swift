@@ -9,19 +9,56 @@ final class ScanBuffers {
     let captureStart: UnsafeMutablePointer<Int32>
     var scratch: UnsafeMutablePointer<UInt8>
     var scratchCapacity: Int
-    /// The trie's answer for the n-th top-level key of the line before, per n < `keyCacheCount`:
-    /// lines of one source mostly repeat their keys in order, so a key equal to the one at its
-    /// place last time skips the trie. `length` -1: empty.
+    /// The n-th top-level key of the line before, per n < `keyCacheCount`, as it stood: its
+    /// bytes from the opening quote to the colon, and the trie's answer for it. Lines of one
+    /// source mostly repeat their keys in order and spacing, so the same bytes at the place of
+    /// the next key are that key: one masked compare instead of scanning it, looking it up and
+    /// finding its colon.
     let keyCache: UnsafeMutablePointer<KeyCacheEntry>
     static let keyCacheCount = 16
 
-    /// A top-level key of up to 16 bytes (its first and last 8 bytes, which cover it) and the
-    /// trie node it leads to.
+    /// A top-level key's bytes from `"` to `:` (at most `KeyCacheEntry.capacity`, as three
+    /// little-endian words and their byte masks; zero past `length`) and its trie node.
     struct KeyCacheEntry {
-        var prefix: UInt64
-        var last: UInt64
+        static let capacity = 24
+        var words: (UInt64, UInt64, UInt64)
+        var masks: (UInt64, UInt64, UInt64)
+        /// Bytes from the quote to the colon, both included; 0: empty.
         var length: Int
         var node: Int32
+        static let empty = KeyCacheEntry(words: (0, 0, 0), masks: (0, 0, 0), length: 0, node: -1)
+
+        /// The entry for the `length` bytes at `bytes` (24 of which may be read) and `node`.
+        init(bytes: UnsafeRawPointer, length: Int, node: Int32) {
+            precondition(length > 0 && length <= Self.capacity)
+            func mask(_ word: Int) -> UInt64 {
+                let b = min(max(length - 8 * word, 0), 8)
+                return b == 8 ? ~0 : (UInt64(1) << UInt64(8 * b)) &- 1
+            }
+            masks = (mask(0), mask(1), mask(2))
+            words = (bytes.loadUnaligned(as: UInt64.self).littleEndian & masks.0,
+                     bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian & masks.1,
+                     bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian & masks.2)
+            self.length = length
+            self.node = node
+        }
+
+        private init(words: (UInt64, UInt64, UInt64), masks: (UInt64, UInt64, UInt64), length: Int, node: Int32) {
+            self.words = words
+            self.masks = masks
+            self.length = length
+            self.node = node
+        }
+
+        /// Whether the 24 readable bytes at `bytes` start with this entry's bytes (never for
+        /// the empty entry).
+        @inline(__always)
+        func matches(_ bytes: UnsafeRawPointer) -> Bool {
+            let d = ((bytes.loadUnaligned(as: UInt64.self).littleEndian ^ words.0) & masks.0)
+                | ((bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian ^ words.1) & masks.1)
+                | ((bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian ^ words.2) & masks.2)
+            return d == 0 && length > 0
+        }
     }
 
     init(levels: Int) {
@@ -37,7 +74,7 @@ final class ScanBuffers {
         scratchCapacity = 256
         scratch = .allocate(capacity: scratchCapacity)
         keyCache = .allocate(capacity: Self.keyCacheCount)
-        keyCache.initialize(repeating: KeyCacheEntry(prefix: 0, last: 0, length: -1, node: -1), count: Self.keyCacheCount)
+        keyCache.initialize(repeating: .empty, count: Self.keyCacheCount)
     }
 
     deinit {

@@ -136,22 +136,28 @@ final class RecordsJSONScannerTests: XCTestCase {
         XCTAssertFalse(spans[plan.slot(for: "a")!].isPresent)
         XCTAssertFalse(spans[plan.slot(for: "b.c")!].isPresent)
     }
-    /// One scanner over many lines whose top-level keys differ at the same place only in their
-    /// length, their first 8 or their last 8 bytes, nested or not: each line gives what a fresh
-    /// scanner gives (the per-place key cache never answers for another key).
+    /// One scanner over many lines whose top-level keys differ at the same place in one byte
+    /// anywhere (first, middle, last, quote, colon), in length, in spacing around the colon or
+    /// in escaping, nested or not, around the cache's 24-byte limit and near the line's end: each
+    /// line gives what a fresh scanner gives (the per-place key cache never answers for another
+    /// key).
     func testKeyCacheNeverConfusesKeysAtTheSamePlace() {
-        let paths: [FieldPath] = ["aaaaaaaaXb", "aaaaaaaaYb", "short", "shore", "k17bytes-long-key", "n.aaaaaaaaXb"]
+        let paths: [FieldPath] = ["aaaaaaaaXb", "aaaaaaaaYb", "short", "shore", "k17bytes-long-key", "n.aaaaaaaaXb",
+                                  "twenty-one-bytes-key1", "twenty-one-bytes-key2", "aaaaXaaaab"]
         let plan = FieldPlan(paths: paths)
         var reused = JSONFieldScanner(plan: plan)
         var spans = ContiguousArray<FieldSpan>()
-        let keys = ["aaaaaaaaXb", "aaaaaaaaYb", "aaaaaaaaXbb", "baaaaaaaXb", "short", "shore", "shor", "k17bytes-long-key",
-                    "k17bytes-long-kez", "n", "zzzz"]
+        let keys = [#""aaaaaaaaXb":"#, #""aaaaaaaaYb":"#, #""aaaaaaaaXbb":"#, #""baaaaaaaXb":"#, #""aaaaXaaaab":"#,
+                    #""aaaaYaaaab":"#, #""short":"#, #""shore":"#, #""shor":"#, #""short" :"#, #""short": "#,
+                    #""short"  :  "#, #""sh\u006frt":"#, #""k17bytes-long-key":"#, #""k17bytes-lOng-key":"#,
+                    #""k17bytes-long-kez":"#, #""twenty-one-bytes-key1":"#, #""twenty-one-bytes-key2":"#,
+                    #""twenty-one-bytes-key1" :"#, #""n":"#, #""zzzz":"#]
         var rng = SeededRandom(seed: 5)
-        for line in 0..<3_000 {
+        for line in 0..<4_000 {
             var fields: [String] = []
             for j in 0..<Int.random(in: 1...6, using: &rng) {
                 let key = keys.randomElement(using: &rng)!
-                fields.append(key == "n" ? #""n":{"aaaaaaaaXb":\#(j),"short":1}"# : #""\#(key)":\#(line * 10 + j)"#)
+                fields.append(key == #""n":"# ? #""n":{"aaaaaaaaXb":\#(j),"short":1}"# : key + "\(line * 10 + j)")
             }
             let text = "{" + fields.joined(separator: ",") + "}"
             let bytes = Array(text.utf8)
