@@ -10,12 +10,15 @@ import HeapModule
 ///    reorder bound (newest-first exports, shuffled files) is read to its end at once, its
 ///    coverage noted whole and its observations put in time order by an `ObservationSpool`
 ///    (in memory up to `reorderBudget`, sorted runs in temporary files past it); they then join
-///    the merge like a sorted source. Other sources are closed
-///    again, remembering the smallest time seen.
+///    the merge like a sorted source. A sorted source waits for the merge to reach the smallest
+///    time seen: up to `parkedSources` of them stay open, *parked* with the observations their
+///    probe read, those reached first; the others are closed and read again from the start.
 /// 2. *Merge.* A source is (re)opened only when the merge reaches its first time, so a thousand
-///    hourly archives do not mean a thousand open decoders. The open source with the smallest
-///    lower bound is stepped; after each step the watermark (the smallest lower bound of all
-///    unfinished sources, minus one) is handed on.
+///    hourly archives do not mean a thousand open decoders. A parked one hands on its probe's
+///    coverage and observations, then goes on from where its probe stopped (its head is not
+///    inflated and decoded twice). The open source with the smallest lower bound is stepped;
+///    after each step the watermark (the smallest lower bound of all unfinished sources, minus
+///    one) is handed on.
 /// Stdin and FIFOs cannot be read twice: they are not probed and are opened first.
 ///
 /// Threads (`Options.threads` > 1): every open source's cursor steps on a worker thread
@@ -42,6 +45,10 @@ public final class EventMerger<Selector: ObservationSelector> {
         /// Observations of one reordered source held in memory before sorted runs go to
         /// temporary files.
         public var reorderBudget = 131_072
+        /// Probed sorted sources kept open until the merge reaches them, so their heads are not
+        /// read twice. Each holds a reader's buffers (~1.3 MiB) and its probe's observations;
+        /// past the bound, those reached last are read again instead (0: all are).
+        public var parkedSources = 8
         /// Threads that decode (1: everything on the caller's thread).
         public var threads = 1
         /// Steps a worker may run ahead of the merge (threads > 1).
@@ -93,6 +100,8 @@ public final class EventMerger<Selector: ObservationSelector> {
     public func run(deliver: ([Observation]) -> Void, advance: (Int64) -> Void,
                     progress: ((UInt64) -> Void)? = nil) {
         var pending = Heap<PendingSource>()
+        /// Sorted sources still open after their probe, by source index (at most `parkedSources`).
+        var parked: [Int: ParkedSource] = [:]
         var open: [SourceFeed<Selector>] = []
         /// Reordered sources, read whole, waiting to hand their observations on in time order.
         var spooled: [SpoolReader] = []
@@ -153,11 +162,18 @@ public final class EventMerger<Selector: ObservationSelector> {
                 batch.removeAll(keepingCapacity: true)
                 progress?(bytesDone)
             } else {
-                // Sorted so far: forget the probe and reopen when the merge gets there.
+                // Sorted so far: the merge takes it up at its start. Parked until then, unless
+                // that makes one too many: the one reached last is closed and read again then.
                 let start = c.minTime == .max ? Int64.min : c.minTime.subtractingSaturating(options.reorderBound)
-                c.close()
-                batch.removeAll(keepingCapacity: true)
-                pending.insert(PendingSource(start: start, index: d.index))
+                let p = PendingSource(start: start, index: d.index)
+                pending.insert(p)
+                parked[d.index] = ParkedSource(order: p, cursor: c, observations: batch)
+                batch = []
+                if parked.count > options.parkedSources,
+                   let last = parked.values.max(by: { $0.order < $1.order }) {
+                    last.cursor.close()
+                    parked[last.order.index] = nil
+                }
             }
         }
 
@@ -183,7 +199,15 @@ public final class EventMerger<Selector: ObservationSelector> {
             }
             if let p = pending.min, nextOpen == nil || p.start <= open[nextOpen!].lowerBound {
                 _ = pending.removeMin()
-                open.append(makeFeed(makeCursor(sources[p.index])))
+                if let held = parked.removeValue(forKey: p.index) {
+                    // Its probe's coverage and observations first, then its steps: all of them are
+                    // at or after `p.start`, which has held the watermark back until now.
+                    held.cursor.flushCoverage(to: coverage)
+                    if !held.observations.isEmpty { deliver(held.observations) }
+                    open.append(makeFeed(held.cursor))
+                } else {
+                    open.append(makeFeed(makeCursor(sources[p.index])))
+                }
                 continue
             }
             guard let i = nextOpen else { break }
@@ -203,6 +227,13 @@ public final class EventMerger<Selector: ObservationSelector> {
         }
     }
 
+    /// A probed sorted source kept open until the merge reaches it, with what its probe read.
+    private struct ParkedSource {
+        var order: PendingSource
+        var cursor: SourceCursor<Selector>
+        var observations: [Observation]
+    }
+
     /// Regular files can be probed and read again; pipes, FIFOs and stdin cannot.
     static func isRereadable(_ d: SourceDescriptor) -> Bool {
         guard case .file(let path) = d.location else { return false }
@@ -212,7 +243,8 @@ public final class EventMerger<Selector: ObservationSelector> {
     }
 }
 
-/// A sorted source not yet opened, ordered by the smallest time it can hold.
+/// A sorted source not yet in the merge (closed or parked), ordered by the smallest time it can
+/// hold.
 struct PendingSource: Comparable {
     var start: Int64
     var index: Int
