@@ -79,8 +79,8 @@ struct RecordStop: ScanStop {
     }
 
     /// Moves through the stages as far as the spans allow; true once the outcome is decided.
-    /// The walk over the current list is all most calls do; stage changes (a few per line,
-    /// with the name lookups) are out of line in `nextStage`, which keeps this one small.
+    /// The walk over the current list is all most calls do; leaving the service and event
+    /// stages (with their name lookups) is out of line in `nextStage`, which keeps this small.
     @inline(__always)
     private mutating func advance(_ spans: UnsafeMutablePointer<FieldSpan>) -> Bool {
         while true {
@@ -99,18 +99,23 @@ struct RecordStop: ScanStop {
                 }
                 cursor += 1
             }
-            if stage >= 3 || nextStage(decided, spans) { return true }
+            if stage >= 3 { return true }
+            if stage == 0 {
+                // Time decided (the commonest change, with no name to look up): inline.
+                if decided < 0 { return true }  // no-time, whatever follows
+                enter(1, service)
+                continue
+            }
+            if nextStage(decided, spans) { return true }
         }
     }
 
-    /// Leaves the current deciding stage, `decided` being the slot that decided it (-1: none):
-    /// true when that decides the outcome, else enters the next stage's list.
+    /// Leaves the service or event stage (`advance` leaves the time stage itself), `decided`
+    /// being the slot that decided it (-1: none): true when that decides the outcome, else
+    /// enters the next stage's list.
     @inline(never)
     private mutating func nextStage(_ decided: Int, _ spans: UnsafeMutablePointer<FieldSpan>) -> Bool {
         switch stage {
-        case 0:
-            if decided < 0 { return true }  // no-time, whatever follows
-            enter(1, service)
         case 1:
             if decided < 0 {
                 if defaultIndex == -2 { return true }  // no-service, whatever follows
