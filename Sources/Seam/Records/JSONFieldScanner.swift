@@ -209,11 +209,20 @@ public struct JSONFieldScanner {
                     guard i < n, p[i] == 0x22 else { return .malformed }
                     let cached = ordinal < ScanBuffers.keyCacheCount
                         && i &+ ScanBuffers.KeyCacheEntry.capacity <= n
-                    if cached && keyCache[ordinal].matches(UnsafeRawPointer(p + i)) {
-                        // The key cache (`ScanBuffers.keyCache`): the same bytes up to the colon
-                        // as the key at this place last line are the same key.
-                        pending = keyCache[ordinal].node
-                        i &+= keyCache[ordinal].length
+                    // The key cache (`ScanBuffers.keyCache`): the same bytes up to the colon as a
+                    // key seen at this place in recent lines are the same key.
+                    var hit = -1
+                    if cached {
+                        let ways = keyCache + ordinal &* ScanBuffers.keyCacheWays
+                        for w in 0..<ScanBuffers.keyCacheWays where ways[w].matches(UnsafeRawPointer(p + i)) {
+                            hit = w
+                            break
+                        }
+                    }
+                    if hit >= 0 {
+                        let e = keyCache + (ordinal &* ScanBuffers.keyCacheWays &+ hit)
+                        pending = e.pointee.node
+                        i &+= e.pointee.length
                     } else {
                         let ks = i &+ 1
                         var escaped = false
@@ -225,8 +234,10 @@ public struct JSONFieldScanner {
                         i &+= 1
                         let length = i &- (ks &- 1)
                         if cached && !escaped && length <= ScanBuffers.KeyCacheEntry.capacity {
-                            keyCache[ordinal] = ScanBuffers.KeyCacheEntry(bytes: UnsafeRawPointer(p + (ks &- 1)),
-                                                                          length: length, node: pending)
+                            let victim = Int(b.keyCacheVictim[ordinal])
+                            b.keyCacheVictim[ordinal] = UInt8((victim &+ 1) % ScanBuffers.keyCacheWays)
+                            keyCache[ordinal &* ScanBuffers.keyCacheWays &+ victim] = ScanBuffers.KeyCacheEntry(
+                                bytes: UnsafeRawPointer(p + (ks &- 1)), length: length, node: pending)
                         }
                     }
                     ordinal &+= 1

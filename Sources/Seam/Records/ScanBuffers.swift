@@ -14,8 +14,12 @@ final class ScanBuffers {
     /// source mostly repeat their keys in order and spacing, so the same bytes at the place of
     /// the next key are that key: one masked compare instead of scanning it, looking it up and
     /// finding its colon.
+    /// `keyCacheWays` entries per place (lines of a few kinds alternate), replaced in turn.
     let keyCache: UnsafeMutablePointer<KeyCacheEntry>
     static let keyCacheCount = 16
+    static let keyCacheWays = 4
+    /// Per place, the way the next new key replaces.
+    let keyCacheVictim: UnsafeMutablePointer<UInt8>
 
     /// A top-level key's bytes from `"` to `:` (at most `KeyCacheEntry.capacity`, as three
     /// little-endian words and their byte masks; zero past `length`) and its trie node.
@@ -73,8 +77,10 @@ final class ScanBuffers {
         captureStart.initialize(repeating: 0, count: levels)
         scratchCapacity = 256
         scratch = .allocate(capacity: scratchCapacity)
-        keyCache = .allocate(capacity: Self.keyCacheCount)
-        keyCache.initialize(repeating: .empty, count: Self.keyCacheCount)
+        keyCache = .allocate(capacity: Self.keyCacheCount * Self.keyCacheWays)
+        keyCache.initialize(repeating: .empty, count: Self.keyCacheCount * Self.keyCacheWays)
+        keyCacheVictim = .allocate(capacity: Self.keyCacheCount)
+        keyCacheVictim.initialize(repeating: 0, count: Self.keyCacheCount)
     }
 
     deinit {
@@ -84,6 +90,7 @@ final class ScanBuffers {
         captureStart.deallocate()
         scratch.deallocate()
         keyCache.deallocate()
+        keyCacheVictim.deallocate()
     }
 
     /// Records the kind of the container opened at `depth` (0 = top level).
