@@ -162,7 +162,9 @@ public final class Correlator {
     public func observe(_ o: Observation) {
         let r = Int(o.rule)
         precondition(rules.indices.contains(r), "observation of unknown rule \(o.rule)")
-        guard let hash = o.values.withKey({ k in k.map { HeldSends.hash(rule: o.rule, key: $0) } }) else {
+        // The closure captures the rule, not `o` (capturing `o` copied it).
+        let rule = o.rule
+        guard let hash = o.values.withKey({ k in k.map { HeldSends.hash(rule: rule, key: $0) } }) else {
             let evidence = Finding.Evidence(time: o.time, position: o.position)
             let unkeyed: Verdict = o.side == .send ? .unkeyedSend : .unkeyedReceive
             emit(Finding(

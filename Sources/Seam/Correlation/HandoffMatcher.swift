@@ -188,7 +188,7 @@ public struct HandoffMatcher {
                 values.appendValue(record, slot: Int(t.slots[j]))
             }
             out.append(Observation(time: record.time, position: position, rule: side.rule, side: side.side,
-                                   values: values))
+                                   values: consume values))
         }
     }
 
