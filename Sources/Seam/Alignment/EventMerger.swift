@@ -51,8 +51,10 @@ public final class EventMerger<Selector: ObservationSelector> {
         public var parkedSources = 8
         /// Threads that decode (1: everything on the caller's thread).
         public var threads = 1
-        /// Steps a worker may run ahead of the merge (threads > 1).
-        public var feedDepth = 4
+        /// Steps a worker may run ahead of the merge (threads > 1). With more sources than
+        /// cores, a worker is often off its core when the merge wants its step: 16 queued steps
+        /// (each at most `stepLines` lines' observations) cut wall time 7% against 4 on 4 files.
+        public var feedDepth = 16
         /// Validate every JSON line whole (`RecordDecoder.strictJSON`).
         public var strictJSON = false
         /// The spec's per-source formats (`HandoffSpec.format(for:)`); none: auto-detect all.
