@@ -73,21 +73,29 @@ public struct ClaimValues: Sendable {
     public mutating func append(_ tag: Tag, _ bytes: UnsafeRawBufferPointer) {
         let old = Int(length), n = bytes.count
         if spill == nil && n < 0x80 && old + 2 + n <= Self.inlineCapacity {
-            // The common case: a one-byte length, inline. Word copies, then bytes: no `memmove`
-            // call (it cost more than these few bytes), no LEB128 loop.
+            // The common case: a one-byte length, inline. No `memmove` call (it cost more than
+            // these few bytes), no LEB128 loop, no byte loop: the last word (or the last 4, or
+            // the 1-3 bytes) is copied overlapping what came before it.
             withUnsafeMutableBytes(of: &storage) { s in
                 let at = s.baseAddress! + old
                 at.storeBytes(of: tag.rawValue, as: UInt8.self)
                 at.storeBytes(of: UInt8(n), toByteOffset: 1, as: UInt8.self)
                 guard let src = bytes.baseAddress else { return }
-                var k = 0
-                while k + 8 <= n {
-                    at.storeBytes(of: src.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: 2 + k, as: UInt64.self)
-                    k += 8
-                }
-                while k < n {
-                    at.storeBytes(of: src.load(fromByteOffset: k, as: UInt8.self), toByteOffset: 2 + k, as: UInt8.self)
-                    k += 1
+                let to = at + 2
+                if n >= 8 {
+                    var k = 0
+                    while k + 8 < n {
+                        to.storeBytes(of: src.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
+                        k += 8
+                    }
+                    to.storeBytes(of: src.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+                } else if n >= 4 {
+                    to.storeBytes(of: src.loadUnaligned(as: UInt32.self), as: UInt32.self)
+                    to.storeBytes(of: src.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
+                } else if n > 0 {
+                    to.storeBytes(of: src.load(as: UInt8.self), as: UInt8.self)
+                    to.storeBytes(of: src.load(fromByteOffset: n / 2, as: UInt8.self), toByteOffset: n / 2, as: UInt8.self)
+                    to.storeBytes(of: src.load(fromByteOffset: n - 1, as: UInt8.self), toByteOffset: n - 1, as: UInt8.self)
                 }
             }
             length = Int32(old + 2 + n)

@@ -30,6 +30,23 @@ final class ClaimValuesTests: XCTestCase {
         XCTAssertGreaterThan(spilled, 300)
     }
 
+    /// Every inline length, after keys of every length that leave room: each byte lands in
+    /// place and nothing past the value is written (the copy overlaps its last word).
+    func testEveryInlineLengthKeepsItsBytes() {
+        for keyLength in 0...20 {
+            let key = String(repeating: "k", count: keyLength)
+            for n in 0...(ClaimValues.inlineCapacity - 4 - keyLength) {
+                let value = (0..<n).map { UInt8(truncatingIfNeeded: 0x41 &+ $0 &* 7) }
+                var v = ClaimValues(key: key, agree: [.string(value)])
+                XCTAssertNil(v.spill, "key \(keyLength), value \(n)")
+                XCTAssertEqual(v.key, key)
+                XCTAssertEqual(v.agree, [.string(value)], "key \(keyLength), value \(n)")
+                v.append(.number, UnsafeRawBufferPointer(start: nil, count: 0))
+                XCTAssertEqual(v.agree, [.string(value), .number([])], "key \(keyLength), value \(n)")
+            }
+        }
+    }
+
     func testEqualityIsByBytes() {
         XCTAssertNotEqual(ClaimValues(key: "a", agree: []), ClaimValues(key: "b", agree: []))
         XCTAssertNotEqual(ClaimValues(key: nil, agree: []), ClaimValues(key: "", agree: []))
