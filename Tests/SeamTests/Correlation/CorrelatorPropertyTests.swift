@@ -143,9 +143,9 @@ final class CorrelatorPropertyTests: XCTestCase {
             agree: Scenario.oracleAgree)
         let context = "seed \(seed) \(mode)"
         var late: [String] = []
-        let (sink, c) = run(s, mode: mode, maxOpen: 1_000_000, seed: seed) { coverage, sink, w in
+        let (sink, c) = run(s, mode: mode, maxOpen: 1_000_000, seed: seed, afterAdvance: { coverage, sink, w in
             late += self.undecidedPastDue(s, oracle, coverage, sink, w)
-        }
+        })
         XCTAssertEqual(late, [], context)
         var ok = late.isEmpty
         let got = Decided(sink.findings, rules: s.rules)
