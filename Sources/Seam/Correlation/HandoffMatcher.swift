@@ -194,15 +194,10 @@ public struct HandoffMatcher {
 
     private func matches(_ p: CompiledPredicate, _ record: RecordView) -> Bool {
         switch p {
-        case .event(let name, let decimal):
-            guard !decimal else { return record.eventEquals(name) }
-            // Text equality only: a name that is not a number agrees with nothing else.
-            guard let slot = record.eventSlot else { return false }
-            return name.withUnsafeBytes { n in
-                record.withScalarBytes(slot) { v in
-                    v.count == n.count && (n.count == 0 || memcmp(v.baseAddress!, n.baseAddress!, n.count) == 0)
-                } ?? false
-            }
+        case .event(let name, _):
+            // Only decimal names come here (`appendMatches` compares the others' bytes itself):
+            // a number agrees with other texts of the same value.
+            return record.eventEquals(name)
         case .fields(let conds):
             for c in conds where !holds(c.test, record, c.slot) { return false }
             return true
