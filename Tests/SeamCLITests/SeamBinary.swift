@@ -59,15 +59,19 @@ struct SeamBinary {
             try? inp.fileHandleForWriting.close()
         }
         writer.start()
-        var outData = Data(), errData = Data()
+        // stdout is read on another thread while this one reads stderr (either pipe may fill);
+        // `group.wait()` orders its write before the read below.
+        final class Collected: @unchecked Sendable { var data = Data() }
+        let collected = Collected()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            outData = out.fileHandleForReading.readDataToEndOfFile()
+            collected.data = out.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
-        errData = err.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
         group.wait()
+        let outData = collected.data
         p.waitUntilExit()
         return Result(code: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
