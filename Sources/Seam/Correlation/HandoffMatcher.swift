@@ -21,13 +21,13 @@ public struct HandoffMatcher {
         /// otherwise `predicates[predicate]` decides.
         var eventText: Bool
         var predicate: Int32
-        var name: Range
+        var name: Extent
         /// The agree fields' slots: `slots[agree]`.
-        var agree: Range
+        var agree: Extent
     }
 
     /// `count` entries at `offset` of one of `SideTable`'s pools.
-    struct Range {
+    struct Extent {
         var offset: Int32
         var count: Int32
     }
@@ -35,7 +35,7 @@ public struct HandoffMatcher {
     /// The compiled sides in flat memory, freed with it; immutable after init.
     final class SideTable {
         /// The sides of service id `s`: `sides[byService[s]]`.
-        let byService: UnsafeMutablePointer<Range>
+        let byService: UnsafeMutablePointer<Extent>
         let serviceCount: Int
         let sides: UnsafeMutablePointer<Side>
         let slots: UnsafeMutablePointer<Int32>
@@ -43,7 +43,7 @@ public struct HandoffMatcher {
         /// Predicates other than a plain event name (field tests, decimal event names).
         let predicates: [CompiledPredicate]
 
-        init(byService: [Range], sides: [Side], slots: [Int32], names: [UInt8], predicates: [CompiledPredicate]) {
+        init(byService: [Extent], sides: [Side], slots: [Int32], names: [UInt8], predicates: [CompiledPredicate]) {
             self.byService = .copying(byService)
             serviceCount = byService.count
             self.sides = .copying(sides)
@@ -128,13 +128,13 @@ public struct HandoffMatcher {
             if byService.count <= service { byService += Array(repeating: [], count: service + 1 - byService.count) }
             let compiled = compile(p)
             var eventText = false
-            var name = Range(offset: Int32(names.count), count: 0)
+            var name = Extent(offset: Int32(names.count), count: 0)
             if case .event(let text, decimal: false) = compiled {
                 eventText = true
                 name.count = Int32(text.count)
                 names += text
             }
-            let agreeRange = Range(offset: Int32(slots.count), count: Int32(agree.count))
+            let agreeRange = Extent(offset: Int32(slots.count), count: Int32(agree.count))
             slots += agree.map { Int32(slot($0)) }
             byService[service].append(Side(
                 rule: Int32(rule), side: side, keySlot: Int32(slot(key)), eventText: eventText,
@@ -145,9 +145,9 @@ public struct HandoffMatcher {
             add(Int(services.intern(r.from)), i, .send, r.sendKey, r.send, r.agree.map(\.send))
             add(Int(services.intern(r.to)), i, .receive, r.receiveKey, r.receive, r.agree.map(\.receive))
         }
-        var ranges: [Range] = [], flat: [Side] = []
+        var ranges: [Extent] = [], flat: [Side] = []
         for sides in byService {
-            ranges.append(Range(offset: Int32(flat.count), count: Int32(sides.count)))
+            ranges.append(Extent(offset: Int32(flat.count), count: Int32(sides.count)))
             flat += sides
         }
         table = SideTable(byService: ranges, sides: flat, slots: slots, names: names, predicates: predicates)
@@ -174,10 +174,7 @@ public struct HandoffMatcher {
             if side.eventText {
                 guard let slot = record.eventSlot else { continue }
                 let name = UnsafeRawBufferPointer(start: t.names + Int(side.name.offset), count: Int(side.name.count))
-                let same = record.withScalarBytes(slot) { v in
-                    v.count == name.count && (name.count == 0 || memcmp(v.baseAddress!, name.baseAddress!, name.count) == 0)
-                } ?? false
-                guard same else { continue }
+                guard record.withScalarBytes(slot, { ShortBytes.equal($0, name) }) ?? false else { continue }
             } else if !matches(t.predicates[Int(side.predicate)], record) {
                 continue
             }

@@ -112,8 +112,8 @@ struct HeldSends {
 
     @inline(__always)
     private static func same(_ a: UnsafeRawBufferPointer?, _ b: UnsafeRawBufferPointer) -> Bool {
-        guard let a, a.count == b.count else { return false }
-        return a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
+        guard let a else { return false }
+        return ShortBytes.equal(a, b)
     }
 
     /// Holds a keyed send; returns its index (stable until `remove`).

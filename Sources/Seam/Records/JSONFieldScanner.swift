@@ -105,7 +105,6 @@ public struct JSONFieldScanner {
                                          _ spans: UnsafeMutablePointer<FieldSpan>, _ stop: inout S) -> Outcome {
         let levelCount = trie.levelCount
         let levelNode = b.levelNode, captureTarget = b.captureTarget, captureStart = b.captureStart
-        let keyCache = b.keyCache
         // Top-level keys seen so far in this line (the key cache's index).
         var ordinal = 0
         var i = 0
@@ -189,15 +188,8 @@ public struct JSONFieldScanner {
                 let level = depth &- 1
                 let node: Int32 = level < levelCount ? levelNode[level] : -1
                 if level != 0 {
-                    guard i < n, p[i] == 0x22 else { return .malformed }
-                    let ks = i &+ 1
-                    var escaped = false
-                    guard let ke = scanStringInline(p, ks, n, &escaped) else { return .malformed }
-                    pending = node < 0 ? -1 : lookUp(p, ks, ke, n, escaped, node, trie, b)
-                    i = ke &+ 1
-                    while i < n && isSpace(p[i]) { i &+= 1 }
-                    guard i < n, p[i] == UInt8(ascii: ":") else { return .malformed }
-                    i &+= 1
+                    guard let key = readKey(p, &i, n, node, trie, b) else { return .malformed }
+                    pending = key.node
                     while i < n && isSpace(p[i]) { i &+= 1 }
                     state = .value
                     continue
@@ -206,38 +198,19 @@ public struct JSONFieldScanner {
                 // scalars (most log lines are flat): same steps as the states above, without
                 // going through them. A container value goes back to `.value`.
                 while true {
-                    guard i < n, p[i] == 0x22 else { return .malformed }
-                    let cached = ordinal < ScanBuffers.keyCacheCount
-                        && i &+ ScanBuffers.KeyCacheEntry.capacity <= n
                     // The key cache (`ScanBuffers.keyCache`): the same bytes up to the colon as a
                     // key seen at this place in recent lines are the same key.
-                    var hit = -1
-                    if cached {
-                        let ways = keyCache + ordinal &* ScanBuffers.keyCacheWays
-                        for w in 0..<ScanBuffers.keyCacheWays where ways[w].matches(UnsafeRawPointer(p + i)) {
-                            hit = w
-                            break
-                        }
-                    }
-                    if hit >= 0 {
-                        let e = keyCache + (ordinal &* ScanBuffers.keyCacheWays &+ hit)
+                    let cached = ordinal < ScanBuffers.keyCacheCount
+                        && i &+ ScanBuffers.KeyCacheEntry.capacity <= n
+                    if cached, let e = b.cachedKey(ordinal, UnsafeRawPointer(p + i)) {
                         pending = e.pointee.node
                         i &+= e.pointee.length
                     } else {
-                        let ks = i &+ 1
-                        var escaped = false
-                        guard let ke = scanStringInline(p, ks, n, &escaped) else { return .malformed }
-                        pending = node < 0 ? -1 : lookUp(p, ks, ke, n, escaped, node, trie, b)
-                        i = ke &+ 1
-                        while i < n && isSpace(p[i]) { i &+= 1 }
-                        guard i < n, p[i] == UInt8(ascii: ":") else { return .malformed }
-                        i &+= 1
-                        let length = i &- (ks &- 1)
-                        if cached && !escaped && length <= ScanBuffers.KeyCacheEntry.capacity {
-                            let victim = Int(b.keyCacheVictim[ordinal])
-                            b.keyCacheVictim[ordinal] = UInt8((victim &+ 1) % ScanBuffers.keyCacheWays)
-                            keyCache[ordinal &* ScanBuffers.keyCacheWays &+ victim] = ScanBuffers.KeyCacheEntry(
-                                bytes: UnsafeRawPointer(p + (ks &- 1)), length: length, node: pending)
+                        let ks = i
+                        guard let key = readKey(p, &i, n, node, trie, b) else { return .malformed }
+                        pending = key.node
+                        if cached && !key.escaped {
+                            b.rememberKey(ordinal, UnsafeRawPointer(p + ks), length: i &- ks, node: pending)
                         }
                     }
                     ordinal &+= 1
@@ -275,6 +248,24 @@ public struct JSONFieldScanner {
                 state = .value
             }
         }
+    }
+
+    /// Reads the key whose opening quote is at `i` and the colon after it, leaving `i` just past
+    /// the colon: the key's trie node under `node` (-1: unwanted) and whether it holds an escape;
+    /// nil when the bytes break the grammar.
+    @inline(__always)
+    private static func readKey(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, _ node: Int32, _ trie: KeyTrie,
+                                _ b: ScanBuffers) -> (node: Int32, escaped: Bool)? {
+        guard i < n, p[i] == 0x22 else { return nil }
+        let ks = i &+ 1
+        var escaped = false
+        guard let ke = scanStringInline(p, ks, n, &escaped) else { return nil }
+        let found = node < 0 ? -1 : lookUp(p, ks, ke, n, escaped, node, trie, b)
+        i = ke &+ 1
+        while i < n && isSpace(p[i]) { i &+= 1 }
+        guard i < n, p[i] == UInt8(ascii: ":") else { return nil }
+        i &+= 1
+        return (found, escaped)
     }
 
     /// The trie node of key `p[ks..<ke]` under `node` (`escaped`: decoded first). Out of line:

@@ -9,12 +9,12 @@ final class ScanBuffers {
     let captureStart: UnsafeMutablePointer<Int32>
     var scratch: UnsafeMutablePointer<UInt8>
     var scratchCapacity: Int
-    /// The n-th top-level key of the line before, per n < `keyCacheCount`, as it stood: its
-    /// bytes from the opening quote to the colon, and the trie's answer for it. Lines of one
+    /// The n-th top-level keys of recent lines, per n < `keyCacheCount`, as they stood: their
+    /// bytes from the opening quote to the colon, and the trie's answer for them. Lines of one
     /// source mostly repeat their keys in order and spacing, so the same bytes at the place of
-    /// the next key are that key: one masked compare instead of scanning it, looking it up and
-    /// finding its colon.
-    /// `keyCacheWays` entries per place (lines of a few kinds alternate), replaced in turn.
+    /// the next key are that key: one masked compare per way instead of scanning it, looking it
+    /// up and finding its colon. `keyCacheWays` entries per place (lines of a few kinds
+    /// alternate), replaced in turn (`cachedKey`, `rememberKey`).
     let keyCache: UnsafeMutablePointer<KeyCacheEntry>
     static let keyCacheCount = 16
     static let keyCacheWays = 4
@@ -91,6 +91,24 @@ final class ScanBuffers {
         scratch.deallocate()
         keyCache.deallocate()
         keyCacheVictim.deallocate()
+    }
+
+    /// The cached key at place `ordinal` whose bytes start the 24 readable bytes at `bytes`.
+    @inline(__always)
+    func cachedKey(_ ordinal: Int, _ bytes: UnsafeRawPointer) -> UnsafeMutablePointer<KeyCacheEntry>? {
+        let ways = keyCache + ordinal &* Self.keyCacheWays
+        for w in 0..<Self.keyCacheWays where ways[w].matches(bytes) { return ways + w }
+        return nil
+    }
+
+    /// Caches the key of `length` bytes (quote to colon, at most `KeyCacheEntry.capacity`; 24
+    /// readable) at `bytes`, found at place `ordinal`, in the way next in turn. Longer: ignored.
+    @inline(__always)
+    func rememberKey(_ ordinal: Int, _ bytes: UnsafeRawPointer, length: Int, node: Int32) {
+        guard length <= KeyCacheEntry.capacity else { return }
+        let victim = Int(keyCacheVictim[ordinal])
+        keyCacheVictim[ordinal] = UInt8((victim &+ 1) % Self.keyCacheWays)
+        keyCache[ordinal &* Self.keyCacheWays &+ victim] = KeyCacheEntry(bytes: bytes, length: length, node: node)
     }
 
     /// Records the kind of the container opened at `depth` (0 = top level).
