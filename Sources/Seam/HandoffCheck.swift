@@ -34,15 +34,22 @@ public struct RunOptions: Sendable {
 /// The batch entry point: reads every source, correlates, and returns the summary; findings
 /// also go to `sink` as soon as they are decided.
 ///
-/// Memory is bounded by open handoffs (see `EventMerger` and `Correlator`), except for sources
-/// that must be reordered, whose observations are held until the merge reaches them.
+/// Verdicts do not depend on the order of lines within a source, nor on whether it is a file or
+/// stdin (SEMANTICS.md, "Order never changes a verdict"): sources out of time order are put in
+/// order through temporary files (see `EventMerger`). When a source that looked sorted steps
+/// back later on, the run starts over (at most `EventMerger.Options.maxRestarts + 1` passes) and
+/// the sink is told to drop what it got (`FindingSink.discardFindings()`).
+///
+/// Memory is bounded by open handoffs (see `EventMerger` and `Correlator`) plus one reorder
+/// budget for sources that must be put in order; past it they go to temporary files.
 ///
 /// Threads (`options.threads`): sources decode on worker threads and gzip may inflate on its
 /// own thread (see `EventMerger`); correlation stays on the calling thread.
 public final class HandoffCheck {
     public let spec: HandoffSpec
     public let options: RunOptions
-    private weak var sink: FindingSink?
+    /// Held strongly: a sink made inline in the call must live as long as the run.
+    private let sink: FindingSink?
 
     public init(spec: HandoffSpec, options: RunOptions = RunOptions(), sink: FindingSink? = nil) {
         self.spec = spec
@@ -57,34 +64,47 @@ public final class HandoffCheck {
         return run(sources: sources, inputErrors: errors, progress: progress)
     }
 
+    /// Passes the last run needed (1 unless a source turned out of time order after its probe).
+    public private(set) var passes = 0
+
     /// Runs on sources already expanded; `inputErrors` are carried into the summary.
     public func run(sources: [SourceDescriptor], inputErrors: [InputError] = [],
                     progress: ((UInt64) -> Void)? = nil) -> Summary {
         let services = ServiceTable(shared: options.threads > 1)
-        let coverage = CoverageTracker()
         let matcher = HandoffSelector(rules: spec.rules, config: spec.fields, services: services)
-        let correlator = Correlator(
-            rules: spec.rules,
-            fromService: spec.rules.map { services.intern($0.from) },
-            toService: spec.rules.map { services.intern($0.to) },
-            coverage: coverage,
-            options: CorrelatorOptions(maxOpen: options.maxOpen, examplesPerKind: options.examplesPerKind),
-            sink: sink)
+        let fromService = spec.rules.map { services.intern($0.from) }
+        let toService = spec.rules.map { services.intern($0.to) }
+        func makeCorrelator(_ coverage: CoverageTracker) -> Correlator {
+            Correlator(rules: spec.rules, fromService: fromService, toService: toService, coverage: coverage,
+                       options: CorrelatorOptions(maxOpen: options.maxOpen, examplesPerKind: options.examplesPerKind),
+                       sink: sink)
+        }
+        var coverage = CoverageTracker()
+        var correlator = makeCorrelator(coverage)
         var mergeOptions = EventMerger<HandoffSelector>.Options()
         mergeOptions.maxLineLength = options.maxLineLength
         mergeOptions.reorderBound = options.reorderBound
         mergeOptions.reorderBudget = options.reorderBudget
         mergeOptions.threads = max(1, options.threads)
         mergeOptions.strictJSON = options.strictJSON
-        let spec = self.spec
-        mergeOptions.formats = { spec.format(for: $0) }
+        let fullSpec = self.spec
+        mergeOptions.formats = { fullSpec.format(for: $0) }
         let merger = EventMerger(sources: sources, config: spec.fields, selector: matcher,
                                  services: services, coverage: coverage, options: mergeOptions)
-        merger.run(
+        passes = 1
+        while !merger.run(
             // Borrowed from the buffer: no retain/release of each observation's key and values.
             deliver: { batch in batch.withUnsafeBufferPointer { for i in $0.indices { correlator.observe($0[i]) } } },
             advance: { correlator.advance(to: $0) },
             progress: progress)
+        {
+            // A source stepped back after its probe: everything decided may have missed it.
+            sink?.discardFindings()
+            coverage = CoverageTracker()
+            correlator = makeCorrelator(coverage)
+            merger.restart(coverage: coverage)
+            passes += 1
+        }
         correlator.finish()
         return Summary.make(sources: sources, stats: merger.stats, inputErrors: inputErrors,
                             services: services, coverage: coverage, tallies: correlator.tallies)

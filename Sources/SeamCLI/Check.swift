@@ -102,6 +102,7 @@ final class FindingCollector: FindingSink {
     func found(_ finding: Finding) {
         if keepAll && finding.verdict != .confirmed { findings.append(finding) }
     }
+    func discardFindings() { findings.removeAll() }
 }
 
 extension String {

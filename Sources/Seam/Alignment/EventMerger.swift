@@ -2,24 +2,33 @@ import Glibc
 import HeapModule
 
 /// Merges many sources by event time for a batch run, handing observations and watermarks to
-/// a consumer, with memory bounded by open handoffs rather than by input.
+/// a consumer, with memory bounded by open handoffs rather than by input or by file count.
 ///
-/// How (each source is streamed; none is loaded whole unless it must be reordered):
-/// 1. *Probe.* Every regular file is opened and its first `probeLines` lines read. A source
-///    that ends within them is done. A source whose times run backwards by more than the
-///    reorder bound (newest-first exports, shuffled files) is read to its end at once, its
-///    coverage noted whole and its observations put in time order by an `ObservationSpool`
-///    (in memory up to `reorderBudget`, sorted runs in temporary files past it); they then join
-///    the merge like a sorted source. A sorted source waits for the merge to reach the smallest
-///    time seen: up to `parkedSources` of them stay open, *parked* with the observations their
-///    probe read, those reached first; the others are closed and read again from the start.
+/// How (each source is streamed; none is held in memory whole):
+/// 1. *Probe.* Every regular file is opened and its first `probeLines` lines read. A source that
+///    ends within them, one whose times run backwards by more than the reorder bound
+///    (newest-first exports, shuffled files), and one that cannot be read twice (stdin, a FIFO)
+///    is *read ahead*: read to its end at once, its coverage noted whole, its observations added
+///    to one shared `ObservationSpool` (in memory up to `reorderBudget` observations in all,
+///    sorted runs in temporary files past it) that joins the merge in time order like one more
+///    sorted source. So a thousand small hourly files cost one budget, not a thousand probes'
+///    worth of observations, and are merged by time like one big file.
+///    A sorted source waits for the merge to reach the smallest time seen: up to
+///    `parkedSources` of them stay open, *parked* with the observations their probe read, those
+///    reached first; the others are closed and read again from the start.
 /// 2. *Merge.* A source is (re)opened only when the merge reaches its first time, so a thousand
 ///    hourly archives do not mean a thousand open decoders. A parked one hands on its probe's
 ///    coverage and observations, then goes on from where its probe stopped (its head is not
 ///    inflated and decoded twice). The open source with the smallest lower bound is stepped;
 ///    after each step the watermark (the smallest lower bound of all unfinished sources, minus
 ///    one) is handed on.
-/// Stdin and FIFOs cannot be read twice: they are not probed and are opened first.
+/// 3. *Restart.* The probe's "sorted" is a guess from a source's head. When a source steps back
+///    by more than the reorder bound later on (rotated parts concatenated newest first, say),
+///    verdicts already given may have missed it, so `run` stops and returns false; the caller
+///    discards what it was given and calls `restart(coverage:)` then `run` again with fresh
+///    consumers. That source is then read ahead. What was read ahead is kept (stdin is not read
+///    twice). After `maxRestarts`, every source not yet seen sorted to its end is read ahead, so
+///    a run ends after at most `maxRestarts + 1` passes. Verdicts never depend on the guess.
 ///
 /// Threads (`Options.threads` > 1): every open source's cursor steps on a worker thread
 /// (`SourceFeed`), a few steps ahead behind a bounded queue, while this thread merges and
@@ -27,10 +36,6 @@ import HeapModule
 /// thread. When there are fewer sources than threads, gzip is also inflated on a thread of its
 /// own (`LineReader` pipelined), so a single file or stdin uses two cores. The `ServiceTable`
 /// must then be made `shared`.
-///
-/// A source that looked sorted in its probe but runs backwards later by more than the reorder
-/// bound has those events counted `out_of_order`; they are still correlated where their
-/// handoff is still open.
 public final class EventMerger<Selector: ObservationSelector> {
     public struct Options {
         /// Lines read from each source to decide whether it is time-sorted.
@@ -42,13 +47,15 @@ public final class EventMerger<Selector: ObservationSelector> {
         public var maxLineLength = 1 << 20
         /// Disorder within one source that is tolerated without reordering (ns).
         public var reorderBound: Int64 = 1_000_000_000
-        /// Observations of one reordered source held in memory before sorted runs go to
-        /// temporary files.
+        /// Observations of the read-ahead sources held in memory (all of them together) before
+        /// sorted runs go to temporary files.
         public var reorderBudget = 131_072
         /// Probed sorted sources kept open until the merge reaches them, so their heads are not
         /// read twice. Each holds a reader's buffers (~1.3 MiB) and its probe's observations;
         /// past the bound, those reached last are read again instead (0: all are).
         public var parkedSources = 8
+        /// Restarts after which every source not yet seen sorted to its end is read ahead.
+        public var maxRestarts = 2
         /// Threads that decode (1: everything on the caller's thread).
         public var threads = 1
         /// Steps a worker may run ahead of the merge (threads > 1). With more sources than
@@ -62,14 +69,31 @@ public final class EventMerger<Selector: ObservationSelector> {
         public init() {}
     }
 
+    /// A source read to its end ahead of the merge: what it contributes besides its
+    /// observations (which are in `spool`), kept across restarts.
+    private struct ReadAhead {
+        var stats: SourceStats
+        var extents: [(service: Int32, first: Int64, last: Int64)]
+    }
+
     private let sources: [SourceDescriptor]
     private let config: FieldConfig
     private let selector: Selector
     private let services: ServiceTable
-    private let coverage: CoverageTracker
+    private var coverage: CoverageTracker
     private let options: Options
     /// Final accounting per source, filled as sources finish.
     public private(set) var stats: [SourceStats]
+    /// Observations of every read-ahead source, put in time order.
+    private let spool: ObservationSpool
+    /// Sources read ahead so far, by index.
+    private var readAhead: [Int: ReadAhead] = [:]
+    /// Sources to read ahead on the next pass: found out of order after their probe.
+    private var mustReadAhead: Set<Int> = []
+    /// Sources read to their end by the merge without a step back past the reorder bound.
+    private var seenSorted: Set<Int> = []
+    /// Passes started over because a source turned out of order after its probe.
+    public private(set) var restarts = 0
 
     public init(sources: [SourceDescriptor], config: FieldConfig, selector: Selector,
                 services: ServiceTable, coverage: CoverageTracker, options: Options) {
@@ -80,6 +104,7 @@ public final class EventMerger<Selector: ObservationSelector> {
         self.coverage = coverage
         self.options = options
         self.stats = Array(repeating: SourceStats(), count: sources.count)
+        self.spool = ObservationSpool(budget: options.reorderBudget)
     }
 
     private func makeCursor(_ d: SourceDescriptor) -> SourceCursor<Selector> {
@@ -96,25 +121,84 @@ public final class EventMerger<Selector: ObservationSelector> {
         SourceFeed(cursor: c, stepLines: options.stepLines, threaded: options.threads > 1, depth: options.feedDepth)
     }
 
+    /// Prepares another pass after `run` returned false: `coverage` is the fresh tracker the
+    /// new consumers read. Sources read ahead keep their observations and accounting.
+    public func restart(coverage: CoverageTracker) {
+        self.coverage = coverage
+        stats = Array(repeating: SourceStats(), count: sources.count)
+        restarts += 1
+        if restarts >= options.maxRestarts {
+            // Bound the passes: whatever was not seen sorted to its end is read ahead now.
+            for d in sources where readAhead[d.index] == nil && !seenSorted.contains(d.index) {
+                mustReadAhead.insert(d.index)
+            }
+        }
+    }
+
+    /// Reads `c` (already probed, or fresh) to its end into the shared spool and records what
+    /// it contributes. The observations in `batch` (its probe's) go first.
+    private func readToEnd(_ c: SourceCursor<Selector>, more: Bool, batch: inout [Observation]) -> SourceStats {
+        for o in batch { spool.append(o) }
+        batch.removeAll(keepingCapacity: true)
+        var extents = c.takeExtents()
+        var s: SourceStats
+        if more {
+            let feed = makeFeed(c)
+            var going = true
+            repeat {
+                going = feed.step(into: &batch)
+                for o in batch { spool.append(o) }
+                batch.removeAll(keepingCapacity: true)
+            } while going
+            extents += feed.takeExtents()
+            s = feed.stats
+            feed.close()
+        } else {
+            s = c.stats
+            c.close()
+        }
+        // (The worker, if any, has been joined: reading the cursor is safe.) Disorder inside a
+        // read-ahead source is put right by the spool: it is not out of order.
+        if c.disorderedEvents > 0 { s.reordered = true }
+        readAhead[c.descriptor.index] = ReadAhead(stats: s, extents: Self.merged(extents))
+        return s
+    }
+
+    /// Extents of one source folded to one (first, last) per service.
+    private static func merged(_ list: [(service: Int32, first: Int64, last: Int64)])
+        -> [(service: Int32, first: Int64, last: Int64)] {
+        var byService: [Int32: (first: Int64, last: Int64)] = [:]
+        for e in list {
+            if let x = byService[e.service] {
+                byService[e.service] = (min(x.first, e.first), max(x.last, e.last))
+            } else {
+                byService[e.service] = (e.first, e.last)
+            }
+        }
+        return byService.keys.sorted().map { ($0, byService[$0]!.first, byService[$0]!.last) }
+    }
+
     /// Reads everything. `deliver` gets observations (any order below the watermark);
     /// `advance` gets the watermark: every observation with time <= it has been delivered.
     /// `progress` gets bytes read so far after each step.
+    ///
+    /// - Returns: true when every source was read; false when a source turned out of time order
+    ///   after its probe, so that what was delivered is void: call `restart(coverage:)` and run
+    ///   again with fresh consumers.
     public func run(deliver: ([Observation]) -> Void, advance: (Int64) -> Void,
-                    progress: ((UInt64) -> Void)? = nil) {
+                    progress: ((UInt64) -> Void)? = nil) -> Bool {
         var pending = Heap<PendingSource>()
         /// Sorted sources still open after their probe, by source index (at most `parkedSources`).
         var parked: [Int: ParkedSource] = [:]
         var open: [SourceFeed<Selector>] = []
-        /// Reordered sources, read whole, waiting to hand their observations on in time order.
-        var spooled: [SpoolReader] = []
         var batch: [Observation] = []
         var bytesDone: UInt64 = 0
 
         func finish(_ c: SourceFeed<Selector>) {
             c.flushCoverage(to: coverage)
             coverage.end(source: Int32(c.descriptor.index))
-            var s = c.stats
-            s.outOfOrder += c.disorderedEvents
+            // (No event of it ran back past its lower bound: that restarts the run.)
+            let s = c.stats
             stats[c.descriptor.index] = s
             bytesDone += s.bytesIn
             c.close()
@@ -122,77 +206,54 @@ public final class EventMerger<Selector: ObservationSelector> {
 
         // 1. Probe.
         for d in sources {
-            guard Self.isRereadable(d) else {
-                open.append(makeFeed(makeCursor(d)))
-                continue
-            }
-            let c = makeCursor(d)
-            let more = c.step(maxLines: options.probeLines, into: &batch)
-            if !more || c.disorderedEvents > 0 {
-                // Not time-sorted (or short enough to have been read whole): read it to its end
-                // now; arrival order does not matter below the watermark, and its coverage is
-                // then known whole.
-                c.flushCoverage(to: coverage)
-                var s: SourceStats
-                if more {
-                    // Its observations join the merge in time order through a spool (in memory
-                    // up to a budget, sorted runs in temporary files past it), so a big
-                    // newest-first archive does not hold every open handoff at once.
-                    let spool = ObservationSpool(budget: options.reorderBudget)
-                    let feed = makeFeed(c)
-                    var more = true
-                    repeat {
-                        more = feed.step(into: &batch)
-                        for o in batch { spool.append(o) }
-                        batch.removeAll(keepingCapacity: true)
-                    } while more
-                    spooled.append(spool.sorted())
-                    feed.flushCoverage(to: coverage)
-                    s = feed.stats
-                    feed.close()
+            if readAhead[d.index] == nil {
+                if !Self.isRereadable(d) || mustReadAhead.contains(d.index) {
+                    _ = readToEnd(makeCursor(d), more: true, batch: &batch)
                 } else {
-                    s = c.stats
-                    c.close()
-                }
-                // Disorder inside a reordered source is not out of order.
-                // (The worker, if any, has been joined: reading the cursor is safe.)
-                if c.disorderedEvents > 0 { s.reordered = true }
-                coverage.end(source: Int32(d.index))
-                stats[d.index] = s
-                bytesDone += s.bytesIn
-                deliver(batch)
-                batch.removeAll(keepingCapacity: true)
-                progress?(bytesDone)
-            } else {
-                // Sorted so far: the merge takes it up at its start. Parked until then, unless
-                // that makes one too many: the one reached last is closed and read again then.
-                let start = c.minTime == .max ? Int64.min : c.minTime.subtractingSaturating(options.reorderBound)
-                let p = PendingSource(start: start, index: d.index)
-                pending.insert(p)
-                parked[d.index] = ParkedSource(order: p, cursor: c, observations: batch)
-                batch = []
-                if parked.count > options.parkedSources,
-                   let last = parked.values.max(by: { $0.order < $1.order }) {
-                    last.cursor.close()
-                    parked[last.order.index] = nil
+                    let c = makeCursor(d)
+                    let more = c.step(maxLines: options.probeLines, into: &batch)
+                    if !more || c.disorderedEvents > 0 {
+                        _ = readToEnd(c, more: more, batch: &batch)
+                    } else {
+                        // Sorted so far: the merge takes it up at its start. Parked until then, unless
+                        // that makes one too many: the one reached last is closed and read again then.
+                        let start = c.minTime == .max ? Int64.min : c.minTime.subtractingSaturating(options.reorderBound)
+                        let p = PendingSource(start: start, index: d.index)
+                        pending.insert(p)
+                        parked[d.index] = ParkedSource(order: p, cursor: c, observations: batch)
+                        batch = []
+                        if parked.count > options.parkedSources,
+                           let last = parked.values.max(by: { $0.order < $1.order }) {
+                            last.cursor.close()
+                            parked[last.order.index] = nil
+                        }
+                        continue
+                    }
                 }
             }
+            // Read ahead (now or on an earlier pass): its coverage is known whole.
+            let r = readAhead[d.index]!
+            coverage.note(extents: r.extents, source: Int32(d.index))
+            coverage.end(source: Int32(d.index))
+            stats[d.index] = r.stats
+            bytesDone += r.stats.bytesIn
+            progress?(bytesDone)
         }
+        let spooled: SpoolReader? = readAhead.isEmpty ? nil : spool.sorted()
 
         // 2. Merge.
         func watermark() -> Int64 {
             var w = pending.min?.start ?? .max
             for c in open { w = min(w, c.lowerBound) }
-            for r in spooled { w = min(w, r.nextTime ?? .max) }
+            if let t = spooled?.nextTime { w = min(w, t) }
             return w == .max ? .max : w.subtractingSaturating(1)
         }
         advance(watermark())
         while true {
             let nextOpen = open.indices.min { open[$0].lowerBound < open[$1].lowerBound }
-            spooled.removeAll { $0.nextTime == nil }
-            if let r = spooled.min(by: { $0.nextTime! < $1.nextTime! }), let t = r.nextTime,
+            if let r = spooled, let t = r.nextTime,
                t <= pending.min?.start ?? .max, t <= nextOpen.map({ open[$0].lowerBound }) ?? .max {
-                // A reordered source is behind everyone: hand on its next observations.
+                // The read-ahead sources are behind everyone: hand on their next observations.
                 while batch.count < options.stepLines, let o = r.next() { batch.append(o) }
                 deliver(batch)
                 batch.removeAll(keepingCapacity: true)
@@ -215,18 +276,28 @@ public final class EventMerger<Selector: ObservationSelector> {
             guard let i = nextOpen else { break }
             let c = open[i]
             let more = c.step(into: &batch)
+            if c.disorderedEvents > 0 {
+                // It stepped back past its lower bound: the watermark may already have passed
+                // those events. Start over with this source read ahead.
+                mustReadAhead.insert(c.descriptor.index)
+                for f in open { f.close() }
+                for p in parked.values { p.cursor.close() }
+                return false
+            }
             c.flushCoverage(to: coverage)
             if !batch.isEmpty {
                 deliver(batch)
                 batch.removeAll(keepingCapacity: true)
             }
             if !more {
+                seenSorted.insert(c.descriptor.index)
                 finish(c)
                 open.remove(at: i)
             }
             advance(watermark())
             if let progress { progress(bytesDone + open.reduce(0) { $0 + $1.stats.bytesIn }) }
         }
+        return true
     }
 
     /// A probed sorted source kept open until the merge reaches it, with what its probe read.

@@ -58,7 +58,9 @@ final class ObservationSpool {
         runs = [merged]
     }
 
-    /// Ends appending and returns a reader of everything in time order. Call once.
+    /// A reader of everything appended so far, in time order. May be called again after more
+    /// appends (a batch run that restarts reads its spool again); a reader made earlier must not
+    /// be used after that.
     func sorted() -> SpoolReader {
         buffer.sort(by: Self.inOrder)
         for r in runs { r.rewind() }

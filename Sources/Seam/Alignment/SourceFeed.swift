@@ -97,6 +97,13 @@ final class SourceFeed<Selector: ObservationSelector> {
         pendingExtents.removeAll(keepingCapacity: true)
     }
 
+    /// Takes the extents of the steps taken since the last call (see `SourceCursor.takeExtents`).
+    func takeExtents() -> [(service: Int32, first: Int64, last: Int64)] {
+        guard queue != nil else { return cursor.takeExtents() }
+        defer { pendingExtents.removeAll(keepingCapacity: true) }
+        return pendingExtents
+    }
+
     /// Stops the worker (if any) and releases the source. Idempotent.
     func close() {
         if let queue {

@@ -59,9 +59,15 @@ public protocol FindingSink: AnyObject {
     func found(_ finding: Finding)
     /// A receiver has shown nothing for the idle bound while sends to it are pending.
     func silent(service: String, since: Int64, pendingSends: Int)
+    /// A batch run started over (a source turned out of time order after its probe): every
+    /// finding given so far is void and must be dropped; the new pass gives them again.
+    /// `HandoffWatch` never calls it; a sink that only prints as it goes should hold findings
+    /// until `HandoffCheck.run` returns.
+    func discardFindings()
 }
 
 extension FindingSink {
     public var wantsConfirmed: Bool { true }
     public func silent(service: String, since: Int64, pendingSends: Int) {}
+    public func discardFindings() {}
 }
