@@ -54,6 +54,10 @@ public final class EventMerger<Selector: ObservationSelector> {
         /// read twice. Each holds a reader's buffers (~1.3 MiB) and its probe's observations;
         /// past the bound, those reached last are read again instead (0: all are).
         public var parkedSources = 8
+        /// Lines between two points inside a step where the watermark may move (`StepMark`):
+        /// the correlator then holds about this many lines' observations ahead of the watermark,
+        /// not a whole step's, so `maxOpen` is about open handoffs rather than step sizes.
+        public var markLines = 64
         /// Restarts after which every source not yet seen sorted to its end is read ahead.
         public var maxRestarts = 2
         /// Threads that decode (1: everything on the caller's thread).
@@ -118,8 +122,11 @@ public final class EventMerger<Selector: ObservationSelector> {
     }
 
     private func makeFeed(_ c: SourceCursor<Selector>) -> SourceFeed<Selector> {
-        SourceFeed(cursor: c, stepLines: options.stepLines, threaded: options.threads > 1, depth: options.feedDepth)
+        SourceFeed(cursor: c, stepLines: options.stepLines, threaded: options.threads > 1, depth: options.feedDepth,
+                   markEvery: max(1, options.markLines))
     }
+
+    typealias StepMark = SourceCursor<Selector>.StepMark
 
     /// Prepares another pass after `run` returned false: `coverage` is the fresh tracker the
     /// new consumers read. Sources read ahead keep their observations and accounting.
@@ -185,13 +192,13 @@ public final class EventMerger<Selector: ObservationSelector> {
     /// - Returns: true when every source was read; false when a source turned out of time order
     ///   after its probe, so that what was delivered is void: call `restart(coverage:)` and run
     ///   again with fresh consumers.
-    public func run(deliver: ([Observation]) -> Void, advance: (Int64) -> Void,
+    public func run(deliver: (ArraySlice<Observation>) -> Void, advance: (Int64) -> Void,
                     progress: ((UInt64) -> Void)? = nil) -> Bool {
         var pending = Heap<PendingSource>()
         /// Sorted sources still open after their probe, by source index (at most `parkedSources`).
         var parked: [Int: ParkedSource] = [:]
-        var open: [SourceFeed<Selector>] = []
         var batch: [Observation] = []
+        var marks: [StepMark] = []
         var bytesDone: UInt64 = 0
 
         func finish(_ c: SourceFeed<Selector>) {
@@ -207,11 +214,13 @@ public final class EventMerger<Selector: ObservationSelector> {
         // 1. Probe.
         for d in sources {
             if readAhead[d.index] == nil {
+                marks.removeAll(keepingCapacity: true)
                 if !Self.isRereadable(d) || mustReadAhead.contains(d.index) {
                     _ = readToEnd(makeCursor(d), more: true, batch: &batch)
                 } else {
                     let c = makeCursor(d)
-                    let more = c.step(maxLines: options.probeLines, into: &batch)
+                    let more = c.step(maxLines: options.probeLines, into: &batch, marks: &marks,
+                                      markEvery: max(1, options.markLines))
                     if !more || c.disorderedEvents > 0 {
                         _ = readToEnd(c, more: more, batch: &batch)
                     } else {
@@ -220,8 +229,9 @@ public final class EventMerger<Selector: ObservationSelector> {
                         let start = c.minTime == .max ? Int64.min : c.minTime.subtractingSaturating(options.reorderBound)
                         let p = PendingSource(start: start, index: d.index)
                         pending.insert(p)
-                        parked[d.index] = ParkedSource(order: p, cursor: c, observations: batch)
+                        parked[d.index] = ParkedSource(order: p, cursor: c, observations: batch, marks: marks)
                         batch = []
+                        marks = []
                         if parked.count > options.parkedSources,
                            let last = parked.values.max(by: { $0.order < $1.order }) {
                             last.cursor.close()
@@ -242,62 +252,115 @@ public final class EventMerger<Selector: ObservationSelector> {
         let spooled: SpoolReader? = readAhead.isEmpty ? nil : spool.sorted()
 
         // 2. Merge.
-        func watermark() -> Int64 {
+        /// The smallest time any source may still hand on (`skip`: leave out that open source).
+        func lowest(skipping skip: Int? = nil) -> Int64 {
             var w = pending.min?.start ?? .max
-            for c in open { w = min(w, c.lowerBound) }
+            for (i, o) in open.enumerated() where i != skip { w = min(w, o.bound) }
             if let t = spooled?.nextTime { w = min(w, t) }
+            return w
+        }
+        func watermark() -> Int64 {
+            let w = lowest()
             return w == .max ? .max : w.subtractingSaturating(1)
         }
+        /// Hands on what is left of `o`'s step up to the first mark that takes it past `others`
+        /// (the other sources' lowest time), moving the watermark at each mark.
+        func consume(_ o: OpenSource, others: Int64) {
+            while o.nextMark < o.marks.count {
+                let m = o.marks[o.nextMark]
+                o.nextMark += 1
+                if m.count > o.delivered {
+                    deliver(o.observations[o.delivered..<m.count])
+                    o.delivered = m.count
+                }
+                o.bound = max(o.bound, m.lowerBound)
+                let w = min(others, o.bound)
+                if w != .max { advance(w.subtractingSaturating(1)) }
+                if o.bound > others { return }
+            }
+            if o.delivered < o.observations.count { deliver(o.observations[o.delivered...]) }
+            o.observations.removeAll(keepingCapacity: true)
+            o.marks.removeAll(keepingCapacity: true)
+            o.delivered = 0
+            o.nextMark = 0
+            o.bound = o.more ? max(o.bound, o.feed.lowerBound) : .max
+        }
+        var open: [OpenSource] = []
         advance(watermark())
         while true {
-            let nextOpen = open.indices.min { open[$0].lowerBound < open[$1].lowerBound }
+            let nextOpen = open.indices.min { open[$0].bound < open[$1].bound }
             if let r = spooled, let t = r.nextTime,
-               t <= pending.min?.start ?? .max, t <= nextOpen.map({ open[$0].lowerBound }) ?? .max {
-                // The read-ahead sources are behind everyone: hand on their next observations.
-                while batch.count < options.stepLines, let o = r.next() { batch.append(o) }
-                deliver(batch)
+               t <= pending.min?.start ?? .max, t <= nextOpen.map({ open[$0].bound }) ?? .max {
+                // The read-ahead sources are behind everyone: hand on their next observations
+                // (a mark's worth at a time, so the watermark follows closely).
+                while batch.count < max(1, options.markLines), let o = r.next() { batch.append(o) }
+                deliver(batch[...])
                 batch.removeAll(keepingCapacity: true)
                 advance(watermark())
                 continue
             }
-            if let p = pending.min, nextOpen == nil || p.start <= open[nextOpen!].lowerBound {
+            if let p = pending.min, nextOpen == nil || p.start <= open[nextOpen!].bound {
                 _ = pending.removeMin()
                 if let held = parked.removeValue(forKey: p.index) {
                     // Its probe's coverage and observations first, then its steps: all of them are
                     // at or after `p.start`, which has held the watermark back until now.
                     held.cursor.flushCoverage(to: coverage)
-                    if !held.observations.isEmpty { deliver(held.observations) }
-                    open.append(makeFeed(held.cursor))
+                    let o = OpenSource(feed: makeFeed(held.cursor), bound: p.start)
+                    o.observations = held.observations
+                    o.marks = held.marks
+                    open.append(o)
                 } else {
-                    open.append(makeFeed(makeCursor(sources[p.index])))
+                    open.append(OpenSource(feed: makeFeed(makeCursor(sources[p.index])), bound: p.start))
                 }
                 continue
             }
             guard let i = nextOpen else { break }
-            let c = open[i]
-            let more = c.step(into: &batch)
-            if c.disorderedEvents > 0 {
-                // It stepped back past its lower bound: the watermark may already have passed
-                // those events. Start over with this source read ahead.
-                mustReadAhead.insert(c.descriptor.index)
-                for f in open { f.close() }
-                for p in parked.values { p.cursor.close() }
-                return false
+            let o = open[i]
+            if !o.hasLeft {
+                o.more = o.feed.step(into: &o.observations, marks: &o.marks)
+                if o.feed.disorderedEvents > 0 {
+                    // It stepped back past its lower bound: the watermark may already have passed
+                    // those events. Start over with this source read ahead.
+                    mustReadAhead.insert(o.feed.descriptor.index)
+                    for f in open { f.feed.close() }
+                    for p in parked.values { p.cursor.close() }
+                    return false
+                }
+                o.feed.flushCoverage(to: coverage)
             }
-            c.flushCoverage(to: coverage)
-            if !batch.isEmpty {
-                deliver(batch)
-                batch.removeAll(keepingCapacity: true)
-            }
-            if !more {
-                seenSorted.insert(c.descriptor.index)
-                finish(c)
+            consume(o, others: lowest(skipping: i))
+            if !o.hasLeft && !o.more {
+                seenSorted.insert(o.feed.descriptor.index)
+                finish(o.feed)
                 open.remove(at: i)
             }
             advance(watermark())
-            if let progress { progress(bytesDone + open.reduce(0) { $0 + $1.stats.bytesIn }) }
+            if let progress { progress(bytesDone + open.reduce(0) { $0 + $1.feed.stats.bytesIn }) }
         }
         return true
+    }
+
+    /// A source in the merge: its feed and what is left of its last step.
+    ///
+    /// Invariant: every observation still to come from it, left in `observations[delivered...]`
+    /// or not read yet, has time >= `bound`.
+    private final class OpenSource {
+        let feed: SourceFeed<Selector>
+        /// The last step's observations and marks; `delivered` of them handed on, marks before
+        /// `nextMark` passed.
+        var observations: [Observation] = []
+        var marks: [StepMark] = []
+        var delivered = 0
+        var nextMark = 0
+        /// The feed has more steps.
+        var more = true
+        var bound: Int64
+        init(feed: SourceFeed<Selector>, bound: Int64) {
+            self.feed = feed
+            self.bound = bound
+        }
+        /// Part of the last step is still to be handed on.
+        var hasLeft: Bool { delivered < observations.count || nextMark < marks.count }
     }
 
     /// A probed sorted source kept open until the merge reaches it, with what its probe read.
@@ -305,6 +368,8 @@ public final class EventMerger<Selector: ObservationSelector> {
         var order: PendingSource
         var cursor: SourceCursor<Selector>
         var observations: [Observation]
+        /// The probe's marks in `observations`.
+        var marks: [StepMark]
     }
 
     /// Regular files can be probed and read again; pipes, FIFOs and stdin cannot.

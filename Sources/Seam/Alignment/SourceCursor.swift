@@ -85,6 +85,23 @@ final class SourceCursor<Selector: ObservationSelector> {
     /// (a live pipe's findings are not held back, and a busy pipe still goes in large steps).
     @discardableResult
     func step(maxLines: Int, untilDry: Bool = false, into out: inout [Observation]) -> Bool {
+        var marks: [StepMark] = []
+        return step(maxLines: maxLines, untilDry: untilDry, into: &out, marks: &marks, markEvery: .max)
+    }
+
+    /// Where a step stood every `markEvery` lines: how many observations it had made and the
+    /// source's lower bound then, so that the merge can move the watermark inside a step and
+    /// the correlator holds one mark's worth of observations ahead of it, not a whole step's.
+    struct StepMark: Equatable {
+        var count: Int
+        var lowerBound: Int64
+    }
+
+    /// `step`, noting a `StepMark` after every `markEvery` lines (counts relative to `out`'s
+    /// length on entry plus what it held then). O(1) per mark.
+    @discardableResult
+    func step(maxLines: Int, untilDry: Bool = false, into out: inout [Observation], marks: inout [StepMark],
+              markEvery: Int) -> Bool {
         guard !ended else { return false }
         let sourceIndex = Int32(descriptor.index)
         // Locals, so the per-line closure below captures no `self` (a capture of `self` cost a
@@ -92,6 +109,7 @@ final class SourceCursor<Selector: ObservationSelector> {
         let selector = self.selector, defaultService = self.defaultService
         var n = 0
         while n < maxLines {
+            if n > 0 && n % markEvery == 0 { marks.append(StepMark(count: out.count, lowerBound: lowerBound)) }
             if untilDry && n > 0 && !reader.hasBufferedLine { return true }
             guard let item = reader.next() else {
                 if let f = formatDecoder { finishRecord(f) }

@@ -12,6 +12,7 @@ final class SourceFeed<Selector: ObservationSelector> {
     /// What one step of the cursor produced, and its state at the end of it.
     struct Step {
         var observations: [Observation]
+        var marks: [SourceCursor<Selector>.StepMark]
         var extents: [(service: Int32, first: Int64, last: Int64)]
         var stats: SourceStats
         var disorderedEvents: UInt64
@@ -22,6 +23,8 @@ final class SourceFeed<Selector: ObservationSelector> {
     let descriptor: SourceDescriptor
     private let cursor: SourceCursor<Selector>
     private let stepLines: Int
+    /// Lines between two `StepMark`s of a step.
+    private let markEvery: Int
     private let queue: BoundedQueue<Step>?
     private var worker: WorkerThread?
     /// State as of the last step taken (threaded); the cursor's own otherwise.
@@ -32,10 +35,11 @@ final class SourceFeed<Selector: ObservationSelector> {
     private var ended = false
 
     /// - Parameter threaded: step the cursor on a worker thread, up to `depth` steps ahead.
-    init(cursor: SourceCursor<Selector>, stepLines: Int, threaded: Bool, depth: Int = 4) {
+    init(cursor: SourceCursor<Selector>, stepLines: Int, threaded: Bool, depth: Int = 4, markEvery: Int = .max) {
         self.descriptor = cursor.descriptor
         self.cursor = cursor
         self.stepLines = stepLines
+        self.markEvery = markEvery
         guard threaded else {
             queue = nil
             return
@@ -54,9 +58,10 @@ final class SourceFeed<Selector: ObservationSelector> {
             while more {
                 var observations: [Observation] = []
                 observations.reserveCapacity(max(16, lastCount + lastCount / 4))
-                more = cursor.step(maxLines: stepLines, into: &observations)
+                var marks: [SourceCursor<Selector>.StepMark] = []
+                more = cursor.step(maxLines: stepLines, into: &observations, marks: &marks, markEvery: markEvery)
                 lastCount = observations.count
-                let step = Step(observations: observations, extents: cursor.takeExtents(), stats: cursor.stats,
+                let step = Step(observations: observations, marks: marks, extents: cursor.takeExtents(), stats: cursor.stats,
                                 disorderedEvents: cursor.disorderedEvents, lowerBound: cursor.lowerBound, more: more)
                 if !queue.put(step) { break }
             }
@@ -68,12 +73,23 @@ final class SourceFeed<Selector: ObservationSelector> {
 
     /// Steps once (`stepLines` lines), appending observations to `out`. False at the end.
     func step(into out: inout [Observation]) -> Bool {
-        guard let queue else { return cursor.step(maxLines: stepLines, into: &out) }
+        var marks: [SourceCursor<Selector>.StepMark] = []
+        return step(into: &out, marks: &marks)
+    }
+
+    /// Steps once, appending observations to `out` and the step's marks (counts in `out`) to
+    /// `marks`. False at the end.
+    func step(into out: inout [Observation], marks: inout [SourceCursor<Selector>.StepMark]) -> Bool {
+        guard let queue else {
+            return cursor.step(maxLines: stepLines, into: &out, marks: &marks, markEvery: markEvery)
+        }
         guard !ended, let s = queue.take() else {
             ended = true
             lastLowerBound = .max
             return false
         }
+        let base = out.count
+        for m in s.marks { marks.append(.init(count: base + m.count, lowerBound: m.lowerBound)) }
         if out.isEmpty { out = s.observations } else { out.append(contentsOf: s.observations) }
         pendingExtents.append(contentsOf: s.extents)
         lastStats = s.stats
