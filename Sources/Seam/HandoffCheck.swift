@@ -106,7 +106,7 @@ public final class HandoffCheck {
             passes += 1
         }
         correlator.finish()
-        return Summary.make(sources: sources, stats: merger.stats, inputErrors: inputErrors,
+        return Summary.make(sources: sources, stats: merger.stats, inputErrors: inputErrors + merger.errors,
                             services: services, coverage: coverage, tallies: correlator.tallies)
     }
 }

@@ -96,6 +96,9 @@ public final class EventMerger<Selector: ObservationSelector> {
     private var mustReadAhead: Set<Int> = []
     /// Sources read to their end by the merge without a step back past the reorder bound.
     private var seenSorted: Set<Int> = []
+    /// Problems of the run itself (not of one source): a temporary file of the reorder spool
+    /// that could not be read back. Each makes the run incomplete.
+    public private(set) var errors: [InputError] = []
     /// Passes started over because a source turned out of order after its probe.
     public private(set) var restarts = 0
 
@@ -132,6 +135,7 @@ public final class EventMerger<Selector: ObservationSelector> {
     /// new consumers read. Sources read ahead keep their observations and accounting.
     public func restart(coverage: CoverageTracker) {
         self.coverage = coverage
+        errors = []
         stats = Array(repeating: SourceStats(), count: sources.count)
         restarts += 1
         if restarts >= options.maxRestarts {
@@ -336,6 +340,12 @@ public final class EventMerger<Selector: ObservationSelector> {
             }
             advance(watermark())
             if let progress { progress(bytesDone + open.reduce(0) { $0 + $1.feed.stats.bytesIn }) }
+        }
+        if let r = spooled, r.failed {
+            errors.append(InputError(
+                code: .unreadable, source: "(reorder spool)", offset: nil,
+                message: "a temporary file holding reordered observations could not be read back; "
+                    + "verdicts of the sources read ahead are incomplete (is the temporary folder full?)"))
         }
         return true
     }

@@ -103,6 +103,9 @@ final class SpoolReader {
     /// The time of the next observation, or nil at the end.
     var nextTime: Int64? { heads.min?.observation.time }
 
+    /// True when a temporary file could not be read back whole: observations were lost.
+    var failed: Bool { runs.contains { $0.failed } }
+
     /// The next observation in (time, input position) order.
     func next() -> Observation? {
         guard let head = heads.popMin() else { return nil }
@@ -146,13 +149,27 @@ final class SpoolRun {
         return ok
     }
 
-    func rewind() { Glibc.rewind(file) }
+    func rewind() {
+        Glibc.rewind(file)
+        failed = false
+    }
 
-    /// The next observation of the run, or nil at its end (or on a read error).
+    /// Set when a read of the run failed or found it cut short: observations were lost, and
+    /// the run that read it must say so (never a smaller, clean-looking result).
+    private(set) var failed = false
+
+    /// The next observation of the run, or nil at its end (or on a read error: `failed`).
     func next() -> Observation? {
-        guard let time = readInt(Int64.self), let source = readInt(Int32.self), let line = readInt(UInt64.self),
+        guard let time = readInt(Int64.self) else {
+            if ferror(file) != 0 { failed = true }
+            return nil
+        }
+        guard let source = readInt(Int32.self), let line = readInt(UInt64.self),
               let rule = readInt(Int32.self), let side = readInt(UInt8.self), let length = readInt(UInt32.self),
-              let packed = readBytes(Int(length)) else { return nil }
+              let packed = readBytes(Int(length)) else {
+            failed = true
+            return nil
+        }
         let values = packed.withUnsafeBytes { ClaimValues(packed: $0) }
         return Observation(time: time, position: InputPosition(source: source, line: line), rule: rule,
                            side: side == 0 ? .send : .receive, values: values)
