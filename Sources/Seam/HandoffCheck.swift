@@ -17,6 +17,10 @@ public struct RunOptions: Sendable {
     /// Observations of one time-disordered source held in memory while it is reordered; past
     /// it, sorted runs go to temporary files.
     public var reorderBudget = 131_072
+    /// Lines read from each file to guess whether it is time-sorted (`check`). The guess only
+    /// decides how a file is read, never a verdict; tests and fuzzers set it small to reach the
+    /// restart path with small inputs.
+    public var probeLines = 4096
     /// Event-time silence of a receiver with sends pending before a `silent` notice (ns).
     public var idleBound: Int64 = 30_000_000_000
     /// Threads a batch run decodes on (default: the cores online). 1 runs everything on the
@@ -85,6 +89,7 @@ public final class HandoffCheck {
         mergeOptions.maxLineLength = options.maxLineLength
         mergeOptions.reorderBound = options.reorderBound
         mergeOptions.reorderBudget = options.reorderBudget
+        mergeOptions.probeLines = max(1, options.probeLines)
         mergeOptions.threads = max(1, options.threads)
         mergeOptions.strictJSON = options.strictJSON
         let fullSpec = self.spec
