@@ -1,0 +1,102 @@
+/// Why a handoff could not be judged (SEMANTICS.md "Gaps, defects, exit codes", cause 4), in
+/// words that point at the likely mistake: a service, event or key field the spec names that
+/// the input does not hold, with the nearest name it does hold.
+///
+/// A handoff could not be judged when no send or receive of it was judged: every one it saw was
+/// uncovered or unkeyed, or it saw none.
+public struct HandoffDiagnosis: Sendable, Equatable {
+    public enum Cause: String, Sendable {
+        /// The spec's `from` or `to` service appears in no record.
+        case serviceNotSeen = "service-not-seen"
+        /// The service logged, but no record of it matched the side's `send`/`receive`.
+        case eventNotSeen = "event-not-seen"
+        /// Sends or receives matched, but none carried the key field.
+        case keyNotSeen = "key-not-seen"
+        /// Every send or receive seen was uncovered: the other side was not logging then.
+        case neverCovered = "never-covered"
+    }
+
+    public struct Reason: Sendable, Equatable {
+        public var cause: Cause
+        /// `send` or `receive`.
+        public var side: String
+        /// The name the spec gives (service, event or field path).
+        public var name: String
+        /// The nearest name the input held, when close enough to be a typo.
+        public var nearest: String?
+        /// Names the input held there (at most 8, most frequent first).
+        public var seen: [String]
+        public var message: String
+    }
+
+    public var handoff: String
+    public var reasons: [Reason]
+
+    /// Judged observations of a tally: everything but uncovered, unkeyed and evicted.
+    static func judged(_ t: HandoffTally) -> UInt64 {
+        t[.confirmed] + t[.late] + t[.unconfirmed] + t[.orphan] + t[.duplicate] + t[.repeat]
+    }
+
+    /// The diagnosis of `tally`'s handoff, or nil when some send or receive of it was judged.
+    public static func diagnose(_ tally: HandoffTally, sample: InputSample) -> HandoffDiagnosis? {
+        guard judged(tally) == 0, tally[.evictedSend] + tally[.evictedReceive] == 0 else { return nil }
+        let rule = tally.rule
+        var reasons: [Reason] = []
+        let services = sample.serviceNames
+        for (side, service, predicate, key, unkeyed, uncovered) in [
+            ("send", rule.from, rule.send, rule.sendKey, tally[.unkeyedSend], tally[.uncoveredSend]),
+            ("receive", rule.to, rule.receive, rule.receiveKey, tally[.unkeyedReceive], tally[.uncoveredReceive]),
+        ] {
+            if sample.services[service] == nil {
+                let near = NearestName.suggest(service, among: services)
+                reasons.append(Reason(
+                    cause: .serviceNotSeen, side: side, name: service, nearest: near, seen: Array(services.prefix(8)),
+                    message: "'\(service)' appears in no record"
+                        + (near.map { "; did you mean '\($0)'?" } ?? "")
+                        + (services.isEmpty ? "" : " (services seen: \(list(services)))")))
+                continue
+            }
+            if uncovered > 0 {
+                let other = side == "send" ? rule.to : rule.from
+                reasons.append(Reason(
+                    cause: .neverCovered, side: side, name: service, nearest: nil, seen: [],
+                    message: "every \(side) was uncovered: '\(other)' was not logging through their windows"))
+                continue
+            }
+            if unkeyed > 0 {
+                let fields = (sample.fields[service] ?? []).sorted()
+                let near = NearestName.suggest(key.text, among: fields)
+                reasons.append(Reason(
+                    cause: .keyNotSeen, side: side, name: key.text, nearest: near, seen: Array(fields.prefix(8)),
+                    message: "\(unkeyed) \(side)\(unkeyed == 1 ? "" : "s") of '\(service)' had no '\(key.text)' field"
+                        + (near.map { "; did you mean '\($0)'?" } ?? "")
+                        + (fields.isEmpty ? "" : " (fields seen: \(list(fields)))")))
+                continue
+            }
+            // The service logged, but nothing of it matched this side.
+            let events = sample.eventNames(of: service)
+            if case .event(let name) = predicate {
+                let near = NearestName.suggest(name, among: events)
+                reasons.append(Reason(
+                    cause: .eventNotSeen, side: side, name: name, nearest: near, seen: Array(events.prefix(8)),
+                    message: "no '\(name)' event in '\(service)'"
+                        + (near.map { "; did you mean '\($0)'?" } ?? "")
+                        + (events.isEmpty ? " (its records carry no event field)" : " (events seen: \(list(events)))")))
+            } else {
+                reasons.append(Reason(
+                    cause: .eventNotSeen, side: side, name: "\(side) predicate", nearest: nil, seen: Array(events.prefix(8)),
+                    message: "no record of '\(service)' matched the \(side) predicate"
+                        + (events.isEmpty ? "" : " (events seen: \(list(events)))")))
+            }
+        }
+        if reasons.isEmpty {
+            reasons.append(Reason(cause: .eventNotSeen, side: "send", name: rule.name, nearest: nil, seen: [],
+                                  message: "no send or receive of it was seen"))
+        }
+        return HandoffDiagnosis(handoff: rule.name, reasons: reasons)
+    }
+
+    private static func list(_ names: [String]) -> String {
+        names.prefix(8).joined(separator: ", ") + (names.count > 8 ? ", ..." : "")
+    }
+}

@@ -1,0 +1,27 @@
+/// The names the input held, from the first lines of each source: what a handoff that could not
+/// be judged is compared with ("'gatway' appears in no record; services seen: gateway, ...").
+///
+/// Bounded: at most `InputSampler.maxNames` event names and field paths per service.
+public struct InputSample: Sendable, Equatable {
+    /// Records sampled per service.
+    public var services: [String: Int] = [:]
+    /// Event names per service, with how many sampled records carried each.
+    public var events: [String: [String: Int]] = [:]
+    /// Field paths seen per service (JSON and logfmt records; nested JSON keys as `a.b`).
+    public var fields: [String: Set<String>] = [:]
+    /// Sources sampled, and those that could not be (stdin and FIFOs are read once).
+    public var sourcesSampled = 0
+    public var sourcesSkipped = 0
+
+    public init() {}
+
+    /// Event names of `service`, most frequent first.
+    public func eventNames(of service: String) -> [String] {
+        (events[service] ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
+    }
+
+    /// Services, most frequent first.
+    public var serviceNames: [String] {
+        services.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
+    }
+}
