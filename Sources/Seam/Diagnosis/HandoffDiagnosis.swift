@@ -3,7 +3,9 @@
 /// the input does not hold, with the nearest name it does hold.
 ///
 /// A handoff could not be judged when no send or receive of it was judged: every one it saw was
-/// uncovered or unkeyed, or it saw none.
+/// uncovered or unkeyed, or it saw none (the run is then incomplete). A handoff one side of which
+/// was never seen was judged, but its findings (all orphans, or all unconfirmed) most likely come
+/// from the same kind of mistake: it gets a diagnosis too, as a caution.
 public struct HandoffDiagnosis: Sendable, Equatable {
     public enum Cause: String, Sendable {
         /// The spec's `from` or `to` service appears in no record.
@@ -30,6 +32,9 @@ public struct HandoffDiagnosis: Sendable, Equatable {
     }
 
     public var handoff: String
+    /// True when nothing of the handoff was judged (SEMANTICS.md cause 4: the run is
+    /// incomplete); false when only one side was never seen (a caution on its findings).
+    public var couldNotBeJudged: Bool
     public var reasons: [Reason]
 
     /// Judged observations of a tally: everything but uncovered, unkeyed and evicted.
@@ -37,16 +42,27 @@ public struct HandoffDiagnosis: Sendable, Equatable {
         t[.confirmed] + t[.late] + t[.unconfirmed] + t[.orphan] + t[.duplicate] + t[.repeat]
     }
 
-    /// The diagnosis of `tally`'s handoff, or nil when some send or receive of it was judged.
+    /// Whether `tally` needs a diagnosis: nothing judged, or one side never seen (no keyed or
+    /// unkeyed send, or receive). Cheap: decide with it whether to sample the input.
+    public static func needed(_ tally: HandoffTally) -> Bool {
+        if tally[.evictedSend] + tally[.evictedReceive] > 0 { return false }
+        return judged(tally) == 0 || tally.sent + tally[.unkeyedSend] == 0 || tally.received + tally[.unkeyedReceive] == 0
+    }
+
+    /// The diagnosis of `tally`'s handoff, or nil when it needs none (see `needed`).
     public static func diagnose(_ tally: HandoffTally, sample: InputSample) -> HandoffDiagnosis? {
-        guard judged(tally) == 0, tally[.evictedSend] + tally[.evictedReceive] == 0 else { return nil }
+        guard needed(tally) else { return nil }
+        let nothingJudged = judged(tally) == 0
         let rule = tally.rule
         var reasons: [Reason] = []
         let services = sample.serviceNames
-        for (side, service, predicate, key, unkeyed, uncovered) in [
-            ("send", rule.from, rule.send, rule.sendKey, tally[.unkeyedSend], tally[.uncoveredSend]),
-            ("receive", rule.to, rule.receive, rule.receiveKey, tally[.unkeyedReceive], tally[.uncoveredReceive]),
+        for (side, service, predicate, key, seen, unkeyed, uncovered) in [
+            ("send", rule.from, rule.send, rule.sendKey, tally.sent, tally[.unkeyedSend], tally[.uncoveredSend]),
+            ("receive", rule.to, rule.receive, rule.receiveKey, tally.received, tally[.unkeyedReceive],
+             tally[.uncoveredReceive]),
         ] {
+            // A side judged at least once, or seen keyed while the other side was judged, is fine.
+            if !nothingJudged && seen > 0 { continue }
             if sample.services[service] == nil {
                 let near = NearestName.suggest(service, among: services)
                 reasons.append(Reason(
@@ -56,7 +72,7 @@ public struct HandoffDiagnosis: Sendable, Equatable {
                         + (services.isEmpty ? "" : " (services seen: \(list(services)))")))
                 continue
             }
-            if uncovered > 0 {
+            if uncovered > 0 && uncovered == seen {
                 let other = side == "send" ? rule.to : rule.from
                 reasons.append(Reason(
                     cause: .neverCovered, side: side, name: service, nearest: nil, seen: [],
@@ -93,7 +109,7 @@ public struct HandoffDiagnosis: Sendable, Equatable {
             reasons.append(Reason(cause: .eventNotSeen, side: "send", name: rule.name, nearest: nil, seen: [],
                                   message: "no send or receive of it was seen"))
         }
-        return HandoffDiagnosis(handoff: rule.name, reasons: reasons)
+        return HandoffDiagnosis(handoff: rule.name, couldNotBeJudged: nothingJudged, reasons: reasons)
     }
 
     private static func list(_ names: [String]) -> String {
