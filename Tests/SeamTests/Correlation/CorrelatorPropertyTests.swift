@@ -227,4 +227,38 @@ final class CorrelatorPropertyTests: XCTestCase {
         }
         XCTAssertGreaterThan(evicted, 0, "a tiny max-open must evict")
     }
+
+    /// SEMANTICS.md "Eviction never makes a finding": at a small max-open, every verdict that is
+    /// not `evicted` is the full run's verdict for that observation (the oracle's), every pair is
+    /// the full run's pair with the same agreement, so counts can only move into evicted.
+    func testEvictionNeverMakesAFindingTheFullRunLacks() {
+        var evicted: UInt64 = 0, judged = 0, failures = 0
+        for seed in UInt64(1)...1500 {
+            let s = Scenario.random(seed: seed)
+            let oracle = Oracle.run(
+                rules: s.rules, from: s.from, to: s.to, observations: s.observations, events: s.oracleEvents,
+                agree: Scenario.oracleAgree)
+            let maxOpen = 1 + Int(seed % 6)
+            for mode in [Mode.batch, .streaming] {
+                let context = "seed \(seed) \(mode) maxOpen \(maxOpen)"
+                let (sink, c) = run(s, mode: mode, maxOpen: maxOpen, seed: seed)
+                let got = Decided(sink.findings, rules: s.rules)
+                var problems = got.problems
+                for (id, v) in got.verdicts where v != .evictedSend && v != .evictedReceive {
+                    judged += 1
+                    if oracle.verdicts[id] != v { problems.append("\(id): \(v), full run \(oracle.verdicts[id].map { "\($0)" } ?? "none")") }
+                }
+                for p in got.pairs.subtracting(oracle.pairs) { problems.append("pair not in the full run: \(p)") }
+                XCTAssertEqual(problems, [], context)
+                checkTallies(c, s, context)
+                evicted += c.tallies.reduce(0) { $0 + $1[.evictedSend] + $1[.evictedReceive] }
+                if !problems.isEmpty { failures += 1 }
+                if failures >= 3 { return }
+            }
+        }
+        // The check must bite: many evictions, and many verdicts still judged next to them.
+        XCTAssertGreaterThan(evicted, 1000)
+        XCTAssertGreaterThan(judged, 1000)
+        print("eviction property: \(evicted) evicted, \(judged) judged and equal to the full run")
+    }
 }
