@@ -5,15 +5,27 @@
 /// waiting heap is ordered by gap, not time: among waiting items that is the one stuck longest).
 /// O(rules + services waiting) per eviction.
 ///
-/// What eviction means for verdicts:
+/// What eviction means for verdicts (SEMANTICS.md "Eviction never makes a finding"):
 /// - a pending receive -> `evicted_receive`; an unpaired held or waiting send -> `evicted_send`;
 ///   a waiting receive -> `evicted_receive`.
 /// - a paired send already has its verdict (confirmed/late): it is only dropped from memory.
-/// - Evicting a send or receive could change the verdict of others (it might have been their
-///   pair, or made a later receive a duplicate). So each rule keeps the latest evicted time per
-///   side, and an item that would otherwise be judged without a pair while its window reaches that
-///   time is resolved as evicted too: eviction never produces a false gap or duplicate. A pair
-///   made after an eviction stands (it is a real send and receive of the key).
+/// - Evicting a held send or pending receive could change the pairing of others of its handoff
+///   (rule, key), and through them of more. `evicted` (`EvictedKeys`) records where, per handoff
+///   and kind, and each verdict first asks it (only once something was evicted):
+///   - a receive at tr is given up when an unpaired send was given up in its window
+///     [tr - W - G, tr + T], or a receive whose window overlaps its own (|tr' - tr| <= W + G + T).
+///     If it takes a send, the send is given up too (both sides `evicted`, no confirmed, late or
+///     disagree), and both are recorded: that is how the doubt spreads, exactly as far as
+///     windows chain.
+///   - an unpaired receive is also given up when a dropped paired send lies in its window (it
+///     could be a duplicate); it took nothing either way, so it is not recorded.
+///   - an unpaired send at ts is given up when a receive was given up in [ts - T, ts + W + G].
+///   Why that suffices: a send's paired/unpaired state can differ from the full run's only if it
+///   was given up or lies in the window of a receive that was; a receive that passes the checks
+///   sees, in its window, only sends whose state equals the full run's, so it decides the same.
+///   A waiting item was decided unpaired before it waited: evicting it changes nobody's pairing,
+///   so it is not recorded. Verdicts decided before an eviction cannot depend on the victim: it
+///   was still held when they were decided, and it comes later in the pairing order.
 extension Correlator {
     func evictOldest() {
         enum Victim {
@@ -39,14 +51,14 @@ extension Correlator {
             let p = rules[r].receives.removeMin()
             pendingReceives -= 1
             let claim = claims.take(p.claim)
-            rules[r].receiveHorizon = max(rules[r].receiveHorizon ?? .min, p.time)
+            evicted.record(.receive, hash: claim.hash, time: p.time)
             emit(Finding(
                 verdict: .evictedReceive, rule: rules[r].index, key: claim.values.key, send: nil,
                 receive: Finding.Evidence(time: p.time, position: p.position), latency: nil))
         case .send(let r):
             let d = rules[r].sends.removeMin()
-            rules[r].sendHorizon = max(rules[r].sendHorizon ?? .min, d.time)
             let s = held.remove(d.send)
+            evicted.record(s.paired ? .paired : .send, hash: s.hash, time: d.time)
             guard !s.paired else { return }
             receivers[rules[r].receiver].sendSettled()
             emit(Finding(

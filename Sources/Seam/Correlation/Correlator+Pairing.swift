@@ -7,21 +7,31 @@ extension Correlator {
         let claim = claims.take(p.claim)
         let lo = Saturating.sub(p.time, rules[r].window)
         let hi = Saturating.add(p.time, rules[r].tolerance)
+        // Only after an eviction: was an observation its pairing could involve given up?
+        let given = evicted.isEmpty ? nil : evicted[claim.hash]
+        let tainted = given.map { $0.send >= lo || $0.receive >= Saturating.sub(p.time, rules[r].sendOpen) } ?? false
         var pairedInWindow: Int32?
         if let at = claim.values.withKey({ held.find(rule: rules[r].index, hash: claim.hash, key: $0!) }) {
             let (taken, paired) = held.takeLatestUnpaired(slot: at, from: lo, to: hi)
             pairedInWindow = paired
             if let t = taken {
                 receivers[rules[r].receiver].sendSettled()
-                emitPair(send: held[t], receive: p, values: claim.values, rule: r)
+                if tainted {
+                    giveUpPair(send: t, receive: p, claim: claim, rule: r)
+                } else {
+                    emitPair(send: held[t], receive: p, values: claim.values, rule: r)
+                }
                 return
             }
         }
         // Unpaired from here on (the rarer paths): the key is made text once.
         let key = claim.values.key
         let receive = Finding.Evidence(time: p.time, position: p.position)
-        // Step 2 and 3 need every send that could have been in the window: an evicted one might.
-        if let h = rules[r].sendHorizon, lo <= h {
+        // Step 2 and 3 need every send that could have been in the window, paired ones too.
+        if tainted || (given.map { $0.paired >= lo } ?? false) {
+            // Given up only for a dropped paired send, it took nothing here nor in the full run:
+            // nothing else depends on it, so it is not recorded.
+            if tainted { evicted.record(.receive, hash: claim.hash, time: p.time) }
             emit(Finding(verdict: .evictedReceive, rule: rules[r].index, key: key, send: nil, receive: receive, latency: nil))
             return
         }
@@ -35,6 +45,22 @@ extension Correlator {
         judgeUnpaired(WaitingItem(
             gap: lo, side: .receive, rule: rules[r].index, key: key ?? "", time: p.time, position: p.position,
             lo: lo, hi: hi, service: rules[r].from))
+    }
+
+    /// A receive whose pairing an eviction might have changed took send `t`: neither side can be
+    /// judged. Both are counted evicted and recorded, so whatever their windows reach is too.
+    /// The send stays held, marked paired, and is dropped silently when its window closes.
+    func giveUpPair(send t: Int32, receive p: PendingReceive, claim: Claim, rule r: Int) {
+        let s = held[t]
+        let key = claim.values.key
+        evicted.record(.receive, hash: claim.hash, time: p.time)
+        evicted.record(.send, hash: claim.hash, time: s.time)
+        emit(Finding(
+            verdict: .evictedSend, rule: rules[r].index, key: key, send: Finding.Evidence(time: s.time, position: s.position),
+            receive: nil, latency: nil))
+        emit(Finding(
+            verdict: .evictedReceive, rule: rules[r].index, key: key, send: nil,
+            receive: Finding.Evidence(time: p.time, position: p.position), latency: nil))
     }
 
     /// Emits a pair's confirmed/late finding (with unverified fields) and its disagreement.
@@ -103,7 +129,8 @@ extension Correlator {
         let key = s.values.key
         let lo = Saturating.sub(d.time, rules[r].tolerance)
         let hi = Saturating.add(d.time, rules[r].window)
-        if let h = rules[r].receiveHorizon, lo <= h {
+        // A receive given up with this send in its window might have taken it.
+        if !evicted.isEmpty, evicted[s.hash].receive >= lo {
             receivers[rules[r].receiver].sendSettled()
             emit(Finding(
                 verdict: .evictedSend, rule: rules[r].index, key: key, send: Finding.Evidence(time: d.time, position: d.position),

@@ -38,8 +38,8 @@ import HeapModule
 /// - Windows are clamped at the Int64 limits (saturating arithmetic); nothing traps.
 /// - In streaming, an unpaired side whose coverage is undetermined waits until an open source of
 ///   the service speaks past it or ends, however long that is; the `silent` notice covers it.
-/// - Eviction can cascade into `evicted` verdicts for items it might have changed (see
-///   `Correlator+Eviction.swift`); it never produces a gap or a duplicate.
+/// - Eviction cascades into `evicted` verdicts for every item whose pairing it might have changed,
+///   pairs included (see `Correlator+Eviction.swift`): it never produces a finding.
 public final class Correlator {
     /// Per rule: the compiled numbers and the pending work of that rule.
     struct RuleState {
@@ -62,11 +62,6 @@ public final class Correlator {
         var receiver = 0
         var receives = DeadlineQueue<PendingReceive>()
         var sends = DeadlineQueue<SendDeadline>()
-        /// Latest time of a send resolved as evicted (or dropped while paired): a receive whose
-        /// window reaches it cannot be judged, since the evicted send might have been its pair.
-        var sendHorizon: Int64?
-        /// Latest time of a receive resolved as evicted: same, for unpaired sends.
-        var receiveHorizon: Int64?
     }
 
     /// A receive waiting for the watermark to pass tr + T; its key and values wait in `claims`.
@@ -113,6 +108,8 @@ public final class Correlator {
     /// Key and values of each pending receive.
     var claims = Slab<Claim>(vacant: Claim(values: ClaimValues(), hash: 0))
     var pendingReceives = 0
+    /// Handoffs with observations given up (evicted), and where: see `Correlator+Eviction`.
+    var evicted: EvictedKeys
     /// Items waiting on `.undetermined` coverage, per service.
     var waiting: [Int32: Heap<WaitingItem>] = [:]
     var waitingCount = 0
@@ -144,6 +141,7 @@ public final class Correlator {
         }
         self.coverage = coverage
         self.options = options
+        self.evicted = EvictedKeys(maxOpen: options.maxOpen)
         self.sink = sink
         self.tallies = rules.map { HandoffTally(rule: $0, examplesPerKind: options.examplesPerKind) }
         self.sinkWantsConfirmed = sink?.wantsConfirmed ?? false

@@ -31,6 +31,9 @@ public struct HandoffTally: Sendable {
     }
     /// How many examples to keep per verdict.
     public let examplesPerKind: Int
+    /// Earliest and latest event time of the observations counted evicted (`nil`: none), so
+    /// a summary can say where its verdicts are partial.
+    public private(set) var evictedSpan: (first: Int64, last: Int64)?
 
     public init(rule: HandoffRule, examplesPerKind: Int) {
         self.rule = rule
@@ -63,6 +66,10 @@ public struct HandoffTally: Sendable {
             countPair(finding.verdict, latency: l, unverified: finding.fields)
         } else {
             countByVerdict[finding.verdict.ordinal] += 1
+            if finding.verdict == .evictedSend || finding.verdict == .evictedReceive,
+               let t = (finding.send ?? finding.receive)?.time {
+                evictedSpan = (min(evictedSpan?.first ?? t, t), max(evictedSpan?.last ?? t, t))
+            }
         }
         keepExample(finding)
     }

@@ -3,7 +3,8 @@
 /// Keys come in the documented order. Beyond the schema's keys it adds, which never change
 /// their meaning: `input.sources_detail` (per source: name, bytes_in, bytes_decoded, lines,
 /// events, rejected, out_of_order, reordered, complete), `input.reordered` (names),
-/// `input.errors[].code`, `handoffs[].unverified` ({agree label: pairs with the field
+/// `input.errors[].code`, `input.incomplete` (why the run is incomplete: [{cause, message,
+/// handoff, count, names, first, last}], empty when `complete`), `handoffs[].unverified` ({agree label: pairs with the field
 /// absent on a side}), `latency_ms.min`, `handoffs[].caution` (why its gaps may say little, or null), and `values` on each finding
 /// ([{"field", "send", "receive"}] for disagree). `input.rejected` lists every reason, 0 when
 /// none. `clocks`: per pair of services that exchanged pairs, bounds on `clock(b) - clock(a)`
@@ -45,8 +46,20 @@ public enum JSONReport {
         .object(RejectReason.allCases.map { ($0.rawValue, .count(stats.rejected[$0] ?? 0)) })
     }
 
+    /// One reason the run is incomplete: every key always present (null or empty when unused).
+    private static func incomplete(_ r: IncompleteReason) -> JSONValue {
+        .object([
+            ("cause", .string(r.cause.rawValue)), ("message", .string(r.message)),
+            ("handoff", .optional(r.handoff)), ("count", .count(r.count)),
+            ("names", .array(r.names.map { .string($0) })),
+            ("first", r.first.map { .string(TimeText.rfc3339($0)) } ?? .null),
+            ("last", r.last.map { .string(TimeText.rfc3339($0)) } ?? .null),
+        ])
+    }
+
     private static func input(_ s: Summary) -> JSONValue {
         let t = s.total
+        let reasons = s.incompleteReasons
         let errors: [JSONValue] = t.errors.map { e in
             .object([
                 ("source", .string(e.source)), ("offset", e.offset.map { .count($0) } ?? .null),
@@ -65,9 +78,10 @@ public enum JSONReport {
         return .object([
             ("sources", .count(s.sources.count)), ("lines", .count(t.lines)), ("events", .count(t.events)),
             ("rejected", rejected(t)), ("out_of_order", .count(t.outOfOrder)), ("errors", .array(errors)),
-            ("complete", .bool(s.complete)),
+            ("complete", .bool(reasons.isEmpty)),
             ("sources_detail", .array(detail)),
             ("reordered", .array(s.sources.filter(\.stats.reordered).map { .string($0.name) })),
+            ("incomplete", .array(reasons.map(incomplete))),
         ])
     }
 

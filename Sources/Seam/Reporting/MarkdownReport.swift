@@ -10,7 +10,10 @@ public enum MarkdownReport {
         let gaps = ReportText.count(s.gaps, "gap"), defects = ReportText.count(s.defects, "defect")
         out += "## Seam report\n\n"
         out += "**\(gaps), \(defects)** in \(ReportText.count(UInt64(s.handoffs.count), "handoff"))"
-        out += s.complete ? ".\n\n" : ". **Input incomplete:** verdicts cover only what could be read.\n\n"
+        let reasons = s.incompleteReasons
+        out += reasons.isEmpty ? ".\n\n" : ". **Run incomplete:** verdicts cover only what could be read and judged.\n\n"
+        for r in reasons { out += "- **\(r.cause.rawValue)**: \(escape(r.message))\n" }
+        if !reasons.isEmpty { out += "\n" }
         table(s, &out)
         whatTore(s, examples: max(0, examples), &out)
         graph(s, &out)

@@ -47,9 +47,9 @@ public struct Summary: Sendable {
         return t
     }
 
-    /// True when every input was read whole. A symlink loop is reported among the errors but
-    /// loses nothing (every file behind it is read once), so it does not make a run incomplete.
-    public var complete: Bool { total.errors.allSatisfy { $0.code == .symlinkLoop } }
+    /// True when no cause makes the run incomplete (`incompleteReasons` is empty): every input
+    /// read whole, nothing evicted, something judged.
+    public var complete: Bool { incompleteReasons.isEmpty }
 
     /// unconfirmed + orphan over all handoffs.
     public var gaps: UInt64 { handoffs.reduce(0) { $0 + $1.gaps } }
@@ -61,8 +61,9 @@ public struct Summary: Sendable {
         handoffs.reduce(0) { acc, h in acc + kinds.reduce(0) { $0 + h[$1] } }
     }
 
-    /// The exit code SEMANTICS.md defines: 3 when input was not read whole, else 1 when some
-    /// finding of `failOn` exists, else 0.
+    /// The exit code SEMANTICS.md defines: 3 when the run is incomplete (`incompleteReasons`:
+    /// input not read whole, evictions, nothing judged; 3 wins over 1), else 1 when some finding
+    /// of `failOn` exists, else 0.
     public func exitCode(failOn: Set<Verdict> = [.unconfirmed, .orphan]) -> Int32 {
         if !complete { return 3 }
         return count(of: failOn) > 0 ? 1 : 0

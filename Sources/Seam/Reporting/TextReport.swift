@@ -36,7 +36,7 @@ public enum TextReport {
         let gaps = ReportText.count(s.gaps, "gap"), defects = ReportText.count(s.defects, "defect")
         let head = "Seam: \(s.gaps > 0 ? out.red(gaps) : gaps), \(s.defects > 0 ? out.yellow(defects) : defects)"
             + " in \(ReportText.count(UInt64(s.handoffs.count), "handoff"))"
-            + (s.complete ? "" : "; " + out.red("input incomplete"))
+            + (s.complete ? "" : "; " + out.red("run incomplete"))
         out.line(out.bold(head))
         out.line()
     }
@@ -186,14 +186,24 @@ public enum TextReport {
                 out.line((e.code == .symlinkLoop ? out.dim : out.red)(label + ReportText.wrap(ReportText.printable(e.description), width: out.width,
                                                          first: label.count, indent: "    ")))
             }
-            if !s.complete {
-                out.line(out.red("  Input incomplete: verdicts cover only what could be read."))
-            }
         }
         if !reordered.isEmpty {
             let label = "  reordered by time (not in time order): "
             out.line(label + ReportText.wrap(reordered.map(ReportText.printable).joined(separator: ", "),
                                              width: out.width, first: label.count, indent: "    "))
+        }
+        incomplete(s, &out)
+    }
+
+    /// Why the run is incomplete (exit 3), one line per reason; nothing when complete.
+    private static func incomplete(_ s: Summary, _ out: inout Output) {
+        let reasons = s.incompleteReasons
+        guard !reasons.isEmpty else { return }
+        out.line(out.red(out.bold("Run incomplete") + ": verdicts cover only what could be read and judged."))
+        for r in reasons {
+            let label = "  \(r.cause.rawValue): "
+            out.line(out.red(label + ReportText.wrap(ReportText.printable(r.message), width: out.width,
+                                                     first: label.count, indent: "    ")))
         }
     }
 }

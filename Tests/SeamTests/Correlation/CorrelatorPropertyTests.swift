@@ -227,4 +227,124 @@ final class CorrelatorPropertyTests: XCTestCase {
         }
         XCTAssertGreaterThan(evicted, 0, "a tiny max-open must evict")
     }
+
+    /// SEMANTICS.md "Eviction never makes a finding": at a small max-open, every verdict that is
+    /// not `evicted` is the full run's verdict for that observation (the oracle's), every pair is
+    /// the full run's pair with the same agreement, so counts can only move into evicted.
+    func testEvictionNeverMakesAFindingTheFullRunLacks() {
+        var evicted: UInt64 = 0, judged = 0, failures = 0
+        for seed in UInt64(1)...1500 {
+            let s = Scenario.random(seed: seed)
+            let oracle = Oracle.run(
+                rules: s.rules, from: s.from, to: s.to, observations: s.observations, events: s.oracleEvents,
+                agree: Scenario.oracleAgree)
+            let maxOpen = 1 + Int(seed % 6)
+            for mode in [Mode.batch, .streaming] {
+                let context = "seed \(seed) \(mode) maxOpen \(maxOpen)"
+                let (sink, c) = run(s, mode: mode, maxOpen: maxOpen, seed: seed)
+                let got = Decided(sink.findings, rules: s.rules)
+                var problems = got.problems
+                for (id, v) in got.verdicts where v != .evictedSend && v != .evictedReceive {
+                    judged += 1
+                    if oracle.verdicts[id] != v { problems.append("\(id): \(v), full run \(oracle.verdicts[id].map { "\($0)" } ?? "none")") }
+                }
+                for p in got.pairs.subtracting(oracle.pairs) { problems.append("pair not in the full run: \(p)") }
+                XCTAssertEqual(problems, [], context)
+                checkTallies(c, s, context)
+                evicted += c.tallies.reduce(0) { $0 + $1[.evictedSend] + $1[.evictedReceive] }
+                if !problems.isEmpty { failures += 1 }
+                if failures >= 3 { return }
+            }
+        }
+        // The check must bite: many evictions, and many verdicts still judged next to them.
+        XCTAssertGreaterThan(evicted, 1000)
+        XCTAssertGreaterThan(judged, 1000)
+        print("eviction property: \(evicted) evicted, \(judged) judged and equal to the full run")
+    }
+
+    /// Issue 13 item 4: fed in time order as a perfect merge would (the watermark just below each
+    /// new time, then at it), the correlator holds no more than the definition's open items, so
+    /// `maxOpen` = that count never evicts. Open at time t by the definition: a keyed send with
+    /// ts <= t <= ts + W + G + T, a keyed receive with tr <= t <= tr + T (closed: an item whose
+    /// window ends at t is decided only once every observation at t is seen; that is the only
+    /// slack), and an item the full run leaves unpaired, past its window end, while its coverage
+    /// is still undetermined at t (SEMANTICS: it waits for an open source of the service).
+    func testTimeOrderedFeedHoldsOnlyTheDefinitionsOpenItems() {
+        var worst = 0, failures = 0
+        for seed in UInt64(1)...800 {
+            let s = Scenario.random(seed: seed)
+            let oracle = Oracle.run(
+                rules: s.rules, from: s.from, to: s.to, observations: s.observations, events: s.oracleEvents,
+                agree: Scenario.oracleAgree)
+            let unpaired: Set<Verdict> = [.orphan, .uncoveredReceive, .unconfirmed, .uncoveredSend]
+            struct Item { var start, due, lo, hi: Int64; var service: Int32; var unpaired: Bool }
+            let items: [Item] = s.observations.filter { $0.key != nil }.map { o in
+                let r = s.rules[Int(o.rule)]
+                let v = oracle.verdicts[Oracle.ID(rule: o.rule, side: o.side, position: o.position)]!
+                switch o.side {
+                case .send:
+                    return Item(start: o.time, due: o.time + r.within + r.grace + r.tolerance, lo: o.time - r.tolerance,
+                                hi: o.time + r.within + r.grace, service: s.to[Int(o.rule)], unpaired: unpaired.contains(v))
+                case .receive:
+                    return Item(start: o.time, due: o.time + r.tolerance, lo: o.time - r.within - r.grace,
+                                hi: o.time + r.tolerance, service: s.from[Int(o.rule)], unpaired: unpaired.contains(v))
+                }
+            }
+            func definitionOpen(at t: Int64, _ coverage: CoverageTracker) -> Int {
+                items.reduce(0) { n, x in
+                    if x.start <= t && t <= x.due { return n + 1 }
+                    if x.unpaired && x.due < t && coverage.status(service: x.service, from: x.lo, to: x.hi) == .undetermined {
+                        return n + 1
+                    }
+                    return n
+                }
+            }
+            func feed(maxOpen: Int) -> (peak: Int, definition: Int, correlator: Correlator, sink: RecordingSink) {
+                let coverage = CoverageTracker(), sink = RecordingSink()
+                let c = Correlator(
+                    rules: s.rules, fromService: s.from, toService: s.to, coverage: coverage,
+                    options: CorrelatorOptions(maxOpen: maxOpen, examplesPerKind: 3), sink: sink)
+                let events = s.events.sorted { ($0.time, $0.source, $0.line) < ($1.time, $1.source, $1.line) }
+                var last: [Int32: Int] = [:]
+                for (i, e) in events.enumerated() { last[e.source] = i }
+                var peak = 0, definition = 0, i = 0
+                while i < events.count {
+                    let t = events[i].time
+                    // Coverage first, as a merge that has read time t from every source knows it;
+                    // nothing lies between the last time and t.
+                    var j = i
+                    while j < events.count, events[j].time == t {
+                        coverage.note(service: events[j].service, source: events[j].source, time: t)
+                        if last[events[j].source] == j { coverage.end(source: events[j].source) }
+                        j += 1
+                    }
+                    c.advance(to: t - 1)
+                    for e in events[i..<j] {
+                        for o in e.observations {
+                            c.observe(o)
+                            peak = max(peak, c.openCount)
+                        }
+                    }
+                    i = j
+                    definition = max(definition, definitionOpen(at: t, coverage))
+                    c.advance(to: t)
+                    peak = max(peak, c.openCount)
+                }
+                c.finish()
+                return (peak, definition, c, sink)
+            }
+            let context = "seed \(seed)"
+            let full = feed(maxOpen: 1_000_000)
+            XCTAssertLessThanOrEqual(full.peak, full.definition, context)
+            let bounded = feed(maxOpen: full.definition)
+            let evictions = bounded.correlator.tallies.reduce(0) { $0 + $1[.evictedSend] + $1[.evictedReceive] }
+            XCTAssertEqual(evictions, 0, "maxOpen = definition's open \(full.definition), \(context)")
+            let got = Decided(bounded.sink.findings, rules: s.rules)
+            XCTAssertEqual(got.verdicts, oracle.verdicts, context)
+            worst = max(worst, full.peak)
+            if full.peak > full.definition || evictions > 0 { failures += 1 }
+            if failures >= 3 { return }
+        }
+        XCTAssertGreaterThan(worst, 5, "scenarios hold several items at once")
+    }
 }

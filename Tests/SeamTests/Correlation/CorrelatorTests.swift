@@ -295,6 +295,53 @@ final class CorrelatorTests: XCTestCase {
         XCTAssertEqual(w.tally.received, 2)
     }
 
+    /// Issue 13 item 5: with `once: false`, evicting a receive let a later receive pair with the
+    /// send it had taken: late + disagree, where the full run has confirmed + repeat. Both sides
+    /// of that pair must be evicted instead.
+    func testEvictedReceiveLeavesNoPairTheFullRunLacks() {
+        func run(maxOpen: Int) -> (World, InputPosition, InputPosition, InputPosition) {
+            let w = World(within: 10, grace: 5, tolerance: 2, once: false, agree: ["amount"],
+                          options: CorrelatorOptions(maxOpen: maxOpen))
+            w.log(A, at: -20); w.log(B, at: -20); w.log(A, at: 40); w.log(B, at: 40)
+            let r1 = w.receive("k", at: -1, agree: [.number(Array("5".utf8))])
+            let s = w.send("k", at: 0, agree: [.number(Array("5".utf8))])
+            w.receive("other", at: 1)  // a third item: past maxOpen 2, r1 (the oldest) goes
+            w.correlator.advance(to: 3)  // "other" is judged orphan: s alone stays open
+            let r2 = w.receive("k", at: 12, agree: [.number(Array("6".utf8))])
+            w.correlator.finish()
+            return (w, r1, s, r2)
+        }
+        let (full, fr1, fs, fr2) = run(maxOpen: 100)
+        XCTAssertEqual(full.verdicts(of: fr1), [.confirmed])
+        XCTAssertEqual(full.verdicts(of: fs), [.confirmed])
+        XCTAssertEqual(full.verdicts(of: fr2), [.repeat])
+
+        let (w, r1, s, r2) = run(maxOpen: 2)
+        XCTAssertEqual(w.verdicts(of: r1), [.evictedReceive])
+        XCTAssertEqual(w.verdicts(of: s), [.evictedSend])
+        XCTAssertEqual(w.verdicts(of: r2), [.evictedReceive])
+        XCTAssertEqual(w.tally[.late] + w.tally[.disagree] + w.tally[.confirmed], 0)
+        XCTAssertEqual(w.tally.checkInvariants(), [])
+    }
+
+    /// An eviction casts doubt on its own handoff (rule, key) only: receives of other keys in
+    /// its window are still judged orphan. The filter is a bounded table of key hashes, so a key
+    /// may share a bucket with "a" (about 1 in 64 here) and be given up too: most must not.
+    func testEvictionOfOneKeyLeavesOtherKeysJudged() {
+        let w = World(within: 10, grace: 5, options: CorrelatorOptions(maxOpen: 1))
+        w.log(A, at: -20); w.log(B, at: -20); w.log(A, at: 100); w.log(B, at: 100)
+        let old = w.send("a", at: 10)
+        var orphans: [InputPosition] = []
+        for i in 0..<20 {
+            orphans.append(w.receive("c\(i)", at: 12))  // the first one pushes "a" out
+            w.correlator.advance(to: 12)
+        }
+        w.correlator.finish()
+        XCTAssertEqual(w.verdicts(of: old), [.evictedSend])
+        XCTAssertGreaterThanOrEqual(orphans.filter { w.verdicts(of: $0) == [.orphan] }.count, 15)
+        XCTAssertEqual(w.tally[.orphan] + w.tally[.evictedReceive], 20)
+    }
+
     /// Memory follows the handoffs in flight, not the input: a long steady stream keeps only its
     /// last windows open.
     func testMemoryIsBoundedByOpenHandoffs() {

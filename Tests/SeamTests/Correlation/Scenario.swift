@@ -73,7 +73,7 @@ struct Scenario {
             let reps = replicas[service]!
             let holding = reps.filter { $0.a <= t && t <= $0.b }
             let pick = holding.isEmpty || Int.random(in: 0..<10, using: &g) == 0 ? reps.randomElement(using: &g)! : holding.randomElement(using: &g)!
-            raw.append((service, pick.source, t, obs))
+            raw.append((service, pick.source, base + t, obs))  // the record's time is its observations' time
         }
         // Fillers: events that are no handoff but make coverage.
         for (service, reps) in replicas.sorted(by: { $0.key < $1.key }) {

@@ -161,7 +161,10 @@ final class JSONReportTests: XCTestCase {
     func testEmptySummary() throws {
         let s = Summary(sources: [], inputErrors: [], coverage: [:], handoffs: [])
         let json = try parse(JSONReport.render(s))
-        XCTAssertEqual((json["input"] as? [String: Any])?["complete"] as? Bool, true)
+        // Nothing read, nothing judged: incomplete (SEMANTICS.md cause 3).
+        XCTAssertEqual((json["input"] as? [String: Any])?["complete"] as? Bool, false)
+        let reasons = (json["input"] as? [String: Any])?["incomplete"] as? [[String: Any]]
+        XCTAssertEqual(reasons?.map { $0["cause"] as? String }, ["nothing_judged"])
         XCTAssertEqual((json["handoffs"] as? [Any])?.count, 0)
     }
 }

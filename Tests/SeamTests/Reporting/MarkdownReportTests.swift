@@ -4,7 +4,8 @@ import XCTest
 final class MarkdownReportTests: XCTestCase {
     func testTableFindingsAndMermaidGraph() {
         let text = MarkdownReport.render(ReportFixture.summary())
-        XCTAssertTrue(text.hasPrefix("## Seam report\n\n**5 gaps, 3 defects** in 2 handoffs. **Input incomplete:**"))
+        XCTAssertTrue(text.hasPrefix("## Seam report\n\n**5 gaps, 3 defects** in 2 handoffs. **Run incomplete:**"))
+        XCTAssertTrue(text.contains("\n- **input_not_read_whole**: 2 inputs not read whole: payments.log.gz (the gzip stream ends early; lines after it are lost), missing.log (no such file)\n"), text)
         XCTAssertTrue(text.contains("| Handoff | Sent | Confirmed | Late | Unconfirmed | Orphan | Duplicate | Disagree | Uncovered | p50 | p99 |\n|---|"))
         XCTAssertTrue(text.contains("| orders->payments | 8 | 3 | 1 | 4 | 1 | 1 | 1 | 0 | 120ms | 7.2s |\n"))
         XCTAssertTrue(text.contains("- **unconfirmed**: orders sent payment.requested for request\\_id=abc at 2026-11-29T12:00:01.234Z (orders.jsonl.gz:1042);"))

@@ -12,7 +12,7 @@ final class TextReportTests: XCTestCase {
         let text = TextReport.render(ReportFixture.summary())
         assertFits(text)
         XCTAssertFalse(text.contains("\u{1B}"), "no ANSI codes without colour, even from log content")
-        XCTAssertTrue(text.hasPrefix("Seam: 5 gaps, 3 defects in 2 handoffs; input incomplete\n"))
+        XCTAssertTrue(text.hasPrefix("Seam: 5 gaps, 3 defects in 2 handoffs; run incomplete\n"))
         XCTAssertTrue(text.contains("(orders.jsonl.gz:1042)"))
         XCTAssertTrue(text.contains("(payments.log.gz:7)"))
         XCTAssertTrue(text.contains("  - ... and 1 more unconfirmed\n"))
@@ -78,7 +78,7 @@ final class TextReportTests: XCTestCase {
         XCTAssertEqual(
             text,
             """
-            Seam: 0 gaps, 0 defects in 0 handoffs
+            Seam: 0 gaps, 0 defects in 0 handoffs; run incomplete
 
             No handoffs in the spec: nothing to check.
 
@@ -87,6 +87,8 @@ final class TextReportTests: XCTestCase {
             Nothing tore, but no handoff was seen: no event matched a send or a receive.
 
             Input: read 0 sources, 0 lines
+            Run incomplete: verdicts cover only what could be read and judged.
+              nothing_judged: no line was read
 
             """)
     }
