@@ -21,6 +21,10 @@ public struct RunOptions: Sendable {
     /// decides how a file is read, never a verdict; tests and fuzzers set it small to reach the
     /// restart path with small inputs.
     public var probeLines = 4096
+    /// A handoff of the spec that could not be judged (its services or events appear in no
+    /// record) does not make the run incomplete: for specs that cover more services than the
+    /// logs at hand. SEMANTICS.md cause 4 only; nothing excuses the others.
+    public var allowUnjudged = false
     /// Event-time silence of a receiver with sends pending before a `silent` notice (ns).
     public var idleBound: Int64 = 30_000_000_000
     /// Threads a batch run decodes on (default: the cores online). 1 runs everything on the
@@ -111,8 +115,10 @@ public final class HandoffCheck {
             passes += 1
         }
         correlator.finish()
-        return Summary.make(sources: sources, stats: merger.stats, inputErrors: inputErrors + merger.errors,
-                            services: services, coverage: coverage, tallies: correlator.tallies)
+        var summary = Summary.make(sources: sources, stats: merger.stats, inputErrors: inputErrors + merger.errors,
+                                   services: services, coverage: coverage, tallies: correlator.tallies)
+        summary.diagnose(sources: sources, spec: spec, options: options)
+        return summary
     }
 }
 
@@ -128,5 +134,20 @@ extension Summary {
         return Summary(
             sources: zip(sources, stats).map { Summary.Source(name: $0.displayName, stats: $1) },
             inputErrors: inputErrors, coverage: extents, handoffs: tallies)
+    }
+}
+
+extension Summary {
+    /// Adds a `HandoffDiagnosis` for every handoff that needs one, reading a sample of the input
+    /// again only then (so a run where every handoff saw both sides pays nothing).
+    mutating func diagnose(sources: [SourceDescriptor], spec: HandoffSpec, options: RunOptions) {
+        allowUnjudged = options.allowUnjudged
+        guard handoffs.contains(where: HandoffDiagnosis.needed) else { return }
+        var sample = InputSampler.sample(sources: sources, spec: spec, maxLineLength: options.maxLineLength)
+        // Services are known exactly from the whole run's coverage, not only from the sample.
+        for (service, _) in coverage where sample.services[service] == nil { sample.services[service] = 0 }
+        for h in handoffs {
+            if let d = HandoffDiagnosis.diagnose(h, sample: sample) { diagnoses[h.rule.name] = d }
+        }
     }
 }

@@ -24,6 +24,10 @@ struct Check: ParsableCommand {
     @Option(help: "Examples kept per verdict kind and handoff.")
     var examples: Int = 5
 
+    @Flag(name: .customLong("allow-unjudged"), help: ArgumentHelp(
+        "A handoff that could not be judged (its services or events appear in no record) does not make the run incomplete (exit 3): for a spec that covers more services than the logs at hand."))
+    var allowUnjudged = false
+
     @Option(help: "Threads to decode on (default: the cores online); results do not depend on it.")
     var threads: Int = RunOptions.onlineCores
 
@@ -43,6 +47,7 @@ struct Check: ParsableCommand {
         var options = shared.runOptions()
         options.examplesPerKind = examples
         options.threads = threads
+        options.allowUnjudged = allowUnjudged
         let collector = FindingCollector(keepAll: format == .jsonl)
         let check = HandoffCheck(spec: spec, options: options, sink: collector)
         let progress = ProgressLine(paths: paths)

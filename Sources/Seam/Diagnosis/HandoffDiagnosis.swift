@@ -42,11 +42,11 @@ public struct HandoffDiagnosis: Sendable, Equatable {
         t[.confirmed] + t[.late] + t[.unconfirmed] + t[.orphan] + t[.duplicate] + t[.repeat]
     }
 
-    /// Whether `tally` needs a diagnosis: nothing judged, or one side never seen (no keyed or
-    /// unkeyed send, or receive). Cheap: decide with it whether to sample the input.
+    /// Whether `tally` needs a diagnosis: nothing judged, or one side never seen with a key
+    /// (no keyed send, or no keyed receive). Cheap: decide with it whether to sample the input.
     public static func needed(_ tally: HandoffTally) -> Bool {
         if tally[.evictedSend] + tally[.evictedReceive] > 0 { return false }
-        return judged(tally) == 0 || tally.sent + tally[.unkeyedSend] == 0 || tally.received + tally[.unkeyedReceive] == 0
+        return judged(tally) == 0 || tally.sent == 0 || tally.received == 0
     }
 
     /// The diagnosis of `tally`'s handoff, or nil when it needs none (see `needed`).
@@ -74,6 +74,8 @@ public struct HandoffDiagnosis: Sendable, Equatable {
             }
             if uncovered > 0 && uncovered == seen {
                 let other = side == "send" ? rule.to : rule.from
+                // An unseen other side was named above or is named next: that is the cause.
+                if sample.services[other] == nil { continue }
                 reasons.append(Reason(
                     cause: .neverCovered, side: side, name: service, nearest: nil, seen: [],
                     message: "every \(side) was uncovered: '\(other)' was not logging through their windows"))
@@ -97,7 +99,8 @@ public struct HandoffDiagnosis: Sendable, Equatable {
                     cause: .eventNotSeen, side: side, name: name, nearest: near, seen: Array(events.prefix(8)),
                     message: "no '\(name)' event in '\(service)'"
                         + (near.map { "; did you mean '\($0)'?" } ?? "")
-                        + (events.isEmpty ? " (its records carry no event field)" : " (events seen: \(list(events)))")))
+                        + (!events.isEmpty ? " (events seen: \(list(events)))"
+                            : sample.sourcesSampled > 0 ? " (its records carry no event field)" : "")))
             } else {
                 reasons.append(Reason(
                     cause: .eventNotSeen, side: side, name: "\(side) predicate", nearest: nil, seen: Array(events.prefix(8)),

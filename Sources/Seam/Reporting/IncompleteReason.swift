@@ -9,10 +9,10 @@ public struct IncompleteReason: Sendable, Equatable {
         case evicted
         /// 3: no line became an event, or no handoff saw any keyed send or receive.
         case nothingJudged = "nothing_judged"
-        // 4 comes here: `handoffNotJudged` ("handoff_not_judged"), one per handoff of the spec
-        // whose sides were never seen or whose every observation is uncovered or unkeyed, with
-        // the nearest names the input held in `names`; the only cause a flag may excuse
-        // (`excusable`). `Summary.incompleteReasons` gathers the causes in this order.
+        /// 4: a handoff of the spec could not be judged: its sides were never seen, or every
+        /// observation it saw is uncovered or unkeyed. `names` holds the nearest names the input
+        /// held. The only cause a flag may excuse (`Summary.allowUnjudged`).
+        case handoffNotJudged = "handoff_not_judged"
     }
 
     public var cause: Cause

@@ -109,8 +109,23 @@ public enum JSONReport {
                     ])),
                     ("examples", .array(examples.map { finding($0, summary: summary) })),
                     ("unverified", .object(h.unverified.sorted { $0.key < $1.key }.map { ($0.key, .count($0.value)) })),
-                    ("caution", h.caution.map { .string($0) } ?? .null),
+                    ("caution", summary.caution(h).map { .string($0) } ?? .null),
+                    ("diagnosis", summary.diagnoses[r.name].map(diagnosis) ?? .null),
                 ])
+    }
+
+    /// Why a handoff could not be judged, or one side of it was never seen (additive, schema 1).
+    private static func diagnosis(_ d: HandoffDiagnosis) -> JSONValue {
+        .object([
+            ("could_not_be_judged", .bool(d.couldNotBeJudged)),
+            ("reasons", .array(d.reasons.map { r in
+                .object([
+                    ("cause", .string(r.cause.rawValue)), ("side", .string(r.side)), ("name", .string(r.name)),
+                    ("nearest", r.nearest.map { .string($0) } ?? .null), ("seen", .array(r.seen.map { .string($0) })),
+                    ("message", .string(r.message)),
+                ])
+            })),
+        ])
     }
 
     static func finding(_ f: Finding, summary: Summary) -> JSONValue {

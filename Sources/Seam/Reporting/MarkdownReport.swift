@@ -50,7 +50,7 @@ public enum MarkdownReport {
             any = any || !torn.isEmpty
             let counts = torn.map { "\(ReportText.grouped(h[$0])) \($0.words(h[$0]))" }
             out += "#### \(escape(h.rule.name)): \(counts.isEmpty ? "nothing tore" : counts.joined(separator: ", "))\n\n"
-            if let caution = h.caution { out += "> **Caution:** \(escape(caution))\n\n" }
+            if let caution = s.caution(h) { out += "> **Caution:** \(escape(caution))\n\n" }
             for v in torn {
                 let shown = (h.examples[v] ?? []).prefix(examples)
                 for f in shown { out += "- **\(v.rawValue)**: \(escape(FindingText.why(f, summary: s)))\n" }
@@ -65,7 +65,8 @@ public enum MarkdownReport {
         }
         if !any {
             let seen = s.handoffs.contains { $0.sent + $0.received > 0 }
-            out += seen ? "Nothing tore: every judged send was confirmed in time and every judged receive had its send.\n\n"
+            out += !s.complete ? "No gap in what was judged, but the run is incomplete (above).\n\n"
+                : seen ? "Nothing tore: every judged send was confirmed in time and every judged receive had its send.\n\n"
                         : "Nothing tore, but no handoff was seen: no event matched a send or a receive.\n\n"
         }
     }

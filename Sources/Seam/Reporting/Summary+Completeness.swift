@@ -45,7 +45,28 @@ extension Summary {
                     + (unkeyed > 0 ? " (\(ReportText.count(unkeyed, "match", "matches")) had no key)" : ""),
                 count: unkeyed))
         }
-        // 4. (next: a handoff that could not be judged; see `IncompleteReason.Cause`.)
+        // 4. A handoff that could not be judged, with what the input held instead.
+        if !allowUnjudged {
+            for h in handoffs {
+                guard let d = diagnoses[h.rule.name], d.couldNotBeJudged else { continue }
+                reasons.append(IncompleteReason(
+                    cause: .handoffNotJudged,
+                    message: "\(h.rule.name) could not be judged: " + d.reasons.map(\.message).joined(separator: "; "),
+                    handoff: h.rule.name, names: d.reasons.compactMap(\.nearest)))
+            }
+        }
         return reasons
+    }
+
+    /// Why `h`'s findings may say little: the diagnosis of a side never seen (a misspelt
+    /// event, say, makes every receive an orphan), then the tally's own caution.
+    public func caution(_ h: HandoffTally) -> String? {
+        var parts: [String] = []
+        if let d = diagnoses[h.rule.name], !d.couldNotBeJudged {
+            parts.append("no \(d.reasons.map(\.side).joined(separator: " or ")) was ever seen, so these findings "
+                + "most likely come from the spec: " + d.reasons.map(\.message).joined(separator: "; "))
+        }
+        if let c = h.caution { parts.append(c) }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
     }
 }

@@ -31,6 +31,12 @@ public struct Summary: Sendable {
     public var coverage: [String: [Extent]]
     /// One tally per rule, in spec order; `Finding.rule` indexes this array.
     public var handoffs: [HandoffTally]
+    /// Why handoffs could not be judged, or why one side of them was never seen, by handoff
+    /// name (`HandoffDiagnosis`); empty when every handoff saw both sides.
+    public var diagnoses: [String: HandoffDiagnosis] = [:]
+    /// Handoffs that could not be judged do not make the run incomplete (`--allow-unjudged`:
+    /// a spec that covers more services than the logs at hand). Only SEMANTICS.md cause 4.
+    public var allowUnjudged = false
 
     public init(sources: [Source], inputErrors: [InputError], coverage: [String: [Extent]], handoffs: [HandoffTally]) {
         self.sources = sources

@@ -119,7 +119,7 @@ public enum TextReport {
             let name = ReportText.fit(ReportText.printable(h.rule.name), out.width - 1)
             let head = out.bold(name) + ": " + (counts.isEmpty ? "nothing tore" : counts.joined(separator: ", "))
             out.line(ReportText.wrap(head, width: out.width, first: 0, indent: "    "))
-            if let caution = h.caution {
+            if let caution = s.caution(h) {
                 let label = "  caution: "
                 out.line(out.yellow(label + ReportText.wrap(caution, width: out.width, first: label.count, indent: "    ")))
             }
@@ -142,7 +142,9 @@ public enum TextReport {
         if !any {
             out.line()
             let seen = s.handoffs.contains { $0.sent + $0.received > 0 }
-            out.line(seen ? "Nothing tore: every judged send was confirmed in time and every judged receive had its send."
+            // Never an all clear over a run that could not judge everything.
+            out.line(!s.complete ? "No gap in what was judged, but the run is incomplete: see below."
+                     : seen ? "Nothing tore: every judged send was confirmed in time and every judged receive had its send."
                           : "Nothing tore, but no handoff was seen: no event matched a send or a receive.")
         }
         out.line()
