@@ -98,6 +98,10 @@ struct EndToEndScenario {
         return out
     }
 
+    /// Sends and receives of all rules: the most that can ever be open at once, so a max-open
+    /// of this is never below need.
+    var observationCount: Int { records.reduce(0) { $0 + observations(of: $1, at: InputPosition(source: 0, line: 0)).count } }
+
     /// Values safe to write unquoted in logfmt (no space, no composite).
     static let logfmtValues: [FieldValue] = Scenario.agreeValues.filter {
         if case .composite = $0 { return false }
