@@ -109,8 +109,9 @@ struct EndToEndScenario {
     }
 
     /// - Parameter padding: filler records added to each replica in the last third of its
-    ///   stretch (for files longer than the merger's 4,096-line probe).
-    static func random(seed: UInt64, padding: Int = 0) -> EndToEndScenario {
+    ///   stretch (for files longer than the merger's 4,096-line probe), or over all of it when
+    ///   `spread` (so a reader's 4,096-line steps cut through the handoffs).
+    static func random(seed: UInt64, padding: Int = 0, spread: Bool = false) -> EndToEndScenario {
         var g = SeededRandom(seed: seed &* 0x9E37_79B9 &+ 17)
         var s = EndToEndScenario(seed: seed)
         let horizon = Int64.random(in: 40...250, using: &g)
@@ -141,7 +142,7 @@ struct EndToEndScenario {
                 if Int.random(in: 0..<10, using: &g) < 8 { add(service, ri, r.b, "tick") }
                 for _ in 0..<Int.random(in: 0...3, using: &g) { add(service, ri, Int64.random(in: r.a...r.b, using: &g), "tick") }
                 if padding > 0 {
-                    let lo = r.a + (r.b - r.a) * 2 / 3
+                    let lo = spread ? r.a : r.a + (r.b - r.a) * 2 / 3
                     for _ in 0..<padding { add(service, ri, Int64.random(in: lo...r.b, using: &g), "tick") }
                 }
             }
