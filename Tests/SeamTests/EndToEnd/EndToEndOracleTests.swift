@@ -232,7 +232,7 @@ final class EndToEndOracleTests: XCTestCase {
                 }
             }
         }
-        for seed in UInt64(1)...450 {
+        for seed in UInt64(1)...600 {
             let s = EndToEndScenario.random(seed: seed)
             var g = SeededRandom(seed: seed)
             for _ in 0..<3 {
