@@ -62,6 +62,7 @@ if Context.environment["SEAM_FUZZ"] == "1" {
         ("fuzz-decimal", "SeamFuzzDecimal"),
         ("fuzz-spec", "SeamFuzzSpec"),
         ("fuzz-csv", "SeamFuzzCSV"),
+        ("fuzz-reader", "SeamFuzzReader"),
     ] {
         package.targets.append(
             .executableTarget(name: target, dependencies: ["Seam", "SeamFuzzSupport"], swiftSettings: fuzzSettings))
