@@ -63,6 +63,7 @@ if Context.environment["SEAM_FUZZ"] == "1" {
         ("fuzz-spec", "SeamFuzzSpec"),
         ("fuzz-csv", "SeamFuzzCSV"),
         ("fuzz-pipeline", "SeamFuzzPipeline"),
+        ("fuzz-reader", "SeamFuzzReader"),
     ] {
         package.targets.append(
             .executableTarget(name: target, dependencies: ["Seam", "SeamFuzzSupport"], swiftSettings: fuzzSettings))

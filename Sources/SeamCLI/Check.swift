@@ -21,23 +21,29 @@ struct Check: ParsableCommand {
         valueName: "KINDS"))
     var failOn: String = "gaps"
 
-    @Option(help: "Examples kept per verdict kind and handoff.")
+    @Option(help: "Examples kept per verdict kind and handoff (>= 0).")
     var examples: Int = 5
 
     @Flag(name: .customLong("allow-unjudged"), help: ArgumentHelp(
         "A handoff that could not be judged (its services or events appear in no record) does not make the run incomplete (exit 3): for a spec that covers more services than the logs at hand."))
     var allowUnjudged = false
 
-    @Option(help: "Threads to decode on (default: the cores online); results do not depend on it.")
-    var threads: Int = RunOptions.onlineCores
+    @Option(help: "Threads to decode on, 1 to 256 (default: the cores online); results do not depend on it.")
+    var threads: Int = min(RunOptions.onlineCores, Check.maxThreads)
+
+    /// More decode threads than this bring nothing (each source decodes on one at most) and
+    /// each costs a stack and a queue of steps.
+    static let maxThreads = 256
 
     @Argument(help: "Files, folders or - (stdin).")
     var paths: [String] = []
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("no input: give files, folders or - for stdin") }
-        guard examples >= 0 else { throw ValidationError("--examples must be >= 0") }
-        guard threads >= 1 else { throw ValidationError("--threads must be >= 1") }
+        guard examples >= 0 else { throw ValidationError("--examples must be >= 0, got \(examples)") }
+        guard threads >= 1 && threads <= Check.maxThreads else {
+            throw ValidationError("--threads must be 1 to \(Check.maxThreads), got \(threads)")
+        }
         _ = try FailOn.parse(failOn)
     }
 

@@ -12,10 +12,12 @@ struct SharedOptions: ParsableArguments {
         valueName: "NAME=PATH"))
     var serviceMappings: [String] = []
 
-    @Option(name: .customLong("max-line"), help: "Longest line read, in bytes; longer lines are rejected too-long.")
+    @Option(name: .customLong("max-line"), help: ArgumentHelp(
+        "Longest line read, in bytes (1 to 1 GiB = 1073741824); longer lines are rejected too-long.",
+        discussion: "At most 1 GiB: a line is held whole in memory while it is read, and fields are addressed with 32-bit offsets."))
     var maxLine: Int = 1 << 20
 
-    @Option(name: .customLong("max-open"), help: "Open sends and receives held before the oldest are evicted.")
+    @Option(name: .customLong("max-open"), help: "Open sends and receives held before the oldest are evicted (>= 1).")
     var maxOpen: Int = 1_000_000
 
     @Flag(name: .customLong("strict-json"), help: ArgumentHelp(
@@ -23,8 +25,10 @@ struct SharedOptions: ParsableArguments {
     var strictJSON = false
 
     func validate() throws {
-        guard maxLine > 0 else { throw ValidationError("--max-line must be positive") }
-        guard maxOpen > 0 else { throw ValidationError("--max-open must be positive") }
+        guard maxLine >= 1 && maxLine <= LineReader.maxLineLengthLimit else {
+            throw ValidationError("--max-line must be 1 to \(LineReader.maxLineLengthLimit) bytes (1 GiB: a line is held whole in memory), got \(maxLine)")
+        }
+        guard maxOpen >= 1 else { throw ValidationError("--max-open must be >= 1, got \(maxOpen)") }
         _ = try services()
     }
 
@@ -77,10 +81,15 @@ struct SharedOptions: ParsableArguments {
     }
 }
 
-/// Parses a duration such as 250ms, 5s, 2m, 1h or a bare number of seconds.
+/// Parses a duration such as 250ms, 5s, 2m, 1h or a bare number of seconds: finite (at most
+/// about 292 years, `DurationText`) and not negative.
 func parseDurationOption(_ text: String, name: String) throws -> Int64 {
-    guard let ns = try? DurationText.nanoseconds(text), ns >= 0 else {
-        throw ValidationError("\(name): '\(text)' is not a duration (250ms, 5s, 2m, 1h)")
+    let ns: Int64
+    do {
+        ns = try DurationText.nanoseconds(text)
+    } catch {
+        throw ValidationError("\(name): \(error)")
     }
+    guard ns >= 0 else { throw ValidationError("\(name) must not be negative, got '\(text)'") }
     return ns
 }

@@ -8,9 +8,12 @@ import Darwin
 ///
 /// Opens lazily on the first `next()`, reads with `read(2)` into a reused 256 KiB buffer,
 /// detects gzip by its magic bytes `1f 8b` (not by name; an empty file is an empty plain
-/// source), inflates into a reused 1 MiB buffer, and frames lines with `memchr`. A line is
-/// returned in place; only a line crossing a buffer boundary is copied, into one reused carry
-/// buffer of at most `maxLineLength + 1` bytes. Memory does not grow with the source.
+/// source), inflates into a reused 1 MiB buffer, and frames lines with its own vector scan
+/// (`lineEnd`: the `\n` and control bytes in one pass). A line is returned in place; only a
+/// line crossing a buffer boundary is copied, into one reused carry buffer of at most
+/// `maxLineLength + 1` bytes (it starts at 64 KiB and doubles; growing it frees the old block,
+/// so no pointer into `carry` is kept across `appendCarry`). Memory does not grow with the
+/// source.
 ///
 /// Framing rules (SEMANTICS.md, "Records and events"):
 /// - `\n` ends a line; a `\r` right before it belongs to the line end. A plain source's last
@@ -34,8 +37,13 @@ import Darwin
 public final class LineReader {
     /// The source being read.
     public let source: SourceDescriptor
-    /// Longest line accepted, in bytes without the line end.
+    /// Longest line accepted, in bytes without the line end: the value given, at most
+    /// `maxLineLengthLimit`.
     public let maxLineLength: Int
+    /// The largest `maxLineLength` honoured (1 GiB); a larger one is clamped to it. A line is
+    /// held whole in memory, the record stage addresses fields with 32-bit offsets, and the
+    /// framing arithmetic (`maxLineLength + 1`, carry + chunk) then cannot overflow.
+    public static let maxLineLengthLimit = 1 << 30
     /// Counts for this source; the record stage adds `events` and its rejections.
     public var stats = SourceStats()
     /// True once the source was found to start with the gzip magic bytes.
@@ -45,6 +53,8 @@ public final class LineReader {
 
     private let readChunk: Int
     private let outputChunk: Int
+    /// The carry buffer's first size; it doubles from there.
+    private let initialCarry: Int
     private var state: State = .unopened
     private let pipelined: Bool
     private var fd: Int32 = -1
@@ -73,26 +83,29 @@ public final class LineReader {
 
     /// Creates a reader; nothing is opened until the first `next()`.
     ///
+    /// - Parameter maxLineLength: >= 0; above `maxLineLengthLimit` it is clamped to it.
     /// - Parameter pipelined: inflate a gzip source on a second thread (see the type's notes).
     public convenience init(source: SourceDescriptor, maxLineLength: Int = 1 << 20, pipelined: Bool = false) {
         self.init(source: source, maxLineLength: maxLineLength, readChunk: 256 << 10, outputChunk: 1 << 20,
                   pipelined: pipelined)
     }
 
-    /// Test seam: `readChunk` bounds each `read(2)` and `outputChunk` each inflate output, so
-    /// tests can force lines and gzip members across every kind of boundary.
+    /// Test seam: `readChunk` bounds each `read(2)`, `outputChunk` each inflate output and
+    /// `initialCarry` the carry buffer's first size, so tests can force lines and gzip members
+    /// across every kind of boundary and small inputs through every carry growth step.
     /// With `pipelined`, chunks are `min(outputChunk, 256 KiB)`: small enough to stay in cache
     /// between the two threads.
     ///
     /// Public only for tests and the fuzz targets (release builds cannot `@testable import`);
     /// use `init(source:maxLineLength:pipelined:)` otherwise.
     public init(source: SourceDescriptor, maxLineLength: Int, readChunk: Int, outputChunk: Int,
-                pipelined: Bool = false) {
-        precondition(maxLineLength >= 0 && readChunk > 0 && outputChunk > 0)
+                initialCarry: Int = 64 << 10, pipelined: Bool = false) {
+        precondition(maxLineLength >= 0 && readChunk > 0 && outputChunk > 0 && initialCarry > 0)
         self.source = source
-        self.maxLineLength = maxLineLength
+        self.maxLineLength = min(maxLineLength, LineReader.maxLineLengthLimit)
         self.readChunk = readChunk
         self.outputChunk = outputChunk
+        self.initialCarry = initialCarry
         self.pipelined = pipelined
     }
 
@@ -204,17 +217,17 @@ public final class LineReader {
     /// Completes a line whose start is in `carry` with `length` bytes at `start`.
     private func finishCarried(_ start: UnsafeRawPointer, _ length: Int) -> LineItem {
         let total = carryLength + length
-        let carried = carry.unsafelyUnwrapped
         let endsWithCR = length > 0
             ? start.load(fromByteOffset: length - 1, as: UInt8.self) == 0x0D
-            : carried.load(fromByteOffset: carryLength - 1, as: UInt8.self) == 0x0D
+            : carry.unsafelyUnwrapped.load(fromByteOffset: carryLength - 1, as: UInt8.self) == 0x0D
         if total - (endsWithCR ? 1 : 0) > maxLineLength {
             carryLength = 0
             return reject(.tooLong)
         }
         appendCarry(start, length)
         carryLength = 0
-        return frame(UnsafeRawPointer(carried), total)
+        // Read `carry` only now: `appendCarry` may have moved it (and freed the old block).
+        return frame(UnsafeRawPointer(carry.unsafelyUnwrapped), total)
     }
 
     /// Classifies one line (`length` bytes at `start`, `\n` excluded). `binary`: whether the
@@ -241,7 +254,7 @@ public final class LineReader {
         let needed = carryLength + length
         if needed > carryCapacity {
             // Grows by doubling; never past maxLineLength + 1 (longer lines are discarded).
-            var capacity = max(carryCapacity * 2, 64 << 10)
+            var capacity = max(carryCapacity * 2, initialCarry)
             while capacity < needed { capacity *= 2 }
             capacity = min(capacity, max(maxLineLength + 1, needed))
             let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
@@ -257,7 +270,7 @@ public final class LineReader {
     }
 
     /// Bytes reserved for lines crossing buffer boundaries (tests: never past maxLineLength + 1).
-    var carryCapacityForTesting: Int { carryCapacity }
+    public var carryCapacityForTesting: Int { carryCapacity }
 
     /// Control bytes that make a line binary: 00-08, 0E-1A, 1C-1F (bit set = rejected).
     @usableFromInline static let controlMask: UInt32 = 0xF7FF_C1FF
