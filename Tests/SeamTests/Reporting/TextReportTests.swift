@@ -84,7 +84,7 @@ final class TextReportTests: XCTestCase {
 
             What tore
 
-            Nothing tore, but no handoff was seen: no event matched a send or a receive.
+            No gap in what was judged, but the run is incomplete: see below.
 
             Input: read 0 sources, 0 lines
             Run incomplete: verdicts cover only what could be read and judged.
