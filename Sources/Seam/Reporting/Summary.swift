@@ -49,7 +49,7 @@ public struct Summary: Sendable {
 
     /// True when every input was read whole. A symlink loop is reported among the errors but
     /// loses nothing (every file behind it is read once), so it does not make a run incomplete.
-    public var complete: Bool { total.errors.allSatisfy { $0.code == .symlinkLoop } }
+    public var complete: Bool { total.errors.allSatisfy { $0.code.isNote } }
 
     /// unconfirmed + orphan over all handoffs.
     public var gaps: UInt64 { handoffs.reduce(0) { $0 + $1.gaps } }
