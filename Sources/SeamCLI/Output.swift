@@ -55,8 +55,26 @@ enum Diagnostics {
     }
 }
 
-/// Colour on a terminal only, and never when NO_COLOR is set (https://no-color.org).
+/// Colour only on a terminal that can show it: never when `NO_COLOR` is set to anything
+/// (https://no-color.org), when `TERM=dumb`, or when the output is not a terminal.
 func useColor(for output: Output) -> Bool {
     if let v = getenv("NO_COLOR"), v.pointee != 0 { return false }
+    if let t = getenv("TERM"), String(cString: t) == "dumb" { return false }
     return output.isTerminal
+}
+
+/// Columns that text output wraps at. On a terminal: its width (TIOCGWINSZ), else `COLUMNS`,
+/// else 100. Not on a terminal (a file, a pipe to grep): no wrapping at all, so each finding
+/// stays on one line and `grep KEY` finds it whole.
+func textWidth(for output: Output) -> Int {
+    guard output.isTerminal else { return Output.unwrapped }
+    var size = winsize()
+    if ioctl(output.fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    if let c = getenv("COLUMNS"), let n = Int(String(cString: c)), n > 0 { return n }
+    return 100
+}
+
+extension Output {
+    /// A width no line reaches: text is not wrapped.
+    static let unwrapped = 1 << 30
 }

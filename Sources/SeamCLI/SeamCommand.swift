@@ -4,19 +4,25 @@ import Seam
 
 /// `seam`: find where handoffs between services tear.
 ///
-/// Exit codes (SEMANTICS.md): 0 no gap, 1 gaps, 2 usage or spec error, 3 input not read whole.
+/// Exit codes (docs/verdicts.md): 0 no gap, 1 gaps, 2 usage or spec error, 3 input not read whole,
+/// 130 / 143 stopped by SIGINT / SIGTERM.
 struct SeamCommand: ParsableCommand {
+    /// The one place the version is written; `seam --version` and `seam check --version` print it.
+    static let version = "0.9.0"
+
     static let configuration = CommandConfiguration(
         commandName: "seam",
         abstract: "Find where handoffs between services tear.",
         discussion: """
             Seam reads the logs of many services (gzip or plain; files, folders, stdin), lines \
             their events up in time and reports every handoff where one side's claim was never \
-            confirmed by the other. See README.md and SEMANTICS.md.
+            confirmed by the other. See README.md, and docs/verdicts.md for what each verdict means.
 
             Exit codes: 0 no gap, 1 gaps found (--fail-on), 2 usage or spec error, \
-            3 some input could not be read whole (wins over 1).
+            3 some input could not be read whole (wins over 1), 130 stopped by SIGINT (Ctrl-C), \
+            143 stopped by SIGTERM (e.g. Kubernetes); a stopped run still prints what was decided.
             """,
+        version: SeamCommand.version,
         subcommands: [Check.self, Watch.self],
         defaultSubcommand: nil
     )

@@ -9,7 +9,7 @@ struct Watch: ParsableCommand {
         abstract: "Watch live logs and print each torn handoff as soon as it is decided.",
         discussion: """
             Reads stdin when no PATH is given, e.g. kubectl logs -f deploy/orders | seam watch. \
-            At end of input, or on Ctrl-C (exit 130), prints the summary of everything decided.
+            At end of input, or on Ctrl-C (exit 130) or SIGTERM (exit 143), prints the summary of everything decided.
             """)
 
     @OptionGroup var shared: SharedOptions
@@ -23,7 +23,7 @@ struct Watch: ParsableCommand {
     @Option(help: "Event-time silence of a receiver with sends pending before a silent notice (e.g. 30s).")
     var idle: String = "30s"
 
-    @Option(name: .customLong("fail-on"), help: "Finding kinds that make the exit code 1 (as for check).")
+    @Option(name: .customLong("fail-on"), help: "Finding kinds that make the exit code 1 (as for check: gaps, defects, not-judged, all, none or kinds).")
     var failOn: String = "gaps"
 
     @Argument(help: "Files, folders or - (stdin, the default).")
@@ -46,19 +46,17 @@ struct Watch: ParsableCommand {
         let printer = LivePrinter(spec: spec, sources: sources, format: format, color: useColor(for: Output.standard))
         let watch = HandoffWatch(spec: spec, options: options, sink: printer)
 
-        // Ctrl-C: stop reading, print what was decided, exit 130.
-        signal(SIGINT, SIG_IGN)
-        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        interrupt.setEventHandler { watch.requestStop() }
-        interrupt.resume()
+        // Ctrl-C or SIGTERM: stop reading, print what was decided, exit 130 / 143.
+        let stop = StopSignals { _ in watch.requestStop() }
 
         let (summary, stopped) = watch.run(sources: sources, inputErrors: inputErrors)
-        let code: Int32 = stopped ? 130 : summary.exitCode(failOn: kinds)
+        let signal = stop.finishing()
+        let code: Int32 = stopped ? StopSignals.exitCode(for: signal ?? SIGINT) : summary.exitCode(failOn: kinds)
         let out = Output.standard
         out.exitCodeOnClosedPipe = code
         reportInputProblems(summary)
         switch format {
-        case .text: out.write("\n" + TextReport.render(summary, color: printer.color))
+        case .text: out.write("\n" + TextReport.render(summary, color: printer.color, width: textWidth(for: out)))
         case .jsonl: out.write(JSONLinesReport.summaryLine(summary) + "\n")
         }
         out.flush()
@@ -76,6 +74,9 @@ final class LivePrinter: FindingSink {
     let color: Bool
     /// What the evidence needs before the run ends: source names and rules, no counts yet.
     private let context: Summary
+
+    /// `watch` never starts a pass over: what was printed stands.
+    func discardFindings() {}
 
     init(spec: HandoffSpec, sources: [SourceDescriptor], format: WatchFormat, color: Bool) {
         self.format = format

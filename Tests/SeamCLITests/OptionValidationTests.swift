@@ -50,7 +50,10 @@ final class OptionValidationTests: XCTestCase {
                      ["check", "--max-line", "1"],
                      ["watch", "--max-line", "1073741824", "--reorder", "0s", "--idle", "0", "--max-open", "1"]] {
             let r = try SeamBinary.run(args + ["a.jsonl"], directory: dir)
-            XCTAssertEqual(r.code, 0, "\(args): \(r.stderr)")
+            // A run, not a usage error: 0, or 3 where the limit itself leaves the run incomplete
+            // (every line too long for --max-line 1; evictions at --max-open 1).
+            XCTAssertTrue([0, 3].contains(r.code), "\(args): exit \(r.code): \(r.stderr)")
+            XCTAssertTrue(r.stdout.contains("Seam:") || args[0] == "watch", "\(args): \(r.stdout)")
         }
         let help = try SeamBinary.run(["check", "--help"], directory: dir)
         XCTAssertTrue(help.stdout.contains("1 GiB"), help.stdout)

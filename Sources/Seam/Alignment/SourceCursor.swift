@@ -48,6 +48,7 @@ final class SourceCursor<Selector: ObservationSelector> {
         self.decoder = RecordDecoder(config: config, extraPaths: selector.fieldPaths, services: services,
                                      needs: selector.fieldNeeds)
         decoder.strictJSON = strictJSON
+        decoder.format = format?.forcedRecordFormat  // `format: json` wins over sniffing the first line
         if let format, !format.isPlainRecordFormat {
             let d = FormatDecoder(format: format, config: config, extraPaths: selector.fieldPaths, services: services)
             d.maxRecordLength = maxLineLength

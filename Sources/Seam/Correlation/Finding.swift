@@ -62,12 +62,12 @@ public protocol FindingSink: AnyObject {
     /// A batch run started over (a source turned out of time order after its probe): every
     /// finding given so far is void and must be dropped; the new pass gives them again.
     /// `HandoffWatch` never calls it; a sink that only prints as it goes should hold findings
-    /// until `HandoffCheck.run` returns.
+    /// until `HandoffCheck.run` returns. Required (no default), so that no sink keeps a void
+    /// pass's findings by accident.
     func discardFindings()
 }
 
 extension FindingSink {
     public var wantsConfirmed: Bool { true }
     public func silent(service: String, since: Int64, pendingSends: Int) {}
-    public func discardFindings() {}
 }

@@ -14,6 +14,16 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case corruptGzip = "corrupt-gzip"
         /// Something that is neither a regular file, a directory, a FIFO nor stdin.
         case unsupported
+        /// A tar archive (plain or gzip): its members are not read; unpack it first.
+        case tarArchive = "tar-archive"
+        /// The run was stopped (SIGINT, SIGTERM) before the input was read whole.
+        case interrupted
+        /// A file reached a second time (same device and inode): read once, so a note only.
+        case duplicateSource = "duplicate-source"
+
+        /// True for a note that loses no line (a loop not followed, a file not read twice): it
+        /// does not make the run incomplete.
+        public var isNote: Bool { self == .symlinkLoop || self == .duplicateSource }
     }
 
     public var code: Code

@@ -3,7 +3,10 @@
 /// `*` matches any run of characters except `/`, `?` one character except `/`, `[abc]` / `[a-z]` /
 /// `[!a]` one character of a set, `**` as a whole path segment any number of segments (none
 /// included), `\x` the character x. A pattern without `/` is matched against the file name only,
-/// so `*.log` means "any file named *.log, in any folder". Matching is by Unicode scalars,
+/// so `*.log` means "any file named *.log, in any folder". A path whose name ends in a
+/// compression suffix (`.gz`, `.zst`) also matches when it does without it: `*.csv` matches
+/// `x.csv.gz`, since a compressed log is the same log (`*.gz` still matches it as written).
+/// Matching is by Unicode scalars,
 /// backtracking only at `*` and `**`: O(pattern x path) per call, done once per source.
 public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
     /// The pattern as written.
@@ -48,8 +51,16 @@ public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
         if p.hasPrefix("./") { p.removeFirst(2) }
         var parts = p.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.unicodeScalars) }
         if nameOnly { parts = parts.last.map { [$0] } ?? [] }
+        if Self.match(segments[...], parts[...]) { return true }
+        guard let name = parts.last,
+              let suffix = Self.compressionSuffixes.first(where: { name.count > $0.count && name.suffix($0.count).elementsEqual($0) })
+        else { return false }
+        parts[parts.count - 1] = Array(name.dropLast(suffix.count))
         return Self.match(segments[...], parts[...])
     }
+
+    /// Name endings of compressed copies that a pattern for the plain name also matches.
+    static let compressionSuffixes: [[Unicode.Scalar]] = [".gz", ".zst"].map { Array($0.unicodeScalars) }
 
     private static func match(_ pat: ArraySlice<[Unicode.Scalar]>, _ path: ArraySlice<[Unicode.Scalar]>) -> Bool {
         guard let first = pat.first else { return path.isEmpty }

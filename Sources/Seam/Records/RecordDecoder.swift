@@ -27,8 +27,10 @@ public struct RecordDecoder {
     public let plan: FieldPlan
     public let config: FieldConfig
     public let services: ServiceTable
-    /// The detected format; nil until a line showed it.
-    public private(set) var format: Format?
+    /// The format: detected (nil until a line showed it), or forced before the first line by a
+    /// spec's `format: json` / `format: logfmt`, which then skips detection altogether (a
+    /// non-JSON banner line of a JSON source is `malformed`, not taken as logfmt).
+    public var format: Format?
     /// Validate every JSON line whole instead of stopping once its outcome is decided.
     public var strictJSON = false
 

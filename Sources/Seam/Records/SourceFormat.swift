@@ -107,6 +107,17 @@ public enum ServiceSource: Sendable, Equatable {
 }
 
 extension SourceFormat {
+    /// The format a `RecordDecoder` must use instead of detecting one: json or logfmt as the
+    /// entry says (a spec's `format:` always wins over sniffing); nil for `auto` and the rest.
+    var forcedRecordFormat: RecordDecoder.Format? {
+        guard layer.inner == nil else { return nil }
+        switch layer.kind {
+        case .json: return .json
+        case .logfmt: return .logfmt
+        default: return nil
+        }
+    }
+
     /// True when `RecordDecoder` alone reads this entry exactly (auto/JSON/logfmt, nothing derived).
     var isPlainRecordFormat: Bool {
         guard layer.inner == nil, time == nil, service == nil, derive.isEmpty else { return false }

@@ -72,7 +72,7 @@ public enum JSONReport {
                 ("name", .string(src.name)), ("bytes_in", .count(st.bytesIn)), ("bytes_decoded", .count(st.bytesDecoded)),
                 ("lines", .count(st.lines)), ("events", .count(st.events)), ("rejected", rejected(st)),
                 ("out_of_order", .count(st.outOfOrder)), ("reordered", .bool(st.reordered)),
-                ("complete", .bool(st.errors.allSatisfy { $0.code == .symlinkLoop })),
+                ("complete", .bool(st.errors.allSatisfy { $0.code.isNote })),
             ])
         }
         return .object([

@@ -6,7 +6,7 @@ extension Summary {
         var reasons: [IncompleteReason] = []
         // 1. A symlink loop is reported among the errors but loses nothing (every file behind it
         // is read once), so it does not make a run incomplete.
-        let lost = total.errors.filter { $0.code != .symlinkLoop }
+        let lost = total.errors.filter { !$0.code.isNote }
         if !lost.isEmpty {
             var names: [String] = []
             for e in lost where !names.contains(e.source) { names.append(e.source) }

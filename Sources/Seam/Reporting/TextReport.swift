@@ -184,8 +184,8 @@ public enum TextReport {
                     + "(out of order), still correlated where open")
             }
             for e in t.errors {
-                let label = e.code == .symlinkLoop ? "  note: " : "  error: "
-                out.line((e.code == .symlinkLoop ? out.dim : out.red)(label + ReportText.wrap(ReportText.printable(e.description), width: out.width,
+                let label = e.code.isNote ? "  note: " : "  error: "
+                out.line((e.code.isNote ? out.dim : out.red)(label + ReportText.wrap(ReportText.printable(e.description), width: out.width,
                                                          first: label.count, indent: "    ")))
             }
         }

@@ -6,6 +6,7 @@ final class RecordingSink: FindingSink {
     var findings: [Finding] = []
     var silences: [(service: String, since: Int64, pending: Int)] = []
     func found(_ finding: Finding) { findings.append(finding) }
+    func discardFindings() { findings.removeAll() }
     func silent(service: String, since: Int64, pendingSends: Int) { silences.append((service, since, pendingSends)) }
 }
 

@@ -43,4 +43,5 @@ final class HostileUnconfirmedFloodTests: XCTestCase {
 private final class CountingSink: FindingSink {
     var count = 0
     func found(_ finding: Finding) { count += 1 }
+    func discardFindings() { count = 0 }
 }

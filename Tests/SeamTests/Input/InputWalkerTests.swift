@@ -109,4 +109,72 @@ final class InputWalkerTests: XCTestCase {
         XCTAssertEqual(errors, [])
         XCTAssertEqual(sources.map(\.displayName), [dir.path + "/p.log"])
     }
+
+    // MARK: The same file twice; tar archives
+
+    func testFileNamedTwiceIsReadOnceWithANote() throws {
+        let dir = TempDir()
+        let a = dir.write("orders.log", "x\n")
+        let (sources, errors) = SourceWalker.expand([a, a])
+        XCTAssertEqual(sources.map(\.displayName), [a])
+        XCTAssertEqual(errors.map(\.code), [.duplicateSource])
+        XCTAssertTrue(errors[0].code.isNote, "a note: it loses no line")
+    }
+
+    func testFileReachedByFolderAndByNameIsReadOnceUnderItsFirstPath() throws {
+        let dir = TempDir()
+        let a = dir.write("logs/orders.log", "x\n")
+        dir.write("logs/payments.log", "x\n")
+        // The same inode by another spelling of the path, given after the folder.
+        let (sources, errors) = SourceWalker.expand([dir.path + "/logs", dir.path + "/logs/./orders.log"])
+        XCTAssertEqual(names(sources, relativeTo: dir), ["logs/orders.log", "logs/payments.log"])
+        XCTAssertEqual(errors.map(\.code), [.duplicateSource])
+        XCTAssertEqual(errors.first?.source, dir.path + "/logs/./orders.log")
+        XCTAssertTrue(errors.first?.message.contains(a) ?? false, "names the first path: \(errors)")
+
+        // The run stays complete and each line counts once.
+        let spec = HandoffSpec(rules: [])
+        let s = HandoffCheck(spec: spec).run(paths: [a, dir.path + "/logs"])
+        XCTAssertTrue(s.complete, "\(s.inputErrors)")
+        XCTAssertEqual(s.total.lines, 2)
+        XCTAssertEqual(s.sources.count, 2)
+    }
+
+    /// A 512-byte POSIX tar header (ustar at 257) for `name`, then its content in one block.
+    private func tarBytes(_ name: String, _ content: String) -> [UInt8] {
+        var header = [UInt8](repeating: 0, count: 512)
+        for (i, b) in name.utf8.enumerated() { header[i] = b }
+        for (i, b) in "ustar\u{0}00".utf8.enumerated() { header[257 + i] = b }
+        var body = Array(content.utf8)
+        body += [UInt8](repeating: 0, count: 512 - body.count % 512)
+        return header + body + [UInt8](repeating: 0, count: 1024)
+    }
+
+    func testTarArchivesPlainAndGzipAreRefusedWhateverTheirName() throws {
+        let dir = TempDir()
+        let lines = #"{"ts":1,"service":"a","event":"x"}"# + "\n"
+        let plain = dir.write("logs/a.tar", tarBytes("a.log", lines))
+        let gz = dir.write("logs/b.log.gz", gzipMember(tarBytes("b.log", lines)))
+        let ok = dir.write("logs/c.log.gz", gzipMember(Array(lines.utf8)))
+        let (sources, errors) = SourceWalker.expand([dir.path + "/logs"])
+        XCTAssertEqual(sources.map(\.displayName), [ok])
+        XCTAssertEqual(errors.map(\.code), [.tarArchive, .tarArchive])
+        XCTAssertEqual(errors.map(\.source), [plain, gz])
+        XCTAssertTrue(errors[0].message.contains("tar xf "), errors[0].message)
+        XCTAssertTrue(errors[1].message.contains("tar xzf "), errors[1].message)
+        XCTAssertTrue(errors[1].message.contains("not supported yet"), errors[1].message)
+        let s = HandoffCheck(spec: HandoffSpec(rules: [])).run(paths: [gz])
+        XCTAssertFalse(s.complete, "a tar archive not read makes the run incomplete")
+        XCTAssertEqual(s.total.lines, 0, "no tar header is read as text")
+    }
+
+    func testTextThatMentionsUstarIsNotATar() {
+        let dir = TempDir()
+        let text = String(repeating: "x", count: 257) + "ustar but only 300 bytes long\n"
+        let path = dir.write("short.log", text)
+        let (sources, errors) = SourceWalker.expand([path])
+        XCTAssertEqual(errors, [])
+        XCTAssertEqual(sources.map(\.displayName), [path])
+    }
 }
+
