@@ -119,7 +119,7 @@ final class CLIMannersTests: XCTestCase {
     func testCheckOnSIGINTExits130() throws {
         let (code, text) = try stop(["check", "--format", "text", "-"], with: SIGINT, lines: someLines)
         XCTAssertEqual(code, 130)
-        XCTAssertTrue(text.contains("input incomplete"), text)
+        XCTAssertTrue(text.contains("run incomplete"), text)
         XCTAssertTrue(text.contains("SIGINT"), text)
     }
 
