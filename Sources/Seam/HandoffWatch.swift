@@ -7,7 +7,9 @@ import Foundation
 /// Each source is read on its own thread, so a quiet pipe never holds up the others. A
 /// source's watermark is its latest time minus the reorder bound; the run's watermark is the
 /// smallest over unfinished sources. Events further behind than the bound are counted
-/// `out_of_order` and still correlated where their handoff is open. Memory: the open handoffs
+/// `out_of_order` and still correlated where their handoff is open. An event more than an hour
+/// ahead of its source's latest time (or, for a source's first event, of every time the sources
+/// have shown) does not move the watermark until a second one confirms it. Memory: the open handoffs
 /// plus a bounded queue of at most 16 batches of at most 4096 lines' observations each between
 /// readers and the correlator, whatever the input's length.
 ///
@@ -52,11 +54,15 @@ public final class HandoffWatch {
         var stats = Array(repeating: SourceStats(), count: sources.count)
         var lowerBounds = Array(repeating: Int64.min, count: sources.count)
         var running = sources.count
+        // What a source's first event is checked against: one line dated 2099 at the head of
+        // a source does not move its watermark unless other sources have shown times near it.
+        let clock = ClockReference()
 
         for d in sources {
             let cursor = SourceCursor(descriptor: d, config: spec.fields, selector: selector, services: table,
                                       maxLineLength: options.maxLineLength, reorderBound: options.reorderBound,
-                                      format: spec.format(for: d.displayName), strictJSON: options.strictJSON)
+                                      format: spec.format(for: d.displayName), strictJSON: options.strictJSON,
+                                      reference: clock)
             let live = !EventMerger<HandoffSelector>.isRereadable(d)
             let queue = self.queue
             let thread = Thread {

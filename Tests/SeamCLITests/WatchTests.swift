@@ -98,6 +98,112 @@ extension WatchTests {
     }
 }
 
+/// A source's first line dated far ahead (2099, a bad default clock) meets the same clock-jump
+/// guard as any other line: `watch` and `check` give the verdicts the stream defines, instead of
+/// that source's watermark jumping to 2099 and every later pair turning into a gap.
+extension WatchTests {
+    static let year2099: Int64 = 4_070_908_800_000
+
+    /// Sends every 300 ms; each tenth one lost, the others received 500 ms later. Payments
+    /// ticks before and after, so every send's window is covered.
+    func farFutureLines(count: Int) -> (orders: [String], payments: [String]) {
+        let base: Int64 = 1_764_000_000_000
+        var orders: [String] = [], payments = ["{\"ts\":\(base - 5_000),\"service\":\"payments\",\"event\":\"tick\"}"]
+        for i in 0..<count {
+            let t = base + Int64(i) * 300
+            orders.append("{\"ts\":\(t),\"service\":\"orders\",\"event\":\"sent\",\"id\":\"k\(i)\",\"amount\":1}")
+            if i % 10 != 0 {
+                payments.append("{\"ts\":\(t + 500),\"service\":\"payments\",\"event\":\"got\",\"id\":\"k\(i)\",\"amount\":1}")
+            }
+        }
+        payments.append("{\"ts\":\(base + Int64(count) * 300 + 10_000),\"service\":\"payments\",\"event\":\"tick\"}")
+        return (orders, payments)
+    }
+
+    static let farTick = "{\"ts\":\(year2099),\"service\":\"orders\",\"event\":\"tick\"}"
+
+    func assertExpectedVerdicts(_ pay: [String: Any], count: Int, _ what: String,
+                                file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(int(pay["sent"]), count, what, file: file, line: line)
+        XCTAssertEqual(int(pay["confirmed"]), count - count / 10, what, file: file, line: line)
+        XCTAssertEqual(int(pay["unconfirmed"]), count / 10, what, file: file, line: line)
+        for k in ["late", "orphan", "duplicate", "disagree", "uncovered_sends", "uncovered_receives"] {
+            XCTAssertEqual(int(pay[k]) ?? 0, 0, "\(what): \(k)", file: file, line: line)
+        }
+    }
+
+    func watchSummary(_ args: [String], input: String? = nil, in dir: URL) throws -> [String: Any] {
+        let watch = try SeamBinary.run(["watch", "--format", "jsonl", "--fail-on", "none"] + args,
+                                       input: input.map { Data($0.utf8) }, directory: dir)
+        XCTAssertEqual(watch.code, 0, watch.stderr)
+        let last = try XCTUnwrap(watch.stdout.split(separator: "\n").last)
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+        return try XCTUnwrap(summary["summary"] as? [String: Any])
+    }
+
+    func checkSummary(_ args: [String], input: String? = nil, in dir: URL) throws -> [String: Any] {
+        let check = try SeamBinary.run(["check", "--format", "json", "--fail-on", "none"] + args,
+                                       input: input.map { Data($0.utf8) }, directory: dir)
+        XCTAssertEqual(check.code, 0, check.stderr)
+        return try check.json()
+    }
+
+    /// Orders' first line is dated 2099, then its sends; payments in a file of its own.
+    /// (Before: orders' watermark sat at 2099, so once payments ended every open send was
+    /// resolved at once; each later receive became an orphan, its send unconfirmed.)
+    func testFarFutureFirstLineOfOneSource() throws {
+        let dir = try SeamBinary.temporaryFolder(self)
+        try spec.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
+        // Orders spans several of watch's batches (4096 lines), so payments ends while orders
+        // still has sends to come.
+        let count = 12_000
+        let (orders, payments) = farFutureLines(count: count)
+        let ordersText = ([Self.farTick] + orders).joined(separator: "\n") + "\n"
+        try ordersText.write(to: dir.appendingPathComponent("orders.jsonl"), atomically: true, encoding: .utf8)
+        try (payments.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("payments.jsonl"),
+                                                             atomically: true, encoding: .utf8)
+        let checked = try XCTUnwrap(handoff(try checkSummary(["orders.jsonl", "payments.jsonl"], in: dir), "pay"))
+        assertExpectedVerdicts(checked, count: count, "check on files")
+        // Orders through a pipe (read as it comes, never probed), payments from its file.
+        let piped = try XCTUnwrap(handoff(try checkSummary(["-", "payments.jsonl"], input: ordersText, in: dir), "pay"))
+        assertExpectedVerdicts(piped, count: count, "check, orders on stdin")
+        let watched = try XCTUnwrap(handoff(try watchSummary(["-", "payments.jsonl"], input: ordersText, in: dir), "pay"))
+        assertExpectedVerdicts(watched, count: count, "watch, orders on stdin")
+        let watchedFiles = try XCTUnwrap(handoff(try watchSummary(["orders.jsonl", "payments.jsonl"], in: dir), "pay"))
+        assertExpectedVerdicts(watchedFiles, count: count, "watch on files")
+        for k in ["sent", "received", "confirmed", "late", "unconfirmed", "orphan"] {
+            XCTAssertEqual(int(watched[k]), int(checked[k]), k)
+        }
+    }
+
+    /// The 2099 line is the first line any source shows: one stream of both services, with
+    /// nothing yet to compare it with. Only the stream's next lines can tell it is the stray one.
+    func testFarFutureFirstLineOfAllSources() throws {
+        let dir = try SeamBinary.temporaryFolder(self)
+        try spec.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
+        let count = 3000
+        let (orders, payments) = farFutureLines(count: count)
+        let merged = (orders + payments).sorted { time(of: $0) < time(of: $1) }
+        let stream = ([Self.farTick] + merged).joined(separator: "\n") + "\n"
+        try stream.write(to: dir.appendingPathComponent("s.jsonl"), atomically: true, encoding: .utf8)
+        let checked = try XCTUnwrap(handoff(try checkSummary(["s.jsonl"], in: dir), "pay"))
+        assertExpectedVerdicts(checked, count: count, "check on a file")
+        let piped = try XCTUnwrap(handoff(try checkSummary(["-"], input: stream, in: dir), "pay"))
+        assertExpectedVerdicts(piped, count: count, "check on stdin")
+        let watched = try XCTUnwrap(handoff(try watchSummary([], input: stream, in: dir), "pay"))
+        assertExpectedVerdicts(watched, count: count, "watch on stdin")
+        // Its only line: a source of one far-future line holds nobody's handoffs.
+        try (Self.farTick + "\n").write(to: dir.appendingPathComponent("clock.jsonl"), atomically: true, encoding: .utf8)
+        let alone = try XCTUnwrap(handoff(try watchSummary(["-", "clock.jsonl"], input: stream, in: dir), "pay"))
+        assertExpectedVerdicts(alone, count: count, "watch, with a source of one 2099 line")
+    }
+
+    private func time(of line: String) -> Int64 {
+        let digits = line.drop { !$0.isNumber }.prefix { $0.isNumber }
+        return Int64(digits)!
+    }
+}
+
 /// A tiny deterministic PRNG for reproducible scenarios.
 struct SplitMix {
     var state: UInt64

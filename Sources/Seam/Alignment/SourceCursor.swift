@@ -26,13 +26,20 @@ final class SourceCursor<Selector: ObservationSelector> {
     private(set) var firstTime: Int64?
     /// Smallest event time seen.
     private(set) var minTime: Int64 = .max
-    /// Latest event time seen.
+    /// Latest event time the source has shown and that is trusted (`.min` until one is): what
+    /// its watermark follows. A clock jump is not trusted until confirmed.
     private(set) var latestTime: Int64 = .min
     /// How far one event may run ahead of its source's latest time before it must be
     /// confirmed by a second one to move the watermark (1 hour).
     static var clockJump: Int64 { 3_600_000_000_000 }
     /// An event far ahead of `latestTime`, not yet confirmed by another.
     private var heldJump: Int64?
+    /// Before the source has a trusted time: its latest event, waiting to be trusted by a
+    /// second event of its own within `clockJump` of it, or by `reference`.
+    private var untrustedStart: Int64?
+    /// The latest time the run's other sources have shown (`watch`), which a first event
+    /// within `clockJump` of it is trusted by at once; nil: only a second event trusts it.
+    private let reference: ClockReference?
     /// Events that ran more than `clockJump` ahead and were not (yet) confirmed.
     private(set) var clockJumps: UInt64 = 0
     /// Events that ran more than the reorder bound behind `latestTime`.
@@ -42,8 +49,9 @@ final class SourceCursor<Selector: ObservationSelector> {
 
     init(descriptor: SourceDescriptor, config: FieldConfig, selector: Selector, services: ServiceTable,
          maxLineLength: Int, reorderBound: Int64, format: SourceFormat? = nil, pipelined: Bool = false,
-         strictJSON: Bool = false) {
+         strictJSON: Bool = false, reference: ClockReference? = nil) {
         self.descriptor = descriptor
+        self.reference = reference
         self.reader = LineReader(source: descriptor, maxLineLength: maxLineLength, pipelined: pipelined)
         self.decoder = RecordDecoder(config: config, extraPaths: selector.fieldPaths, services: services,
                                      needs: selector.fieldNeeds)
@@ -72,7 +80,8 @@ final class SourceCursor<Selector: ObservationSelector> {
         return s
     }
 
-    /// The lower bound on times still to come, given disorder within the reorder bound.
+    /// The lower bound on times still to come, given disorder within the reorder bound; `.min`
+    /// (nothing claimed) until the source has a trusted time.
     var lowerBound: Int64 {
         if ended { return .max }
         if latestTime == .min { return .min }
@@ -104,6 +113,7 @@ final class SourceCursor<Selector: ObservationSelector> {
     func step(maxLines: Int, untilDry: Bool = false, into out: inout [Observation], marks: inout [StepMark],
               markEvery: Int) -> Bool {
         guard !ended else { return false }
+        defer { if let reference { settle(with: reference) } }
         let sourceIndex = Int32(descriptor.index)
         // Locals, so the per-line closure below captures no `self` (a capture of `self` cost a
         // retain and a release per line).
@@ -183,7 +193,9 @@ final class SourceCursor<Selector: ObservationSelector> {
             // (a year ahead, a bad default) must not drag the watermark with it and close
             // everyone else's handoffs early. It stays an event; the source's latest time
             // follows only when a second event confirms the jump (a real gap in the logs).
-            if latestTime != .min, time > latestTime.addingSaturating(Self.clockJump) {
+            if latestTime == .min {
+                noteUntrusted(time)
+            } else if time > latestTime.addingSaturating(Self.clockJump) {
                 if let held = heldJump, time >= held.subtractingSaturating(Self.clockJump) {
                     latestTime = time
                     heldJump = nil
@@ -205,6 +217,64 @@ final class SourceCursor<Selector: ObservationSelector> {
         if extentMin[s] == .max { touched.append(service) }
         if time < extentMin[s] { extentMin[s] = time }
         if time > extentMax[s] { extentMax[s] = time }
+    }
+
+    /// An event before the source has a trusted time: the first event meets the same clock-jump
+    /// guard as any other, against what the other sources have shown (`reference`) or against
+    /// the source's next event. Rare: only until the source's time is trusted.
+    private func noteUntrusted(_ time: Int64) {
+        let bound = Self.clockJump
+        if let start = untrustedStart, time >= start.subtractingSaturating(bound),
+           time <= start.addingSaturating(bound) {
+            // A second event of its own agrees: trusted.
+            latestTime = max(start, time)
+            untrustedStart = nil
+            return
+        }
+        if let held = heldJump, time >= held.subtractingSaturating(bound) {
+            // Confirms a jump held earlier (the start before it was the stray one, or stale).
+            latestTime = time
+            heldJump = nil
+            untrustedStart = nil
+            return
+        }
+        let shown = reference?.latest ?? .min
+        if shown != .min, time <= shown.addingSaturating(bound) {
+            // Within the bound of what other sources have shown (or behind it: a source that
+            // lags holds the watermark back, which is safe).
+            if let start = untrustedStart, start > time.addingSaturating(bound) {
+                heldJump = start  // the start ran far ahead of this one: a jump
+                clockJumps += 1
+            }
+            latestTime = time
+            untrustedStart = nil
+            return
+        }
+        guard let start = untrustedStart else {
+            untrustedStart = time
+            return
+        }
+        clockJumps += 1
+        if time < start {
+            // The start ran far ahead of this event: it is the jump, this one the new start.
+            heldJump = start
+            untrustedStart = time
+        } else {
+            heldJump = time
+        }
+    }
+
+    /// After a step (`watch`): trusts a start that other sources have since caught up with,
+    /// and shows the source's trusted time to the others.
+    private func settle(with reference: ClockReference) {
+        if latestTime == .min, let start = untrustedStart {
+            let shown = reference.latest
+            if shown != .min, start <= shown.addingSaturating(Self.clockJump) {
+                latestTime = start
+                untrustedStart = nil
+            }
+        }
+        if latestTime != .min { reference.raise(to: latestTime) }
     }
 
     /// Takes the extents gathered since the last call: (service, smallest, largest time).
