@@ -46,7 +46,7 @@ let package = Package(
         ]),
         .testTarget(name: "SeamCLITests", dependencies: ["Seam"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )
 
 // Fuzz targets (issue 7, Scripts/fuzz): declared only when SEAM_FUZZ=1, because each defines

@@ -65,7 +65,11 @@ public final class HandoffWatch {
                                       reference: clock)
             let live = !EventMerger<HandoffSelector>.isRereadable(d)
             let queue = self.queue
+            let owned = MovedToThread(cursor)
+            // A Foundation thread, not a joined `WorkerThread`: a reader blocked on a live pipe
+            // cannot be joined when the run is stopped; it ends with the process.
             let thread = Thread {
+                let cursor = owned.value
                 var batch: [Observation] = []
                 var more = true
                 while more && !queue.isStopped {
@@ -119,6 +123,7 @@ struct Batch {
 
 /// A bounded blocking queue between reader threads and the correlator: a ring of `capacity`
 /// slots, each emptied as it is taken, so nothing but the waiting batches is held.
+/// `@unchecked Sendable`: every access to its ring goes through its condition's lock.
 final class BatchQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var ring: [Batch?]
@@ -162,4 +167,11 @@ final class BatchQueue: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
     }
+}
+
+/// A value handed to one thread at its start and used only there from then on, so it needs no
+/// `Sendable` conformance of its own (`SourceCursor` owns a reader and a decoder).
+private final class MovedToThread<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -1,7 +1,10 @@
 import Glibc
 
 /// Buffered writer to a file descriptor that treats a closed pipe as "stop quietly".
-final class Output {
+///
+/// `@unchecked Sendable`: the main thread writes, and a stop signal's thread may print the
+/// summary; a mutex orders every access to the buffer.
+final class Output: @unchecked Sendable {
     static let standard = Output(fd: 1)
     static let error = Output(fd: 2)
 
@@ -10,21 +13,29 @@ final class Output {
     /// Exit code to use when the reader goes away (EPIPE): the run's own verdict, if known.
     var exitCodeOnClosedPipe: Int32 = 0
 
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
     init(fd: Int32) {
         self.fd = fd
         buffer.reserveCapacity(1 << 16)
+        pthread_mutex_init(mutex, nil)
     }
 
     /// True when the descriptor is a terminal.
     var isTerminal: Bool { isatty(fd) == 1 }
 
     func write(_ text: String) {
+        pthread_mutex_lock(mutex)
         buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 16 { flush() }
+        let full = buffer.count >= 1 << 16
+        pthread_mutex_unlock(mutex)
+        if full { flush() }
     }
 
     /// Writes everything buffered; on EPIPE exits at once with `exitCodeOnClosedPipe`.
     func flush() {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
         var offset = 0
         while offset < buffer.count {
             let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }

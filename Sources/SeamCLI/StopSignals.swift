@@ -1,14 +1,18 @@
-import Dispatch
+import Foundation
 import Glibc
 
 /// SIGINT (Ctrl-C) and SIGTERM (what Kubernetes, systemd and `timeout` send) stop `check` and
 /// `watch` the same way: the command prints the summary of what was decided, then exits with the
 /// shell's code for that signal, 128 + its number (130, 143).
 ///
-/// The handler runs on a dispatch queue, not in signal context, so it may lock, allocate and
-/// write. `finishing()` closes the race with a run that ends by itself: once the main thread
-/// has started its own summary, a late signal is ignored (that summary is whole); while a
-/// handler is printing, `finishing()` blocks until the handler exits the process.
+/// The handler is installed with `sigaction` before `init` returns, so no signal is lost however
+/// early it comes (a dispatch signal source registers asynchronously: a signal sent in between
+/// was ignored, and `check -` then waited on stdin for good). It only writes the signal's
+/// number to a pipe (async-signal-safe); a thread of its own reads the pipe and runs `onStop`,
+/// outside signal context, so it may lock, allocate and write. `finishing()` closes the race
+/// with a run that ends by itself: once the main thread has started its own summary, a late
+/// signal is ignored (that summary is whole); while a handler is printing, `finishing()` blocks
+/// until the handler exits the process.
 final class StopSignals: @unchecked Sendable {
     static let handled: [Int32] = [SIGINT, SIGTERM]
 
@@ -24,28 +28,50 @@ final class StopSignals: @unchecked Sendable {
         }
     }
 
-    private var sources: [DispatchSourceSignal] = []
+    /// The pipe's write end, for the C handler (which cannot capture anything). Set once, before
+    /// the handlers are installed.
+    nonisolated(unsafe) private static var wakeFD: Int32 = -1
+
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var received: Int32?
     private var done = false
+    /// Run on the pipe reader's thread only, under the lock.
+    private let onStop: (Int32) -> Void
 
     /// Installs the handlers; `onStop` runs (under the lock, once per signal until `finishing`)
     /// with the signal's number.
     init(onStop: @escaping (Int32) -> Void) {
+        self.onStop = onStop
         pthread_mutex_init(mutex, nil)
-        for sig in Self.handled {
-            // The default action would kill the process before the summary: the dispatch source sees it instead.
-            Glibc.signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [self] in
+        var fds: [Int32] = [0, 0]
+        precondition(pipe(&fds) == 0, "pipe failed")
+        Self.wakeFD = fds[1]
+        let readFD = fds[0]
+        let thread = Thread { [self] in
+            var byte: UInt8 = 0
+            while true {
+                let n = read(readFD, &byte, 1)
+                if n < 0 && errno == EINTR { continue }
+                guard n == 1 else { return }
+                let sig = Int32(byte)
                 pthread_mutex_lock(mutex)
-                defer { pthread_mutex_unlock(mutex) }
-                guard !done else { return }
-                if received == nil { received = sig }
-                onStop(sig)
+                if !done {
+                    if received == nil { received = sig }
+                    self.onStop(sig)
+                }
+                pthread_mutex_unlock(mutex)
             }
-            source.resume()
-            sources.append(source)
+        }
+        thread.start()
+        for sig in Self.handled {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { sig in
+                var byte = UInt8(truncatingIfNeeded: sig)
+                _ = write(StopSignals.wakeFD, &byte, 1)
+            }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            sigaction(sig, &action, nil)
         }
     }
 

@@ -43,7 +43,7 @@ enum FuzzReader {
         var from = 0
         for m in 1...(extraMembers + 1) {
             let to = content.count * m / (extraMembers + 1)
-            file += GzipCompress.member(Array(content[from..<to]), level: Int32(input[3] >> 6) * 3)
+            file += GzipWriter.member(Array(content[from..<to]), level: Int32(input[3] >> 6) * 3)
             from = to
         }
         scratch.write(file)

@@ -17,7 +17,9 @@ public enum FuzzDriver {
     /// A property does not hold: print why and abort, so libFuzzer saves the input as a crash.
     public static func fail(_ message: @autoclosure () -> String, file: StaticString = #file, line: UInt = #line) -> Never {
         let text = "PROPERTY FAILED (\(file):\(line)): \(message())\n"
-        fputs(text, stderr)
+        // write(2), not fputs(stderr): the C global is not concurrency-safe in Swift 6.
+        var bytes = Array(text.utf8)
+        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
         abort()
     }
 

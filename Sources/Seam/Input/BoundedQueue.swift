@@ -9,6 +9,7 @@ import Darwin
 /// `put` blocks while `capacity` items wait; `take` blocks while none does. `cancel()` wakes
 /// both sides for good: `put` then drops its item and returns false, `take` returns nil once
 /// the queue is empty. Memory: at most `capacity` items (a ring, never grown).
+/// `@unchecked Sendable`: every access to its ring goes through its mutex and conditions.
 final class BoundedQueue<Element>: @unchecked Sendable {
     private var ring: [Element?]
     private var head = 0

@@ -8,6 +8,7 @@
 /// Lookup: a node with more than `linearEdges` edges (the root, with every wanted top-level key
 /// and the time/service/event alternatives) has an open-addressing table over (length, 8-byte
 /// prefix), so an unwanted key costs about one probe instead of a compare per edge.
+/// `@unchecked Sendable`: filled once while the plan is built, then only read, from any thread.
 @usableFromInline
 final class KeyTrie: @unchecked Sendable {
     @usableFromInline struct Node {

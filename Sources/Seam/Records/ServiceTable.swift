@@ -10,6 +10,7 @@ import Darwin
 /// open-addressing table: no allocation. A new name costs one `[UInt8]` and one `String`.
 /// Made with `shared: true`, every call takes a mutex, so reader threads (`watch`) can share
 /// one table; a batch run's single thread skips the lock.
+/// `@unchecked Sendable`: only a `shared` table is used from several threads, under its mutex.
 public final class ServiceTable: @unchecked Sendable {
     private var names: [String] = []
     private var bytes: [[UInt8]] = []

@@ -7,6 +7,7 @@
 /// people paste from other tools. It runs with Unicode-scalar semantics (so `.` is one scalar,
 /// not a grapheme cluster, as in other engines). Matching allocates a String per text (tens of
 /// microseconds a line): fine for the text formats, never on the JSON/logfmt fast path.
+/// `@unchecked Sendable`: wraps a compiled `Regex` that is never mutated after init.
 public final class TextPattern: @unchecked Sendable {
     /// The pattern as written.
     public let source: String

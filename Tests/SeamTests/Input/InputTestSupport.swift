@@ -49,26 +49,7 @@ func makeReader(_ path: String, max: Int = 1 << 20, readChunk: Int = 256 << 10, 
 func referenceFrame(_ data: [UInt8], max: Int) -> [Framed] { ReferenceLine.frame(data, maxLineLength: max) }
 
 /// Gzip-compresses `data` as one member with zlib (deflate, windowBits 31).
-func gzipMember(_ data: [UInt8], level: Int32 = 6) -> [UInt8] {
-    let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-    s.initialize(to: z_stream())
-    defer { deflateEnd(s); s.deinitialize(count: 1); s.deallocate() }
-    precondition(deflateInit2_(s, level, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
-                               Int32(MemoryLayout<z_stream>.size)) == Z_OK)
-    var input = data
-    var out = [UInt8](repeating: 0, count: Int(deflateBound(s, UInt(data.count))) + 64)
-    let produced = input.withUnsafeMutableBufferPointer { inp in
-        out.withUnsafeMutableBufferPointer { o -> Int in
-            s.pointee.next_in = inp.baseAddress
-            s.pointee.avail_in = UInt32(inp.count)
-            s.pointee.next_out = o.baseAddress
-            s.pointee.avail_out = UInt32(o.count)
-            precondition(deflate(s, Z_FINISH) == Z_STREAM_END)
-            return o.count - Int(s.pointee.avail_out)
-        }
-    }
-    return Array(out[..<produced])
-}
+func gzipMember(_ data: [UInt8], level: Int32 = 6) -> [UInt8] { GzipWriter.member(data, level: level) }
 
 /// Reference gunzip of a (possibly cut) multi-member stream in one pass with a large buffer:
 /// everything zlib can decode from these bytes.
