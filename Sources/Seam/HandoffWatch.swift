@@ -77,6 +77,7 @@ public final class HandoffWatch {
                     more = cursor.step(maxLines: 4096, untilDry: live, into: &batch)
                     var stats = cursor.stats
                     stats.outOfOrder += cursor.disorderedEvents
+                    stats.maxLateness = cursor.maxLateness
                     queue.put(Batch(source: d.index, observations: batch, extents: cursor.takeExtents(),
                                     lowerBound: cursor.lowerBound, ended: !more, stats: stats))
                     batch.removeAll(keepingCapacity: true)

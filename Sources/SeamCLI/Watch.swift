@@ -55,6 +55,8 @@ struct Watch: ParsableCommand {
         let out = Output.standard
         out.exitCodeOnClosedPipe = code
         reportInputProblems(summary)
+        // Once, at the end: the verdicts near belated events may have been decided early.
+        if let advice = summary.reorderAdvice { Diagnostics.warning(advice) }
         switch format {
         case .text: out.write("\n" + TextReport.render(summary, color: printer.color, width: textWidth(for: out)))
         case .jsonl: out.write(JSONLinesReport.summaryLine(summary) + "\n")

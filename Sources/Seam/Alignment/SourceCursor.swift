@@ -44,6 +44,8 @@ final class SourceCursor<Selector: ObservationSelector> {
     private(set) var clockJumps: UInt64 = 0
     /// Events that ran more than the reorder bound behind `latestTime`.
     private(set) var disorderedEvents: UInt64 = 0
+    /// How far behind the latest time the most belated of those events came (ns).
+    private(set) var maxLateness: Int64 = 0
     /// True once the reader is exhausted.
     private(set) var ended = false
 
@@ -208,6 +210,7 @@ final class SourceCursor<Selector: ObservationSelector> {
             }
         } else if time < latestTime.subtractingSaturating(reorderBound) {
             disorderedEvents += 1
+            maxLateness = max(maxLateness, latestTime.subtractingSaturating(time))
         }
         let s = Int(service)
         if s >= extentMin.count {

@@ -14,6 +14,9 @@ public struct SourceStats: Sendable, Equatable {
     public var firstRejectedLine: [RejectReason: UInt64] = [:]
     /// Events behind their source's watermark when they arrived (still correlated where open).
     public var outOfOrder: UInt64 = 0
+    /// How far behind its source's latest time the most belated out-of-order event came (ns):
+    /// a reorder bound above it would have held every event (`watch --reorder`).
+    public var maxLateness: Int64 = 0
     /// Errors that stopped reading this source early (the source is then incomplete).
     public var errors: [InputError] = []
     /// True when the source was reordered by time before correlation (newest-first or shuffled).
@@ -38,6 +41,7 @@ public struct SourceStats: Sendable, Equatable {
         events += other.events
         for (r, n) in other.rejected { rejected[r, default: 0] += n }
         outOfOrder += other.outOfOrder
+        maxLateness = max(maxLateness, other.maxLateness)
         errors += other.errors
     }
 }

@@ -77,7 +77,10 @@ public enum JSONReport {
         }
         return .object([
             ("sources", .count(s.sources.count)), ("lines", .count(t.lines)), ("events", .count(t.events)),
-            ("rejected", rejected(t)), ("out_of_order", .count(t.outOfOrder)), ("errors", .array(errors)),
+            ("rejected", rejected(t)), ("out_of_order", .count(t.outOfOrder)),
+            ("out_of_order_max_behind_ms", t.outOfOrder > 0 ? .milliseconds(t.maxLateness) : .null),
+            ("reorder_to_hold_all", t.outOfOrder > 0 ? .string(DurationText.text(ReportText.reorderToHold(t.maxLateness))) : .null),
+            ("errors", .array(errors)),
             ("complete", .bool(reasons.isEmpty)),
             ("sources_detail", .array(detail)),
             ("reordered", .array(s.sources.filter(\.stats.reordered).map { .string($0.name) })),

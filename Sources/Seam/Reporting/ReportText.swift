@@ -71,3 +71,33 @@ enum ReportText {
         }))
     }
 }
+
+extension ReportText {
+    /// The reorder bound that would have held an event `lateness` ns behind its source's latest
+    /// time: rounded up to a readable step (10 ms under 1 s, 1 s under 1 min, else 1 min), and
+    /// strictly above it.
+    static func reorderToHold(_ lateness: Int64) -> Int64 {
+        let step: Int64 = lateness < 1_000_000_000 ? 10_000_000 : lateness < 60_000_000_000 ? 1_000_000_000 : 60_000_000_000
+        let q = max(0, lateness) / step
+        return q >= Int64.max / step - 1 ? .max : (q + 1) * step
+    }
+
+    /// ", up to 3.2s behind; --reorder 4s would have held them all" for a `watch` summary with
+    /// out-of-order events; empty otherwise.
+    static func lateness(_ t: SourceStats) -> String {
+        guard t.outOfOrder > 0, t.maxLateness > 0 else { return "" }
+        return "; up to \(DurationText.text(t.maxLateness / 1_000_000 * 1_000_000)) behind: verdicts near them may have been decided "
+            + "early; --reorder \(DurationText.text(reorderToHold(t.maxLateness))) would have held them all"
+    }
+}
+
+extension Summary {
+    /// For `watch`: how many events arrived behind their source's watermark, how far, and the
+    /// `--reorder` that would have held them all; nil when none did.
+    public var reorderAdvice: String? {
+        let t = total
+        guard t.outOfOrder > 0 else { return nil }
+        return "\(ReportText.count(t.outOfOrder, "event")) arrived behind their source's watermark"
+            + ReportText.lateness(t)
+    }
+}

@@ -181,7 +181,7 @@ public enum TextReport {
             }
             if t.outOfOrder > 0 {
                 out.line("  \(ReportText.count(t.outOfOrder, "event")) arrived behind their source's watermark "
-                    + "(out of order), still correlated where open")
+                    + "(out of order), still correlated where open" + ReportText.lateness(t))
             }
             for e in t.errors {
                 let label = e.code.isNote ? "  note: " : "  error: "
