@@ -9,16 +9,7 @@ import XCTest
 /// oracle's. The oracle here is written from SEMANTICS.md alone (this target cannot see the
 /// library tests' one), in whole seconds.
 final class EndToEndCLITests: XCTestCase {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Rng = SplitMix
 
     struct Record {
         var service: String

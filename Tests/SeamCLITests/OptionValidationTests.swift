@@ -69,38 +69,12 @@ final class OptionValidationTests: XCTestCase {
             """
         try log.write(to: dir.appendingPathComponent("long.jsonl"), atomically: true, encoding: .utf8)
         let fromFile = try SeamBinary.run(["check", "--format", "json", "long.jsonl"], directory: dir)
-        let fromStdin = try runWithStandardInput(["check", "--format", "json", "-"], from: dir.appendingPathComponent("long.jsonl"), in: dir)
+        let fromStdin = try SeamBinary.run(["check", "--format", "json", "-"],
+                                           inputFile: dir.appendingPathComponent("long.jsonl"), directory: dir)
         for (r, label) in [(fromFile, "file"), (fromStdin, "stdin")] {
             XCTAssertEqual(r.code, 0, "\(label): \(r.stderr.prefix(500))")
             guard r.code == 0 else { continue }
             XCTAssertEqual(int(handoff(try r.json(), "pay")?["confirmed"]), 1, label)
         }
-    }
-
-    /// Runs `seam` with stdin read from `file` (not written through a pipe by this process,
-    /// so a crashing `seam` fails the test instead of killing it with SIGPIPE).
-    private func runWithStandardInput(_ args: [String], from file: URL, in dir: URL) throws -> SeamBinary.Result {
-        let p = Process()
-        p.executableURL = SeamBinary.executable
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = try FileHandle(forReadingFrom: file)
-        try p.run()
-        final class Collected: @unchecked Sendable { var data = Data() }
-        let collected = Collected()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            collected.data = out.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return SeamBinary.Result(code: p.terminationStatus, stdout: String(decoding: collected.data, as: UTF8.self),
-                                 stderr: String(decoding: errData, as: UTF8.self))
     }
 }

@@ -39,8 +39,10 @@ struct SeamBinary {
         return root.appendingPathComponent(".build/debug/seam")
     }
 
-    /// Runs `seam args...` in `directory` with `stdin` fed from `input`.
-    static func run(_ args: [String], input: Data? = nil, directory: URL? = nil,
+    /// Runs `seam args...` in `directory` with `stdin` fed from `input`, or read from
+    /// `inputFile` (not written by this process, so a crashing `seam` fails the test instead of
+    /// killing it with SIGPIPE).
+    static func run(_ args: [String], input: Data? = nil, inputFile: URL? = nil, directory: URL? = nil,
                     environment: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = executable
@@ -52,10 +54,10 @@ struct SeamBinary {
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out
         p.standardError = err
-        p.standardInput = inp
+        if let inputFile { p.standardInput = try FileHandle(forReadingFrom: inputFile) } else { p.standardInput = inp }
         try p.run()
         let writer = Thread {
-            if let input { inp.fileHandleForWriting.write(input) }
+            if let input, inputFile == nil { inp.fileHandleForWriting.write(input) }
             try? inp.fileHandleForWriting.close()
         }
         writer.start()

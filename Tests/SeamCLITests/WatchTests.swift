@@ -205,9 +205,10 @@ extension WatchTests {
 }
 
 /// A tiny deterministic PRNG for reproducible scenarios.
-struct SplitMix {
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
+    init(state: UInt64) { self.state = state }
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
