@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// One temporary file path reused for every input, so the library reads real files unchanged.
-public final class ScratchFile {
+public final class ScratchFile: Sendable {
     /// The file's path (under `$TMPDIR` or `/tmp`, unique per process).
     public let path: String
 
