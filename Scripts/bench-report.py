@@ -84,6 +84,23 @@ for label, name, note in [
     ratio = f"{r[1] / one_base[1]:.2f}x" if one_base else "-"
     print(f"| {label} | {r[0]:.2f} | {r[1]:.2f} | {bytes1 / 1e6 / r[0]:.0f} | {r[2]:.0f} | {ratio} | {note} |")
 
+rot = [("rotated part3, part1, part2: seam check --threads 1", "rot-seam-t1"),
+       ("rotated, all files through stdin: seam check -", "rot-stdin")]
+if any(runs(n) for _, n in rot):
+    print("\nOrder independence (issue 13): the same 4 files, each rotated as part3, part1, part2; verdicts "
+          "must equal the sorted corpus's; memory under 64 MiB plus the spill (`$TMPDIR`):\n")
+    print("| run | wall s | CPU s | peak RSS MiB | CPU / sorted --threads 1 | counts |")
+    print("|---|---:|---:|---:|---:|---|")
+    sorted_t1 = runs("seam-t1")
+    for label, name in rot:
+        r = runs(name)
+        if r is None:
+            continue
+        got = counts_seam(name)
+        same = "= sorted" if got is not None and got == counts_seam("seam-t1") else "!= sorted"
+        ratio = f"{r[1] / sorted_t1[1]:.2f}x" if sorted_t1 else "-"
+        print(f"| {label} | {r[0]:.2f} | {r[1]:.2f} | {r[2]:.0f} | {ratio} | {same}, {agree(got, c4, with_duck=False)} |")
+
 t1, tn, o1, on = runs("seam-t1"), runs("seam"), runs("one-seam-t1"), runs("one-seam")
 print()
 if t1 and tn:
