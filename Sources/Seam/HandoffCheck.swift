@@ -33,6 +33,8 @@ public struct RunOptions: Sendable {
     /// Validate every JSON line whole. Default: a line is read only until its outcome is
     /// decided, and its unread rest only has to end in `}` (see `RecordDecoder`).
     public var strictJSON = false
+    /// Gaps (and uncovered sides) kept by key to find near misses among (`GapIndex`).
+    public var gapCapacity = 65_536
     public init() {}
 
     /// Cores online (at least 1).
@@ -84,7 +86,8 @@ public final class HandoffCheck {
         let toService = spec.rules.map { services.intern($0.to) }
         func makeCorrelator(_ coverage: CoverageTracker) -> Correlator {
             Correlator(rules: spec.rules, fromService: fromService, toService: toService, coverage: coverage,
-                       options: CorrelatorOptions(maxOpen: options.maxOpen, examplesPerKind: options.examplesPerKind),
+                       options: CorrelatorOptions(maxOpen: options.maxOpen, examplesPerKind: options.examplesPerKind,
+                                                  gapCapacity: options.gapCapacity),
                        sink: sink)
         }
         var coverage = CoverageTracker()
@@ -116,7 +119,8 @@ public final class HandoffCheck {
         }
         correlator.finish()
         var summary = Summary.make(sources: sources, stats: merger.stats, inputErrors: inputErrors + merger.errors,
-                                   services: services, coverage: coverage, tallies: correlator.tallies)
+                                   services: services, coverage: coverage, tallies: correlator.tallies,
+                                   gaps: correlator.gaps)
         summary.diagnose(sources: sources, spec: spec, options: options)
         return summary
     }
@@ -125,15 +129,18 @@ public final class HandoffCheck {
 extension Summary {
     /// Gathers a run's parts into a summary (coverage extents by service name).
     static func make(sources: [SourceDescriptor], stats: [SourceStats], inputErrors: [InputError],
-                     services: ServiceTable, coverage: CoverageTracker, tallies: [HandoffTally]) -> Summary {
+                     services: ServiceTable, coverage: CoverageTracker, tallies: [HandoffTally],
+                     gaps: GapIndex) -> Summary {
         var extents: [String: [Extent]] = [:]
         for id in 0..<services.count {
             let list = coverage.extents(service: Int32(id)).map { Extent(source: $0.source, first: $0.first, last: $0.last) }
             if !list.isEmpty { extents[services.name(Int32(id))] = list }
         }
-        return Summary(
+        var summary = Summary(
             sources: zip(sources, stats).map { Summary.Source(name: $0.displayName, stats: $1) },
             inputErrors: inputErrors, coverage: extents, handoffs: tallies)
+        summary.gapIndex = gaps
+        return summary
     }
 }
 

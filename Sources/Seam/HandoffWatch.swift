@@ -46,6 +46,7 @@ public final class HandoffWatch {
         let selector = HandoffSelector(rules: spec.rules, config: spec.fields, services: table)
         var correlatorOptions = CorrelatorOptions(maxOpen: options.maxOpen, examplesPerKind: options.examplesPerKind)
         correlatorOptions.idleBound = options.idleBound
+        correlatorOptions.gapCapacity = options.gapCapacity
         let correlator = Correlator(
             rules: spec.rules,
             fromService: spec.rules.map { table.intern($0.from) },
@@ -107,7 +108,7 @@ public final class HandoffWatch {
         }
         if !stopped { correlator.finish() }
         let summary = Summary.make(sources: sources, stats: stats, inputErrors: errors, services: table,
-                                   coverage: coverage, tallies: correlator.tallies)
+                                   coverage: coverage, tallies: correlator.tallies, gaps: correlator.gaps)
         return (summary, stopped)
     }
 }

@@ -102,6 +102,8 @@ public final class Correlator {
 
     /// One tally per rule, in rule order.
     public internal(set) var tallies: [HandoffTally]
+    /// The first `gapCapacity` gaps by (rule, key), for near misses.
+    public internal(set) var gaps: GapIndex
 
     /// Held sends per (rule, key), sorted by (time, input order).
     var held = HeldSends()
@@ -144,6 +146,7 @@ public final class Correlator {
         self.evicted = EvictedKeys(maxOpen: options.maxOpen)
         self.sink = sink
         self.tallies = rules.map { HandoffTally(rule: $0, examplesPerKind: options.examplesPerKind) }
+        self.gaps = GapIndex(capacity: options.gapCapacity)
         self.sinkWantsConfirmed = sink?.wantsConfirmed ?? false
         for i in rules.indices {
             if let at = receivers.firstIndex(where: { $0.service == toService[i] }) {
@@ -226,6 +229,7 @@ public final class Correlator {
     /// Counts a finding in its rule's tally and hands it to the sink. O(examples per kind).
     func emit(_ f: Finding) {
         tallies[Int(f.rule)].record(f)
+        if GapIndex.keeps(f.verdict) { gaps.add(f) }
         sink?.found(f)
     }
 }

@@ -7,10 +7,14 @@ public struct CorrelatorOptions: Sendable, Equatable {
     /// Event-time silence of a receiver, with sends to it pending, that triggers a `silent`
     /// notice (nanoseconds).
     public var idleBound: Int64
+    /// Gaps (unconfirmed sends, orphan receives) kept by key for near misses (`GapIndex`).
+    public var gapCapacity: Int
 
-    public init(maxOpen: Int = 1_000_000, examplesPerKind: Int = 5, idleBound: Int64 = 30_000_000_000) {
+    public init(maxOpen: Int = 1_000_000, examplesPerKind: Int = 5, idleBound: Int64 = 30_000_000_000,
+                gapCapacity: Int = 65_536) {
         self.maxOpen = maxOpen
         self.examplesPerKind = examplesPerKind
         self.idleBound = idleBound
+        self.gapCapacity = gapCapacity
     }
 }

@@ -6,7 +6,10 @@
 /// `input.errors[].code`, `input.incomplete` (why the run is incomplete: [{cause, message,
 /// handoff, count, names, first, last}], empty when `complete`), `handoffs[].unverified` ({agree label: pairs with the field
 /// absent on a side}), `latency_ms.min`, `handoffs[].caution` (why its gaps may say little, or null), and `values` on each finding
-/// ([{"field", "send", "receive"}] for disagree). `input.rejected` lists every reason, 0 when
+/// ([{"field", "send", "receive"}] for disagree), `near_miss` on each finding (for an unconfirmed
+/// send or orphan receive: where the other side of its key was, {kind, service, source, line,
+/// time, offset_ms}, or null), `handoffs[].diagnosis.suggestions` (the within, grace or tolerance
+/// that would pair its near misses). `input.rejected` lists every reason, 0 when
 /// none. `clocks`: per pair of services that exchanged pairs, bounds on `clock(b) - clock(a)`
 /// in ms and whether they exclude zero (`ClockSkew`). Examples come in `Verdict.reportOrder`, then by time.
 public enum JSONReport {
@@ -113,21 +116,46 @@ public enum JSONReport {
                     ("examples", .array(examples.map { finding($0, summary: summary) })),
                     ("unverified", .object(h.unverified.sorted { $0.key < $1.key }.map { ($0.key, .count($0.value)) })),
                     ("caution", summary.caution(h).map { .string($0) } ?? .null),
-                    ("diagnosis", summary.diagnoses[r.name].map(diagnosis) ?? .null),
+                    ("diagnosis", diagnosis(h, summary: summary)),
                 ])
     }
 
-    /// Why a handoff could not be judged, or one side of it was never seen (additive, schema 1).
-    private static func diagnosis(_ d: HandoffDiagnosis) -> JSONValue {
-        .object([
-            ("could_not_be_judged", .bool(d.couldNotBeJudged)),
-            ("reasons", .array(d.reasons.map { r in
+    /// Why a handoff could not be judged, or one side of it was never seen, and the settings
+    /// its near misses suggest (additive, schema 1); null when there is nothing to say.
+    private static func diagnosis(_ h: HandoffTally, summary: Summary) -> JSONValue {
+        let d = summary.diagnoses[h.rule.name]
+        let advice = summary.nearMissAdvice(h)
+        guard d != nil || !advice.isEmpty else { return .null }
+        return .object([
+            ("could_not_be_judged", .bool(d?.couldNotBeJudged ?? false)),
+            ("reasons", .array((d?.reasons ?? []).map { r in
                 .object([
                     ("cause", .string(r.cause.rawValue)), ("side", .string(r.side)), ("name", .string(r.name)),
                     ("nearest", r.nearest.map { .string($0) } ?? .null), ("seen", .array(r.seen.map { .string($0) })),
                     ("message", .string(r.message)),
                 ])
             })),
+            ("suggestions", .array(advice.flatMap { a in
+                a.settings.map { setting in
+                    .object([
+                        ("setting", .string(setting.name)), ("value", .string(DurationText.text(setting.value))),
+                        ("value_ms", .milliseconds(setting.value)), ("direction", .string(a.direction.rawValue)),
+                        ("pairs", .count(a.pairs)),
+                        ("lag_ms", .object([("min", .milliseconds(a.minLag)), ("max", .milliseconds(a.maxLag))])),
+                        ("message", .string(summary.nearMissSentence(a, rule: h.rule))),
+                    ])
+                }
+            })),
+        ])
+    }
+
+    /// Where the other side of an unconfirmed send or orphan receive was (`NearMiss`), or null.
+    private static func nearMiss(_ f: Finding, summary: Summary) -> JSONValue {
+        guard let m = summary.nearMiss(of: f) else { return .null }
+        return .object([
+            ("kind", .string(m.verdict.rawValue)), ("service", .string(m.service)),
+            ("source", .string(summary.sourceName(m.position.source))), ("line", .count(m.position.line)),
+            ("time", .string(TimeText.rfc3339(m.time))), ("offset_ms", .milliseconds(m.offset)),
         ])
     }
 
@@ -151,6 +179,7 @@ public enum JSONReport {
             ("fields", .array(f.fields.map { .string($0) })),
             ("why", .string(FindingText.why(f, summary: summary))),
             ("values", .array(f.verdict == .disagree ? values : [])),
+            ("near_miss", nearMiss(f, summary: summary)),
         ])
     }
 }

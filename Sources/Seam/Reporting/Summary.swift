@@ -37,6 +37,9 @@ public struct Summary: Sendable {
     /// Handoffs that could not be judged do not make the run incomplete (`--allow-unjudged`:
     /// a spec that covers more services than the logs at hand). Only SEMANTICS.md cause 4.
     public var allowUnjudged = false
+    /// The run's gaps by (handoff, key), for near misses (`NearMiss`, `NearMissAdvice`);
+    /// empty when the summary was not made by a run.
+    public var gapIndex = GapIndex(capacity: 0)
 
     public init(sources: [Source], inputErrors: [InputError], coverage: [String: [Extent]], handoffs: [HandoffTally]) {
         self.sources = sources
