@@ -5,6 +5,7 @@ let package = Package(
     name: "Seam",
     products: [
         .library(name: "Seam", targets: ["Seam"]),
+        .library(name: "SeamDiscovery", targets: ["SeamDiscovery"]),
         .executable(name: "seam", targets: ["SeamCLI"]),
         .executable(name: "seam-bench", targets: ["SeamBench"]),
     ],
@@ -30,10 +31,15 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // `seam discover`: a draft spec from the logs (issue 16); reads through Seam's input,
+        // records and spec stages only.
+        .target(name: "SeamDiscovery", dependencies: ["Seam"],
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         .executableTarget(
             name: "SeamCLI",
             dependencies: [
                 "Seam",
+                "SeamDiscovery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +51,7 @@ let package = Package(
             "Seam", "SeamFuzzSupport", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .testTarget(name: "SeamCLITests", dependencies: ["Seam"]),
+        .testTarget(name: "SeamDiscoveryTests", dependencies: ["Seam", "SeamDiscovery"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -33,9 +33,12 @@ struct SharedOptions: ParsableArguments {
     }
 
     /// `--service NAME=PATH` as path -> name.
-    func services() throws -> [String: String] {
+    func services() throws -> [String: String] { try Self.services(serviceMappings) }
+
+    /// `NAME=PATH` mappings as path -> name (`check`, `watch` and `discover`).
+    static func services(_ mappings: [String]) throws -> [String: String] {
         var map: [String: String] = [:]
-        for m in serviceMappings {
+        for m in mappings {
             guard let eq = m.firstIndex(of: "="), eq != m.startIndex, m.index(after: eq) != m.endIndex else {
                 throw ValidationError("--service takes NAME=PATH, got '\(m)'")
             }

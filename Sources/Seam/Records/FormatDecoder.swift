@@ -209,6 +209,16 @@ public final class FormatDecoder {
         return finishRecord(defaultService: defaultService, body)
     }
 
+    /// Every field the last decoded record holds (pattern groups, CSV columns, Docker/CRI
+    /// fields, derived fields; of a JSON/logfmt layer only the planned paths): index in the
+    /// decoder's name table (stable for the decoder's life), name and decoded value. Valid until
+    /// the next `decode`. For `seam discover`, which reads every field, not a plan's.
+    package func forEachField(_ body: (_ index: Int, _ name: String, _ value: UnsafeRawBufferPointer) -> Void) {
+        for i in names.indices where counts[i] >= 0 {
+            body(i, names[i], UnsafeRawBufferPointer(start: work + Int(starts[i]), count: Int(counts[i])))
+        }
+    }
+
     /// A record left open at the end of input (a CSV quote never closed): its rejection.
     public func finish() -> RejectReason? {
         guard !pending.isEmpty else { return nil }

@@ -109,7 +109,7 @@ public enum ServiceSource: Sendable, Equatable {
 extension SourceFormat {
     /// The format a `RecordDecoder` must use instead of detecting one: json or logfmt as the
     /// entry says (a spec's `format:` always wins over sniffing); nil for `auto` and the rest.
-    var forcedRecordFormat: RecordDecoder.Format? {
+    package var forcedRecordFormat: RecordDecoder.Format? {
         guard layer.inner == nil else { return nil }
         switch layer.kind {
         case .json: return .json
@@ -119,7 +119,7 @@ extension SourceFormat {
     }
 
     /// True when `RecordDecoder` alone reads this entry exactly (auto/JSON/logfmt, nothing derived).
-    var isPlainRecordFormat: Bool {
+    package var isPlainRecordFormat: Bool {
         guard layer.inner == nil, time == nil, service == nil, derive.isEmpty else { return false }
         switch layer.kind {
         case .auto, .json, .logfmt: return true

@@ -26,8 +26,15 @@ public enum SpecLoader {
         try load(text: readText(path: path), file: path)
     }
 
-    /// Loads a spec from its text; `file` is the name used in messages.
-    public static func load(text: String, file: String) throws -> HandoffSpec {
+    /// Loads only what says how to read the logs (`fields`, `sources`, `derive`): `version` and
+    /// `handoffs` may be absent (`seam discover --spec`); whatever is present is validated.
+    public static func loadInputs(path: String) throws -> HandoffSpec {
+        try load(text: readText(path: path), file: path, inputsOnly: true)
+    }
+
+    /// Loads a spec from its text; `file` is the name used in messages. With `inputsOnly`,
+    /// `version` and `handoffs` may be absent.
+    public static func load(text: String, file: String, inputsOnly: Bool = false) throws -> HandoffSpec {
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -35,6 +42,7 @@ public enum SpecLoader {
             throw SpecErrors(errors: [syntaxError(error, text: text, file: file)])
         }
         var reader = SpecReader(file: file)
+        reader.inputsOnly = inputsOnly
         let spec = reader.read(root)
         guard let spec, reader.errors.isEmpty else {
             let sorted = reader.errors.enumerated().sorted {

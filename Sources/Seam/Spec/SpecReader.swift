@@ -8,6 +8,8 @@ import Yams
 struct SpecReader {
     let file: String
     private(set) var errors: [SpecError] = []
+    /// `version` and `handoffs` may be absent (a spec that only says how to read the logs).
+    var inputsOnly = false
 
     init(file: String) { self.file = file }
 
@@ -37,14 +39,14 @@ struct SpecReader {
         }
         guard let top = entries(root, path: "", what: "the spec", allowed: Self.topKeys) else { return nil }
 
-        if let v = require(top, "version", hint: "put 'version: 1' at the top of the spec") {
+        if let v = inputsOnly ? top["version"] : require(top, "version", hint: "put 'version: 1' at the top of the spec") {
             if let text = scalarText(v, path: "version"), text != "1" {
                 fail(v, "version", "unsupported version '\(text)'; this Seam reads version 1")
             }
         }
         let fields = top["fields"].flatMap { readFields($0) } ?? FieldConfig()
         var rules: [HandoffRule] = []
-        if let list = require(top, "handoffs", hint: "list the handoffs to check under 'handoffs:'") {
+        if let list = inputsOnly ? top["handoffs"] : require(top, "handoffs", hint: "list the handoffs to check under 'handoffs:'") {
             rules = readHandoffs(list) ?? []
         }
         let sources = top["sources"].flatMap { readSources($0) } ?? []

@@ -1,0 +1,109 @@
+/// Names the event of a record whose event field holds free text (`msg: "[instance: 9f3e...]
+/// Attempting claim: memory 2048 MB"`): its first `maxTokens` words, with the words that carry
+/// values (numbers, hex ids, UUIDs, addresses) masked as `*`. Records of one kind of message
+/// then share an event; the draft spec selects them with a `matches` predicate on the field.
+///
+/// A word is masked when it holds a digit and either no letter, at least as many digits as
+/// letters, or a run of 8 or more hex characters (`HTTP/1.1` and `Impl#451` stay words).
+/// An event value without whitespace is a name and is used as it is.
+enum MessageTemplate {
+    static let maxTokens = 8
+
+    /// Whether the value is free text (holds a space or tab) rather than an event name.
+    @inline(__always)
+    static func isFreeText(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = 0
+        while i < n {
+            if p[i] == 0x20 || p[i] == 0x09 { return true }
+            i += 1
+        }
+        return false
+    }
+
+    @inline(__always)
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+
+    /// Whether the word p[s..<e] carries a value (see the type's comment).
+    @inline(__always)
+    static func isMasked(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> Bool {
+        var digits = 0, letters = 0, hexRun = 0, longestHex = 0
+        var i = s
+        while i < e {
+            let b = p[i]
+            let isDigit = b &- 0x30 < 10
+            let lower = b | 0x20
+            let isLetter = lower &- 0x61 < 26
+            if isDigit { digits += 1 } else if isLetter { letters += 1 }
+            if isDigit || (lower &- 0x61 < 6) {
+                hexRun += 1
+                if hexRun > longestHex { longestHex = hexRun }
+            } else {
+                hexRun = 0
+            }
+            i += 1
+        }
+        guard digits > 0 else { return false }
+        return letters == 0 || digits >= letters || longestHex >= 8
+    }
+
+    /// The template's hash (equal for values with the same template), without allocating.
+    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+        var h = ValueHash.seed ^ 0x7E4D
+        var tokens = 0
+        var i = 0
+        while tokens < maxTokens {
+            while i < n, isSpace(p[i]) { i += 1 }
+            if i >= n { break }
+            let s = i
+            while i < n, !isSpace(p[i]) { i += 1 }
+            if isMasked(p, s, i) {
+                h = ValueHash.finalise(h ^ 0x2A2A)
+            } else {
+                h = ValueHash.finalise(ValueHash.combine(h, p + s, i - s))
+            }
+            tokens += 1
+        }
+        let f = ValueHash.finalise(h ^ UInt64(tokens))
+        return f == 0 ? 1 : f
+    }
+
+    /// The template's words, `nil` for a masked one.
+    static func words(_ p: UnsafePointer<UInt8>, _ n: Int) -> [String?] {
+        var out: [String?] = []
+        var i = 0
+        while out.count < maxTokens {
+            while i < n, isSpace(p[i]) { i += 1 }
+            if i >= n { break }
+            let s = i
+            while i < n, !isSpace(p[i]) { i += 1 }
+            out.append(isMasked(p, s, i) ? nil : String(decoding: UnsafeBufferPointer(start: p + s, count: i - s), as: UTF8.self))
+        }
+        return out
+    }
+
+    /// As shown to a person: words joined by spaces, `*` for masked ones, `...` when cut.
+    static func display(_ words: [String?], cut: Bool) -> String {
+        words.map { $0 ?? "*" }.joined(separator: " ") + (cut ? " ..." : "")
+    }
+
+    /// A regular expression (Swift `Regex` syntax) that matches the values with this template:
+    /// anchored at the start; a masked word is a word holding a digit.
+    static func pattern(_ words: [String?]) -> String {
+        var out = "^\\s*"
+        for (k, w) in words.enumerated() {
+            if k > 0 { out += "\\s+" }
+            if let w { out += escape(w) } else { out += "\\S*\\d\\S*" }
+        }
+        out += words.count < maxTokens ? "\\s*$" : "(\\s|$)"
+        return out
+    }
+
+    static func escape(_ word: String) -> String {
+        var out = ""
+        for c in word {
+            if "\\^$.|?*+()[]{}".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+}
