@@ -90,7 +90,7 @@ struct HandoffCandidate {
         let receivesSent = Double(shared.count) / Double(max(sampledRecv, 1))
         let sendsReceived = Double(shared.count) / Double(max(sampledSend, 1))
         let support = 1 - exp(-Double(shared.count) / 8)
-        let containment = 0.5 * max(receivesSent, sendsReceived) + 0.5 * min(receivesSent, sendsReceived)
+        let containment = 0.25 * max(receivesSent, sendsReceived) + 0.75 * min(receivesSent, sendsReceived)
         let order = min(1, max(0, (direction - 0.5) * 2))
         let confidence = support * containment * order * (oneToOne ? 1 : 0.8)
 
