@@ -46,6 +46,28 @@ def agree(got, corpus, with_duck=True):
     return ", ".join(words)
 
 
+def discovered(corpus):
+    """Whether `seam discover` proposed the corpus spec's handoffs (services, events, keys)."""
+    try:
+        d = json.load(open(os.path.join(res, "discover.json")))
+    except (OSError, ValueError):
+        return "no output"
+    got = {(h["from"], h["to"], h.get("send_event"), h.get("receive_event"), h["key"]["send"], h["key"]["receive"])
+           for h in d["handoffs"]}
+    want = set()
+    rule = {}
+    for line in open(os.path.join(corpus, "seam.yaml")):
+        line = line.strip().lstrip("- ")
+        if ":" not in line:
+            continue
+        k, v = (x.strip() for x in line.split(":", 1))
+        rule[k] = v
+        if k == "within":
+            want.add((rule["from"], rule["to"], rule["send"], rule["receive"], rule["key"], rule["key"]))
+    found = len(want & got)
+    return f"{found} of {len(want)} spec handoffs proposed, {len(got) - found} more"
+
+
 print(f"corpus: {bytes4 / 1e6:.0f} MB of JSON lines in 4 gzip files ({c4}); one-file case: {c1}; "
       f"best of {rounds} alternating rounds (wall and CPU minimums, RSS maximum)\n")
 crc_path = os.path.join(res, "crc")
@@ -61,6 +83,7 @@ rows = [
     ("seam check (all cores)", "seam", bytes4, 1, agree(counts_seam("seam"), c4)),
     ("seam check --threads 1, zlib's CRC-32 (SEAM_GZIP_CRC=zlib)", "seam-t1-zlibcrc", bytes4, 1,
      agree(counts_seam("seam-t1-zlibcrc"), c4)),
+    ("seam discover (draft spec, one pass, one thread)", "discover", bytes4, 1, discovered(c4)),
     ("DuckDB read_ndjson + anti-join", "duckdb", bytes4, 1, agree(duck(), c4, with_duck=False)),
     (f"zcat \\| jq on {slice_bytes / 1e6:.0f} MB slice, x{bytes4 / slice_bytes:.1f} extrapolated (filter only)",
      "jq-slice", slice_bytes, bytes4 / slice_bytes, "n/a (no join)"),
@@ -102,7 +125,10 @@ if any(runs(n) for _, n in rot):
         print(f"| {label} | {r[0]:.2f} | {r[1]:.2f} | {r[2]:.0f} | {ratio} | {same}, {agree(got, c4, with_duck=False)} |")
 
 t1, tn, o1, on = runs("seam-t1"), runs("seam"), runs("one-seam-t1"), runs("one-seam")
+dv = runs("discover")
 print()
+if dv and t1:
+    print(f"- discover: CPU / seam check --threads 1 = {dv[1] / t1[1]:.2f} (goal <= 2); peak RSS {dv[2]:.0f} MiB (goal < 128)")
 if t1 and tn:
     print(f"- 4 files: wall all cores / 1 thread = {tn[0] / t1[0]:.2f} (goal <= 0.6); "
           f"CPU 1 thread / inflate = {t1[1] / base[1]:.2f} (goal <= 1.5)")

@@ -52,7 +52,7 @@ enum DecimalHash {
         var last = total - 1
         while digit(last) == UInt8(ascii: "0") { last -= 1 }
         // value = 0.d[first...last] x 10^(intLen - first + exponent)
-        var h = ValueHash.seed ^ (negative ? 0x2D : 0x2B)
+        var h = ValueHash.finalise(ValueHash.seed ^ (negative ? 0x2D : 0x2B))
         var chunk: UInt64 = 0
         var k = first
         var inChunk = 0
@@ -60,13 +60,13 @@ enum DecimalHash {
             chunk = chunk &* 10 &+ UInt64(digit(k) &- 0x30)
             inChunk += 1
             if inChunk == 18 {
-                h = (h ^ chunk).rotateLeft(31) &* 0x9E37_79B9_7F4A_7C15
+                h = ValueHash.finalise(h ^ chunk)
                 chunk = 0
                 inChunk = 0
             }
             k += 1
         }
-        h = (h ^ chunk ^ (UInt64(inChunk) << 60)).rotateLeft(31) &* 0x9E37_79B9_7F4A_7C15
+        h = ValueHash.finalise(h ^ chunk ^ (UInt64(inChunk) << 60))
         h ^= UInt64(bitPattern: Int64(intLen - first) &+ exponent) &* 0xC2B2_AE3D_27D4_EB4F
         let f = ValueHash.finalise(h)
         return f == 0 ? 1 : f

@@ -7,8 +7,8 @@ final class EventNode {
     enum Name: Equatable {
         /// The event field's value as it is: `send: payment.requested`.
         case literal(String)
-        /// Free text: its template's words (nil = masked), and whether it was cut.
-        case template([String?], cut: Bool)
+        /// Free text: its template's words (`MessageTemplate.words`), and whether it was cut.
+        case template([String], cut: Bool)
         /// No event field: every record of the service.
         case none
         /// Past `maxEventsPerService`: all further events of the service together.

@@ -90,9 +90,12 @@ struct HandoffCandidate {
         let receivesSent = Double(shared.count) / Double(max(sampledRecv, 1))
         let sendsReceived = Double(shared.count) / Double(max(sampledSend, 1))
         let support = 1 - exp(-Double(shared.count) / 8)
-        let containment = 0.5 * max(receivesSent, sendsReceived) + 0.5 * min(receivesSent, sendsReceived)
+        let containment = 0.25 * max(receivesSent, sendsReceived) + 0.75 * min(receivesSent, sendsReceived)
         let order = min(1, max(0, (direction - 0.5) * 2))
-        let confidence = support * containment * order * (oneToOne ? 1 : 0.8)
+        // A key recurring more often on one side than the other (a trace logs the send three
+        // times and the receive once) leaves the surplus unpaired in `check`.
+        let balance = min(sendMult, recvMult) / max(sendMult, recvMult)
+        let confidence = support * containment * order * (oneToOne ? 1 : 0.8 * balance)
 
         let sendNode = nodes[sendSide.node], recvNode = nodes[recvSide.node]
         let agree = oneToOne ? Self.agreeFields(sendNode, recvNode, sendSide.field, recvSide.field,

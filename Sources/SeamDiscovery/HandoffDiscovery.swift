@@ -112,16 +112,27 @@ public struct HandoffDiscovery {
         let consistent = candidates.count
         // (5) Best key per pair of events.
         func keyName(_ s: (node: Int, field: Int)) -> String { nodes[s.node].fields[s.field].name }
-        func rank(_ x: HandoffCandidate) -> (Int, Double, Int, String) {
-            let sameName = lastComponent(keyName(x.send)) == lastComponent(keyName(x.receive)) ? 1 : 0
-            return (x.once ? 1 : 0, x.confidence, sameName, keyName(x.send) + "\u{1}" + keyName(x.receive))
+        // How many consistent pairs each key name takes part in: of two equally good keys, the
+        // one the system uses more widely (a trace id over a span id) makes the simpler spec.
+        var uses: [String: Int] = [:]
+        for cand in candidates {
+            uses[keyName(cand.send), default: 0] += 1
+            uses[keyName(cand.receive), default: 0] += 1
         }
+        func rank(_ x: HandoffCandidate) -> (Int, Double, Int, Int, String) {
+            let sameName = lastComponent(keyName(x.send)) == lastComponent(keyName(x.receive)) ? 1 : 0
+            return (x.once ? 1 : 0, x.confidence, sameName, uses[keyName(x.send)]! + uses[keyName(x.receive)]!,
+                    keyName(x.send) + "\u{1}" + keyName(x.receive))
+        }
+        /// One-to-one first, then confidence (beyond noise), a key named alike on both sides,
+        /// the key used more widely, names.
         func better(_ x: HandoffCandidate, _ y: HandoffCandidate) -> Bool {
             let rx = rank(x), ry = rank(y)
             if rx.0 != ry.0 { return rx.0 > ry.0 }
             if abs(rx.1 - ry.1) > 0.02 { return rx.1 > ry.1 }
             if rx.2 != ry.2 { return rx.2 > ry.2 }
-            return rx.3 < ry.3
+            if rx.3 != ry.3 { return rx.3 > ry.3 }
+            return rx.4 < ry.4
         }
         var best: [Pair: HandoffCandidate] = [:]
         var others: [Pair: [String]] = [:]
@@ -152,9 +163,12 @@ public struct HandoffDiscovery {
                 guard let wv = edges[Pair(w, uv.b)], let uw = edges[Pair(uv.a, w)] else { continue }
                 // Of u->w, w->v, u->v, the lags of the one that is two hops add the other two's
                 // (u->v in a chain, w->v when w and v both hear from u): the largest variance.
-                let worst = [(uv, c.spread), (Pair(w, uv.b), wv.spread), (Pair(uv.a, w), uw.spread)]
-                    .max { $0.1 != $1.1 ? $0.1 < $1.1 : ($0.0.a, $0.0.b) > ($1.0.a, $1.0.b) }!
-                drop.insert(worst.0)
+                // When that is not clear (one hop's lags barely vary: lines of one request logged
+                // in the same millisecond), the chain is taken: u->v goes.
+                let byVariance = [(uv, c.spread), (Pair(w, uv.b), wv.spread), (Pair(uv.a, w), uw.spread)]
+                    .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : ($0.0.a, $0.0.b) < ($1.0.a, $1.0.b) }
+                let clear = byVariance[0].1 > 1.1 * byVariance[1].1
+                drop.insert(clear ? byVariance[0].0 : uv)
             }
         }
         let kept = edges.filter { !drop.contains($0.key) }.map(\.value)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Names the event of a record whose event field holds free text (`msg: "[instance: 9f3e...]
 /// Attempting claim: memory 2048 MB"`): its first `maxTokens` words, with the words that carry
 /// values (numbers, hex ids, UUIDs, addresses) masked as `*`. Records of one kind of message
@@ -5,9 +7,13 @@
 ///
 /// A word is masked when it holds a digit and either no letter, at least as many digits as
 /// letters, or a run of 8 or more hex characters (`HTTP/1.1` and `Impl#451` stay words).
-/// An event value without whitespace is a name and is used as it is.
+/// A word holding `/` (a URL path) is masked segment by segment, so that `/v2/*/servers` and
+/// `/v2/*/os-server-external-events` stay two events. An event value without whitespace is a
+/// name and is used as it is.
 enum MessageTemplate {
     static let maxTokens = 8
+    /// Marks a masked word or path segment in `words` (shown as `*`).
+    static let mask = "\u{0}"
 
     /// Whether the value is free text (holds a space or tab) rather than an event name.
     @inline(__always)
@@ -56,43 +62,90 @@ enum MessageTemplate {
             if i >= n { break }
             let s = i
             while i < n, !isSpace(p[i]) { i += 1 }
-            if isMasked(p, s, i) {
-                h = ValueHash.finalise(h ^ 0x2A2A)
-            } else {
-                h = ValueHash.finalise(ValueHash.combine(h, p + s, i - s))
-            }
+            h = hashWord(h, p, s, i)
             tokens += 1
         }
         let f = ValueHash.finalise(h ^ UInt64(tokens))
         return f == 0 ? 1 : f
     }
 
-    /// The template's words, `nil` for a masked one.
-    static func words(_ p: UnsafePointer<UInt8>, _ n: Int) -> [String?] {
-        var out: [String?] = []
+    @inline(__always)
+    static func hashWord(_ state: UInt64, _ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> UInt64 {
+        var h = state
+        var k = s
+        var a = s
+        var sawSlash = false
+        while k < e {
+            if p[k] == UInt8(ascii: "/") { sawSlash = true; break }
+            k += 1
+        }
+        guard sawSlash else {
+            return isMasked(p, s, e) ? ValueHash.finalise(h ^ 0x2A2A) : ValueHash.finalise(ValueHash.combine(h, p + s, e - s))
+        }
+        k = s
+        while k <= e {
+            if k == e || p[k] == UInt8(ascii: "/") {
+                h = isMasked(p, a, k) ? ValueHash.finalise(h ^ 0x2A2F) : ValueHash.finalise(ValueHash.combine(h ^ 0x2F, p + a, k - a))
+                a = k + 1
+            }
+            k += 1
+        }
+        return h
+    }
+
+    /// A word as kept in `words`: literal text, `mask` for a masked word, or path segments
+    /// joined by `/` with `mask` for masked ones.
+    static func word(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> String {
+        func text(_ a: Int, _ b: Int) -> String { String(decoding: UnsafeBufferPointer(start: p + a, count: b - a), as: UTF8.self) }
+        var k = s
+        while k < e && p[k] != UInt8(ascii: "/") { k += 1 }
+        guard k < e else { return isMasked(p, s, e) ? mask : text(s, e) }
+        var parts: [String] = []
+        var a = s
+        k = s
+        while k <= e {
+            if k == e || p[k] == UInt8(ascii: "/") {
+                parts.append(isMasked(p, a, k) ? mask : text(a, k))
+                a = k + 1
+            }
+            k += 1
+        }
+        return parts.joined(separator: "/")
+    }
+
+    /// The template's words (see `word`).
+    static func words(_ p: UnsafePointer<UInt8>, _ n: Int) -> [String] {
+        var out: [String] = []
         var i = 0
         while out.count < maxTokens {
             while i < n, isSpace(p[i]) { i += 1 }
             if i >= n { break }
             let s = i
             while i < n, !isSpace(p[i]) { i += 1 }
-            out.append(isMasked(p, s, i) ? nil : String(decoding: UnsafeBufferPointer(start: p + s, count: i - s), as: UTF8.self))
+            out.append(word(p, s, i))
         }
         return out
     }
 
     /// As shown to a person: words joined by spaces, `*` for masked ones, `...` when cut.
-    static func display(_ words: [String?], cut: Bool) -> String {
-        words.map { $0 ?? "*" }.joined(separator: " ") + (cut ? " ..." : "")
+    static func display(_ words: [String], cut: Bool) -> String {
+        words.map { $0.replacingOccurrences(of: mask, with: "*") }.joined(separator: " ") + (cut ? " ..." : "")
     }
 
     /// A regular expression (Swift `Regex` syntax) that matches the values with this template:
     /// anchored at the start; a masked word is a word holding a digit.
-    static func pattern(_ words: [String?]) -> String {
+    static func pattern(_ words: [String]) -> String {
         var out = "^\\s*"
         for (k, w) in words.enumerated() {
             if k > 0 { out += "\\s+" }
-            if let w { out += escape(w) } else { out += "\\S*\\d\\S*" }
+            if w == mask {
+                out += "\\S*\\d\\S*"
+            } else if w.contains(mask) {
+                out += w.split(separator: "/", omittingEmptySubsequences: false)
+                    .map { $0 == mask ? "[^/\\s]*\\d[^/\\s]*" : escape(String($0)) }.joined(separator: "/")
+            } else {
+                out += escape(w)
+            }
         }
         out += words.count < maxTokens ? "\\s*$" : "(\\s|$)"
         return out
