@@ -49,9 +49,9 @@ public final class HandoffWatch {
         correlatorOptions.gapCapacity = options.gapCapacity
         let correlator = Correlator(
             rules: spec.rules,
-            fromService: spec.rules.map { table.intern($0.from) },
-            toService: spec.rules.map { table.intern($0.to) },
-            coverage: coverage, options: correlatorOptions, sink: sink)
+            fromService: spec.rules.map { $0.fromParty.service.map { table.intern($0) } ?? -1 },
+            toService: spec.rules.map { $0.toParty.service.map { table.intern($0) } ?? -1 },
+            coverage: coverage, options: correlatorOptions, sink: sink, services: table)
         var stats = Array(repeating: SourceStats(), count: sources.count)
         var lowerBounds = Array(repeating: Int64.min, count: sources.count)
         var running = sources.count
