@@ -33,15 +33,12 @@ public struct RejectedNearby: Sendable, Equatable {
 
     /// The rejected lines of the other side in `finding`'s window, per source and reason, in
     /// source order; empty for findings other than unconfirmed and orphan.
-    public static func find(for finding: Finding, rule: HandoffRule, runs: [[RejectionRun]]) -> [RejectedNearby] {
+    public static func find(for finding: Finding, rule: HandoffRule, index: RejectionIndex) -> [RejectedNearby] {
         guard let e = finding.verdict == .orphan ? finding.receive : finding.send,
               let w = window(of: finding.verdict, at: e.time, rule: rule) else { return [] }
         var out: [RejectedNearby] = []
-        for (i, list) in runs.enumerated() {
-            for r in list where r.services.contains(w.service) {
-                guard let lo = r.earliest, let hi = r.latest, lo <= w.to, hi >= w.from else { continue }
-                add(r, source: Int32(i), to: &out)
-            }
+        for (source, run) in index.overlapping(service: w.service, from: w.from, to: w.to) {
+            add(run, source: source, to: &out)
         }
         return out
     }
@@ -60,6 +57,58 @@ public struct RejectedNearby: Sendable, Equatable {
             list.append(RejectedNearby(source: source, reason: r.reason, count: r.count, firstLine: r.firstLine,
                                        lastLine: r.lastLine, earliest: lo, latest: hi, services: r.services))
         }
+    }
+}
+
+/// Every source's placed rejection runs by service, for "which runs of service S overlap
+/// [from, to]" in O(log runs + runs that overlap) when runs do not overlap much (a sorted
+/// source's never do): runs sorted by start, with the largest end so far, scanned back from the
+/// last run that starts by `to` until no earlier run can reach `from`.
+public struct RejectionIndex: Sendable {
+    private struct Entry: Sendable {
+        var source: Int32
+        var run: RejectionRun
+        var lo: Int64
+        var hi: Int64
+    }
+
+    private var byService: [String: (entries: [Entry], maxHi: [Int64])] = [:]
+
+    public init(runs: [[RejectionRun]]) {
+        var lists: [String: [Entry]] = [:]
+        for (i, list) in runs.enumerated() {
+            for r in list {
+                guard let lo = r.earliest, let hi = r.latest else { continue }
+                for s in r.services { lists[s, default: []].append(Entry(source: Int32(i), run: r, lo: lo, hi: hi)) }
+            }
+        }
+        for (s, list) in lists {
+            let sorted = list.sorted { ($0.lo, $0.source, $0.run.firstLine) < ($1.lo, $1.source, $1.run.firstLine) }
+            var maxHi: [Int64] = []
+            maxHi.reserveCapacity(sorted.count)
+            for e in sorted { maxHi.append(max(maxHi.last ?? .min, e.hi)) }
+            byService[s] = (sorted, maxHi)
+        }
+    }
+
+    /// True when no run was placed.
+    public var isEmpty: Bool { byService.isEmpty }
+
+    /// The runs of `service` whose span meets [from, to], by (source, first line).
+    public func overlapping(service: String, from: Int64, to: Int64) -> [(source: Int32, run: RejectionRun)] {
+        guard let (entries, maxHi) = byService[service] else { return [] }
+        var lo = 0, hi = entries.count
+        while lo < hi {
+            let m = (lo + hi) / 2
+            if entries[m].lo <= to { lo = m + 1 } else { hi = m }
+        }
+        var out: [(source: Int32, run: RejectionRun)] = []
+        var i = lo - 1
+        while i >= 0 && maxHi[i] >= from {
+            if entries[i].hi >= from { out.append((entries[i].source, entries[i].run)) }
+            i -= 1
+        }
+        return out.sorted { ($0.source, $0.run.firstLine) < ($1.source, $1.run.firstLine) }
     }
 }
 

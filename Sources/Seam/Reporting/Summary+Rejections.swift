@@ -5,9 +5,12 @@ extension Summary {
     var rejectionRuns: [[RejectionRun]] { sources.map(\.stats.rejectionRuns) }
 
     /// The other side's rejected lines in `f`'s window (`RejectedNearby`); empty for other kinds.
+    /// Uses `rejectionIndex` (a run's summary has it), else indexes the runs for this call.
     public func rejectedNearby(_ f: Finding) -> [RejectedNearby] {
         guard f.verdict == .orphan || f.verdict == .unconfirmed, let rule = rule(of: f) else { return [] }
-        return RejectedNearby.find(for: f, rule: rule, runs: rejectionRuns)
+        let index = rejectionIndex ?? RejectionIndex(runs: rejectionRuns)
+        guard !index.isEmpty else { return [] }
+        return RejectedNearby.find(for: f, rule: rule, index: index)
     }
 
     /// Kinds of `h`'s gaps (orphans, unconfirmed sends) many of which have the other side's

@@ -116,4 +116,38 @@ final class RejectedNearbyTests: XCTestCase {
         let caution = try XCTUnwrap(summary.caution(h))
         XCTAssertTrue(caution.contains("1 of 1 unconfirmed send has orders lines rejected in its window"), caution)
     }
+
+    /// The index answers "which runs of S meet [from, to]" exactly as a scan of every run does,
+    /// overlapping and unplaced runs included.
+    func testRejectionIndexEqualsAScan() {
+        var rng = SeededRandom(seed: 16)
+        for _ in 0..<300 {
+            var runs: [[RejectionRun]] = []
+            for _ in 0..<Int.random(in: 0...4, using: &rng) {
+                var list: [RejectionRun] = []
+                for line in 0..<Int.random(in: 0...12, using: &rng) {
+                    let lo = Int64.random(in: 0...100, using: &rng), span = Int64.random(in: 0...(Bool.random(using: &rng) ? 3 : 60), using: &rng)
+                    let placed = Int.random(in: 0..<10, using: &rng) > 0
+                    let services = [["a"], ["b"], ["a", "b"]][Int.random(in: 0..<3, using: &rng)]
+                    list.append(RejectionRun(reason: .noTime, count: 1, firstLine: UInt64(line + 1), lastLine: UInt64(line + 1),
+                                             earliest: placed ? lo : nil, latest: placed ? lo + span : nil, services: services))
+                }
+                runs.append(list)
+            }
+            let index = RejectionIndex(runs: runs)
+            for _ in 0..<20 {
+                let service = Bool.random(using: &rng) ? "a" : "b"
+                let from = Int64.random(in: -10...160, using: &rng), to = from + Int64.random(in: 0...30, using: &rng)
+                var expected: [(Int32, UInt64)] = []
+                for (i, list) in runs.enumerated() {
+                    for r in list where r.services.contains(service) {
+                        if let lo = r.earliest, let hi = r.latest, lo <= to, hi >= from { expected.append((Int32(i), r.firstLine)) }
+                    }
+                }
+                let got = index.overlapping(service: service, from: from, to: to).map { ($0.source, $0.run.firstLine) }
+                XCTAssertEqual(got.map(\.0), expected.map(\.0))
+                XCTAssertEqual(got.map(\.1), expected.map(\.1))
+            }
+        }
+    }
 }
