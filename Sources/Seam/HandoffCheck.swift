@@ -142,6 +142,9 @@ extension Summary {
             sources: zip(sources, stats).map { Summary.Source(name: $0.displayName, stats: $1) },
             inputErrors: inputErrors, coverage: extents, handoffs: tallies)
         summary.gapIndex = gaps
+        if stats.contains(where: { !$0.rejectionRuns.isEmpty }) {
+            summary.rejectionIndex = RejectionIndex(runs: stats.map(\.rejectionRuns))
+        }
         return summary
     }
 }

@@ -63,4 +63,45 @@ final class FirstHourTests: XCTestCase {
         let messages = (input["incomplete"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
         XCTAssertTrue(messages.contains { $0.contains("had no 'reqest_id' field; did you mean 'request_id'?") }, "\(messages)")
     }
+
+    /// Nine gateway lines without a time turn into seven orphans "gateway never sent it" (two
+    /// more are uncovered); the orphans and the caution now name those lines.
+    func testRejectedLinesAreNamedByTheOrphansTheyMake() throws {
+        let dir = try SeamBinary.temporaryFolder(self)
+        var gateway = "", orders = ""
+        for i in 0..<24 {
+            let t = 1_764_000_000 + i
+            let time = i < 2 || (5...11).contains(i) ? "" : "\"ts\":\(t),"
+            gateway += "{\(time)\"service\":\"gateway\",\"event\":\"order.sent\",\"request_id\":\"r\(i)\"}\n"
+            orders += "{\"ts\":\(t),\"service\":\"orders\",\"event\":\"order.received\",\"request_id\":\"r\(i)\"}\n"
+        }
+        try gateway.write(to: dir.appendingPathComponent("gateway.jsonl"), atomically: true, encoding: .utf8)
+        try orders.write(to: dir.appendingPathComponent("orders.jsonl"), atomically: true, encoding: .utf8)
+        try ("version: 1\nhandoffs:\n  - {from: gateway, to: orders, key: request_id, send: order.sent, "
+            + "receive: order.received, within: 1s}\n").write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
+        let text = try SeamBinary.run(["check", "gateway.jsonl", "orders.jsonl"], directory: dir)
+        XCTAssertEqual(text.code, 1, text.stdout)
+        XCTAssertTrue(text.stdout.contains("gateway->orders: 7 orphans"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("caution: 7 of 7 orphans have gateway lines rejected in their window: "
+            + "7 gateway lines rejected `no-time` (gateway.jsonl:6-12, between 2025-11-24T16:00:04.000Z and 16:00:12.000Z); "
+            + "these orphans may be their sends"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("but gateway never sent it in the 2s before; in its window: 7 gateway lines rejected "
+            + "`no-time` (gateway.jsonl:6-12"), text.stdout)
+
+        let json = try SeamBinary.run(["check", "--format", "json", "gateway.jsonl", "orders.jsonl"], directory: dir).json()
+        let handoff = try XCTUnwrap((json["handoffs"] as? [[String: Any]])?.first)
+        let orphan = try XCTUnwrap((handoff["examples"] as? [[String: Any]])?.first { $0["kind"] as? String == "orphan" })
+        let near = try XCTUnwrap((orphan["rejected_nearby"] as? [[String: Any]])?.first)
+        XCTAssertEqual(near["source"] as? String, "gateway.jsonl")
+        XCTAssertEqual(near["reason"] as? String, "no-time")
+        XCTAssertEqual(near["count"] as? Int, 7)
+        XCTAssertEqual(near["first_line"] as? Int, 6)
+        XCTAssertEqual(near["earliest"] as? String, "2025-11-24T16:00:04.000Z")
+        let hood = try XCTUnwrap(((handoff["diagnosis"] as? [String: Any])?["rejected_nearby"] as? [[String: Any]])?.first)
+        XCTAssertEqual(hood["kind"] as? String, "orphan")
+        XCTAssertEqual(hood["touched"] as? Int, 7)
+        let detail = try XCTUnwrap(((json["input"] as? [String: Any])?["sources_detail"] as? [[String: Any]])?.first)
+        XCTAssertEqual((detail["rejection_runs"] as? [[String: Any]])?.compactMap { $0["count"] as? Int }, [2, 7])
+        XCTAssertEqual(detail["rejection_runs_capped"] as? Bool, false)
+    }
 }

@@ -48,6 +48,13 @@ final class SourceCursor<Selector: ObservationSelector> {
     private(set) var maxLateness: Int64 = 0
     /// True once the reader is exhausted.
     private(set) var ended = false
+    /// Rejected lines in runs placed by the events around them (`stats.rejectionRuns`).
+    private var rejections = RejectionTracker()
+    /// For the names of the services of rejection runs' neighbours.
+    private let services: ServiceTable
+    /// The last `rejections.runs` made, and the tracker's version then (stats are read every
+    /// step; the runs change far less often).
+    private var runsSnapshot: (version: Int, runs: [RejectionRun]) = (0, [])
 
     init(descriptor: SourceDescriptor, config: FieldConfig, selector: Selector, services: ServiceTable,
          maxLineLength: Int, reorderBound: Int64, format: SourceFormat? = nil, pipelined: Bool = false,
@@ -67,6 +74,7 @@ final class SourceCursor<Selector: ObservationSelector> {
             formatDecoder = nil
         }
         self.selector = selector
+        self.services = services
         self.defaultService = descriptor.defaultService.map { services.intern($0) }
         self.reorderBound = reorderBound
     }
@@ -79,6 +87,14 @@ final class SourceCursor<Selector: ObservationSelector> {
     var stats: SourceStats {
         var s = reader.stats
         s.lines -= absorbedLines
+        if !rejections.isEmpty {
+            if runsSnapshot.version != rejections.version {
+                let services = self.services
+                runsSnapshot = (rejections.version, rejections.runs { services.name($0) })
+            }
+            s.rejectionRuns = runsSnapshot.runs
+            s.rejectionRunsCapped = rejections.capped
+        }
         return s
     }
 
@@ -132,9 +148,10 @@ final class SourceCursor<Selector: ObservationSelector> {
             }
             n += 1
             switch item {
-            case .rejected:
+            case .rejected(let number, let reason):
                 // Counted by the reader; a CSV record it interrupts is rejected too.
                 if let f = formatDecoder { finishRecord(f) }
+                rejections.reject(reason, line: number)
                 continue
             case .line(let number, let bytes) where formatDecoder != nil:
                 stepFormatted(formatDecoder!, number, bytes, sourceIndex, &out)
@@ -148,6 +165,7 @@ final class SourceCursor<Selector: ObservationSelector> {
                 }
                 if let reason {
                     reader.stats.reject(reason, line: number)
+                    rejections.reject(reason, line: number)
                 } else {
                     reader.stats.events += 1
                     noteEvent(time: time, service: service)
@@ -174,6 +192,7 @@ final class SourceCursor<Selector: ObservationSelector> {
             noteEvent(time: time, service: service)
         case .rejected(let reason):
             reader.stats.reject(reason, line: f.recordLine)
+            rejections.reject(reason, line: f.recordLine)
         case .pending:
             absorbedLines += 1
         }
@@ -183,11 +202,13 @@ final class SourceCursor<Selector: ObservationSelector> {
     private func finishRecord(_ f: FormatDecoder) {
         guard let reason = f.finish() else { return }
         reader.stats.reject(reason, line: f.finishedLine)
+        rejections.reject(reason, line: f.finishedLine)
         absorbedLines -= 1  // its first line was absorbed; the record now counts as one line
     }
 
     @inline(__always)
     private func noteEvent(time: Int64, service: Int32) {
+        rejections.event(time: time, service: service)
         if firstTime == nil { firstTime = time }
         if time < minTime { minTime = time }
         if time > latestTime {

@@ -21,6 +21,11 @@ public struct SourceStats: Sendable, Equatable {
     public var errors: [InputError] = []
     /// True when the source was reordered by time before correlation (newest-first or shuffled).
     public var reordered: Bool = false
+    /// Its rejected lines (but blank ones) in runs placed by their neighbouring events, in line
+    /// order, at most `RejectionRun` cap (64) of them: past it the nearest runs of one reason
+    /// merge, and `rejectionRunsCapped` says so. Not added up by `add` (runs belong to a source).
+    public var rejectionRuns: [RejectionRun] = []
+    public var rejectionRunsCapped = false
 
     public init() {}
 

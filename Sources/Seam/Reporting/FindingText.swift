@@ -21,10 +21,11 @@ public enum FindingText {
             let until = summary.lastLogged(b).map { ", logging until \(TimeText.rfc3339($0))," } ?? ""
             let grace = G > 0 ? " (nor in the \(DurationText.text(G)) of grace after)" : ""
             return "\(words.sent); \(b)\(until) never confirmed it within \(W)\(grace)" + summary.nearMissClause(f)
+                + summary.rejectedClause(f)
         case .orphan:
             let after = T > 0 ? " (or the \(DurationText.text(T)) after)" : ""
             return "\(words.receivedAlone), but \(a) never sent it in the \(words.window) before\(after)"
-                + summary.nearMissClause(f)
+                + summary.nearMissClause(f) + summary.rejectedClause(f)
         case .duplicate:
             return "\(b) received \(words.receiveWhat) for \(words.receiveKey) a second time\(words.received); "
                 + "the send\(words.sentAt) was already confirmed"

@@ -9,7 +9,9 @@
 /// ([{"field", "send", "receive"}] for disagree), `near_miss` on each finding (for an unconfirmed
 /// send or orphan receive: where the other side of its key was, {kind, service, source, line,
 /// time, offset_ms}, or null), `handoffs[].diagnosis.suggestions` (the within, grace or tolerance
-/// that would pair its near misses). `input.rejected` lists every reason, 0 when
+/// that would pair its near misses), `rejected_nearby` on each finding and in
+/// `handoffs[].diagnosis` (the other side's rejected lines in the windows of gaps), and
+/// `sources_detail[].rejection_runs` / `rejection_runs_capped`. `input.rejected` lists every reason, 0 when
 /// none. `clocks`: per pair of services that exchanged pairs, bounds on `clock(b) - clock(a)`
 /// in ms and whether they exclude zero (`ClockSkew`). Examples come in `Verdict.reportOrder`, then by time.
 public enum JSONReport {
@@ -76,6 +78,8 @@ public enum JSONReport {
                 ("lines", .count(st.lines)), ("events", .count(st.events)), ("rejected", rejected(st)),
                 ("out_of_order", .count(st.outOfOrder)), ("reordered", .bool(st.reordered)),
                 ("complete", .bool(st.errors.allSatisfy { $0.code.isNote })),
+                ("rejection_runs", .array(st.rejectionRuns.map(rejectionRun))),
+                ("rejection_runs_capped", .bool(st.rejectionRunsCapped)),
             ])
         }
         return .object([
@@ -125,7 +129,8 @@ public enum JSONReport {
     private static func diagnosis(_ h: HandoffTally, summary: Summary) -> JSONValue {
         let d = summary.diagnoses[h.rule.name]
         let advice = summary.nearMissAdvice(h)
-        guard d != nil || !advice.isEmpty else { return .null }
+        let rejected = summary.rejectedNeighbourhoods(h)
+        guard d != nil || !advice.isEmpty || !rejected.isEmpty else { return .null }
         return .object([
             ("could_not_be_judged", .bool(d?.couldNotBeJudged ?? false)),
             ("reasons", .array((d?.reasons ?? []).map { r in
@@ -146,6 +151,35 @@ public enum JSONReport {
                     ])
                 }
             })),
+            ("rejected_nearby", .array(rejected.map { n in
+                .object([
+                    ("kind", .string(n.verdict.rawValue)), ("service", .string(n.service)), ("gaps", .count(n.gaps)),
+                    ("touched", .count(n.touched)),
+                    ("rejected", .array(n.rejected.map { nearby($0, summary: summary) })),
+                    ("message", .string(summary.rejectedSentence(n))),
+                ])
+            })),
+        ])
+    }
+
+    /// One source's run of rejected lines, placed by its neighbouring events.
+    private static func rejectionRun(_ r: RejectionRun) -> JSONValue {
+        .object([
+            ("reason", .string(r.reason.rawValue)), ("count", .count(r.count)),
+            ("first_line", .count(r.firstLine)), ("last_line", .count(r.lastLine)),
+            ("earliest", r.earliest.map { .string(TimeText.rfc3339($0)) } ?? .null),
+            ("latest", r.latest.map { .string(TimeText.rfc3339($0)) } ?? .null),
+            ("services", .array(r.services.map { .string($0) })),
+        ])
+    }
+
+    /// Rejected lines of one source and reason near a finding or the gaps of a handoff.
+    private static func nearby(_ r: RejectedNearby, summary: Summary) -> JSONValue {
+        .object([
+            ("source", .string(summary.sourceName(r.source))), ("reason", .string(r.reason.rawValue)),
+            ("count", .count(r.count)), ("first_line", .count(r.firstLine)), ("last_line", .count(r.lastLine)),
+            ("earliest", .string(TimeText.rfc3339(r.earliest))), ("latest", .string(TimeText.rfc3339(r.latest))),
+            ("services", .array(r.services.map { .string($0) })),
         ])
     }
 
@@ -180,6 +214,7 @@ public enum JSONReport {
             ("why", .string(FindingText.why(f, summary: summary))),
             ("values", .array(f.verdict == .disagree ? values : [])),
             ("near_miss", nearMiss(f, summary: summary)),
+            ("rejected_nearby", .array(summary.rejectedNearby(f).map { nearby($0, summary: summary) })),
         ])
     }
 }

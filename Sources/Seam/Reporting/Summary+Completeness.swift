@@ -60,7 +60,8 @@ extension Summary {
 
     /// Why `h`'s findings may say little: the diagnosis of a side never seen (a misspelt
     /// event, say, makes every receive an orphan), then the tally's own caution, then near
-    /// misses that a wider window or tolerance would pair (`NearMissAdvice`).
+    /// misses that a wider window or tolerance would pair (`NearMissAdvice`), then rejected
+    /// lines of the other side in many gaps' windows (`RejectedNeighbourhood`).
     public func caution(_ h: HandoffTally) -> String? {
         var parts: [String] = []
         if let d = diagnoses[h.rule.name], !d.couldNotBeJudged {
@@ -68,10 +69,11 @@ extension Summary {
                 + "most likely come from the spec: " + d.reasons.map(\.message).joined(separator: "; "))
         }
         if let c = h.caution { parts.append(c) }
-        let advice = nearMissAdvice(h)
+        let advice = nearMissAdvice(h).map { nearMissSentence($0, rule: h.rule) }
+            + rejectedNeighbourhoods(h).map(rejectedSentence)
         if !advice.isEmpty {
             parts = parts.map { $0.hasSuffix(".") ? $0 : $0 + "." }
-            for a in advice { parts.append(nearMissSentence(a, rule: h.rule) + ".") }
+            for a in advice { parts.append(a + ".") }
         }
         return parts.isEmpty ? nil : parts.joined(separator: " ")
     }

@@ -40,6 +40,10 @@ public struct Summary: Sendable {
     /// The run's gaps by (handoff, key), for near misses (`NearMiss`, `NearMissAdvice`);
     /// empty when the summary was not made by a run.
     public var gapIndex = GapIndex(capacity: 0)
+    /// The sources' rejection runs by service (`RejectionIndex`), made once by a run so that
+    /// every finding of a long `jsonl` report looks up its window in O(log runs); nil: made on
+    /// each call from `sources`.
+    public var rejectionIndex: RejectionIndex?
 
     public init(sources: [Source], inputErrors: [InputError], coverage: [String: [Extent]], handoffs: [HandoffTally]) {
         self.sources = sources
