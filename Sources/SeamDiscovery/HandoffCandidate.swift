@@ -90,7 +90,8 @@ struct HandoffCandidate {
         let receivesSent = Double(shared.count) / Double(max(sampledRecv, 1))
         let sendsReceived = Double(shared.count) / Double(max(sampledSend, 1))
         let support = 1 - exp(-Double(shared.count) / 8)
-        let containment = 0.25 * max(receivesSent, sendsReceived) + 0.75 * min(receivesSent, sendsReceived)
+        // Both ways count: receives never sent are orphans, sends never received unconfirmed.
+        let containment = min(receivesSent, sendsReceived)
         let order = min(1, max(0, (direction - 0.5) * 2))
         // A key recurring more often on one side than the other (a trace logs the send three
         // times and the receive once) leaves the surplus unpaired in `check`.
