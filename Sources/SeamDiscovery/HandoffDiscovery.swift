@@ -184,15 +184,47 @@ public struct HandoffDiscovery {
                 drop.insert(byVariance[2].0 == wv ? uv : byVariance[0].0)
             }
         }
-        // A tiny first hop: a chain when u and w, or w and v, are one service (a service acts on
-        // what it received, then hands on); a fork when the three are apart (two services that
-        // heard the same send): w->v goes. Only among handoffs no clear triangle dropped.
+        // A tiny first hop, among the handoffs no clear triangle dropped: a fork when u, w and
+        // v are three services and neither hop is itself a detour (two services that heard the
+        // same send: w->v goes); else a chain (a service that received, then hands on: u->v
+        // goes). Then a handoff left that a path of two or more handoffs left also joins
+        // (u -> ... -> v: a detour whose triangles all had a dropped side) goes, unless it
+        // heads a fork.
+        var left: [Int: [Int]] = [:]
+        for p in edges.keys where !drop.contains(p) { left[p.a, default: []].append(p.b) }
+        func joined(_ u: Int, _ v: Int) -> Bool {
+            var frontier = (left[u] ?? []).filter { $0 != v }, seen = Set(frontier)
+            for _ in 0..<6 where !frontier.isEmpty {  // breadth first, 6 hops at most
+                var next: [Int] = []
+                for x in frontier {
+                    for y in left[x] ?? [] {
+                        if y == v { return true }
+                        if seen.insert(y).inserted { next.append(y) }
+                    }
+                }
+                frontier = next
+            }
+            return false
+        }
         var late = Set<Pair>()
+        var forkHeads = Set<Pair>()
         for (uv, w) in open where !drop.contains(uv) && !drop.contains(Pair(w, uv.b)) && !drop.contains(Pair(uv.a, w)) {
             let su = nodes[uv.a].service, sw = nodes[w].service, sv = nodes[uv.b].service
-            late.insert(su == sw || sw == sv ? uv : Pair(w, uv.b))
+            if su != sw && sw != sv && su != sv && !joined(uv.a, w) && !joined(w, uv.b) {
+                late.insert(Pair(w, uv.b))
+                forkHeads.insert(uv)
+            } else {
+                late.insert(uv)
+            }
         }
+        forkHeads.subtract(late)
         drop.formUnion(late)
+        var detours = Set<Pair>()
+        for uv in edges.keys.sorted(by: { ($0.a, $0.b) < ($1.a, $1.b) })
+        where !drop.contains(uv) && !forkHeads.contains(uv) && joined(uv.a, uv.b) {
+            detours.insert(uv)
+        }
+        drop.formUnion(detours)
         let kept = edges.filter { !drop.contains($0.key) }.map(\.value)
         // (6) Rank.
         func ident(_ c: HandoffCandidate) -> String {
