@@ -70,9 +70,11 @@ struct HandoffCandidate {
         // Lags that run the right way; receives a little early (skew) set the tolerance.
         let positive = lags.filter { $0 >= 0 }
         let negative = lags.filter { $0 < 0 }
-        let (kept, outliers) = Self.fence(positive)
-        let top = Self.quantile(kept, 0.999)
+        let (usual, _) = Self.fence(positive)
+        let top = Self.quantile(usual, 0.999)
         let within = DurationLadder.roundUp(Int64(Double(max(top, 1_000_000)) * margin))
+        // Far above the rest and beyond `within` too: `check` will call them late.
+        let kept = positive.filter { $0 <= within }, outliers = positive.filter { $0 > within }
         // Receives a little before their sends (clocks apart) set a tolerance; one far before
         // is another story (a key reused) and stays an orphan.
         let early = negative.filter { 0 &- $0 <= within }
