@@ -35,8 +35,8 @@ public struct DiscoveredHandoff: Sendable, Equatable {
         public var lagP50: Int64
         public var lagP99: Int64
         public var lagMax: Int64
-        /// Lags far above the rest (beyond the third quartile plus 3 interquartile ranges): left
-        /// out of `within`, so that they show as late; their largest.
+        /// Lags far above the rest (beyond the third quartile plus 3 interquartile ranges) and
+        /// beyond the `within` the others suggest: `check` will report them late; their largest.
         public var outliers: Int
         public var outlierMax: Int64
         /// Mean records per shared key on each side (1 = one-to-one).

@@ -15,7 +15,7 @@ final class FieldStats {
 
     /// Values classified exactly before sampling every `shapeStride`-th.
     static let shapeExact = 4096
-    static let shapeStride = 64
+    static let shapeStride = 64  // a power of two
     /// Values seen before a field may be retired for its shape or its few distinct values.
     static let retireAfter = 1024
 
@@ -32,7 +32,7 @@ final class FieldStats {
     @inline(__always)
     func note(_ p: UnsafePointer<UInt8>, _ n: Int, isNumber: Bool) -> Bool {
         present += 1
-        if present <= UInt64(Self.shapeExact) || present % UInt64(Self.shapeStride) == 0 {
+        if present <= UInt64(Self.shapeExact) || present & UInt64(Self.shapeStride - 1) == 0 {
             shape.note(p, n, isNumber: isNumber)
             if present == UInt64(Self.retireAfter), sketch != nil { maybeRetire() }
         }

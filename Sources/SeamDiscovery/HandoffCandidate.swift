@@ -70,9 +70,11 @@ struct HandoffCandidate {
         // Lags that run the right way; receives a little early (skew) set the tolerance.
         let positive = lags.filter { $0 >= 0 }
         let negative = lags.filter { $0 < 0 }
-        let (kept, outliers) = Self.fence(positive)
-        let top = Self.quantile(kept, 0.999)
+        let (usual, _) = Self.fence(positive)
+        let top = Self.quantile(usual, 0.999)
         let within = DurationLadder.roundUp(Int64(Double(max(top, 1_000_000)) * margin))
+        // Far above the rest and beyond `within` too: `check` will call them late.
+        let kept = positive.filter { $0 <= within }, outliers = positive.filter { $0 > within }
         // Receives a little before their sends (clocks apart) set a tolerance; one far before
         // is another story (a key reused) and stays an orphan.
         let early = negative.filter { 0 &- $0 <= within }
@@ -90,7 +92,8 @@ struct HandoffCandidate {
         let receivesSent = Double(shared.count) / Double(max(sampledRecv, 1))
         let sendsReceived = Double(shared.count) / Double(max(sampledSend, 1))
         let support = 1 - exp(-Double(shared.count) / 8)
-        let containment = 0.25 * max(receivesSent, sendsReceived) + 0.75 * min(receivesSent, sendsReceived)
+        // Both ways count: receives never sent are orphans, sends never received unconfirmed.
+        let containment = min(receivesSent, sendsReceived)
         let order = min(1, max(0, (direction - 0.5) * 2))
         // A key recurring more often on one side than the other (a trace logs the send three
         // times and the receive once) leaves the surplus unpaired in `check`.

@@ -49,7 +49,7 @@ public struct DiscoveryResult: Sendable {
 /// confidence); (5) keep the best key per pair of events, and in every triangle of handoffs
 /// A->B, B->C, A->C drop the one whose lags vary most: lags of independent hops add up, and so
 /// do their variances, so that is the two-hop one (A->C in a chain A->B->C; B->C when B and C
-/// both hear from A); (6) rank.
+/// both hear from A; when one hop's lags barely vary, see below); (6) rank.
 ///
 /// Deterministic: fixed hash seed, every order made stable by names.
 public struct HandoffDiscovery {
@@ -157,20 +157,74 @@ public struct HandoffDiscovery {
         // Detours.
         var outgoing: [Int: [Int]] = [:]
         for p in edges.keys { outgoing[p.a, default: []].append(p.b) }
-        var drop = Set<Pair>()
-        for (uv, c) in edges {
-            for w in outgoing[uv.a] ?? [] where w != uv.b {
-                guard let wv = edges[Pair(w, uv.b)], let uw = edges[Pair(uv.a, w)] else { continue }
-                // Of u->w, w->v, u->v, the lags of the one that is two hops add the other two's
-                // (u->v in a chain, w->v when w and v both hear from u): the largest variance.
-                // When that is not clear (one hop's lags barely vary: lines of one request logged
-                // in the same millisecond), the chain is taken: u->v goes.
-                let byVariance = [(uv, c.spread), (Pair(w, uv.b), wv.spread), (Pair(uv.a, w), uw.spread)]
-                    .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : ($0.0.a, $0.0.b) < ($1.0.a, $1.0.b) }
-                let clear = byVariance[0].1 > 1.1 * byVariance[1].1
-                drop.insert(clear ? byVariance[0].0 : uv)
+        // Triangles u->w, w->v, u->v, in a stable order.
+        var triangles: [(uv: Pair, w: Int)] = []
+        for uv in edges.keys.sorted(by: { ($0.a, $0.b) < ($1.a, $1.b) }) {
+            for w in (outgoing[uv.a] ?? []).sorted() where w != uv.b && edges[Pair(w, uv.b)] != nil {
+                triangles.append((uv, w))
             }
         }
+        // Of u->w, w->v, u->v, the lags of the one that is two hops add the other two's (u->v
+        // in a chain, w->v when w and v both hear from u), and so do their variances: it has
+        // the largest. That is clear when the smallest variance is a fair part of the middle
+        // one; else the tiny hop tells. A tiny last hop w->v (lines of one request logged
+        // within a millisecond) means a chain: u->v goes. A tiny first hop u->w fits a chain
+        // and a fork alike: decided after the rest, on the handoffs left, by services (below).
+        var drop = Set<Pair>()
+        var open: [(uv: Pair, w: Int)] = []
+        for (uv, w) in triangles {
+            let wv = Pair(w, uv.b), uw = Pair(uv.a, w)
+            let byVariance = [(uv, edges[uv]!.spread), (wv, edges[wv]!.spread), (uw, edges[uw]!.spread)]
+                .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : ($0.0.a, $0.0.b) < ($1.0.a, $1.0.b) }
+            if byVariance[2].1 >= 0.2 * byVariance[1].1 {
+                drop.insert(byVariance[0].0)
+            } else if byVariance[2].0 == uw {
+                open.append((uv, w))
+            } else {
+                drop.insert(byVariance[2].0 == wv ? uv : byVariance[0].0)
+            }
+        }
+        // A tiny first hop, among the handoffs no clear triangle dropped: a fork when u, w and
+        // v are three services and neither hop is itself a detour (two services that heard the
+        // same send: w->v goes); else a chain (a service that received, then hands on: u->v
+        // goes). Then a handoff left that a path of two or more handoffs left also joins
+        // (u -> ... -> v: a detour whose triangles all had a dropped side) goes, unless it
+        // heads a fork.
+        var left: [Int: [Int]] = [:]
+        for p in edges.keys where !drop.contains(p) { left[p.a, default: []].append(p.b) }
+        func joined(_ u: Int, _ v: Int) -> Bool {
+            var frontier = (left[u] ?? []).filter { $0 != v }, seen = Set(frontier)
+            for _ in 0..<6 where !frontier.isEmpty {  // breadth first, 6 hops at most
+                var next: [Int] = []
+                for x in frontier {
+                    for y in left[x] ?? [] {
+                        if y == v { return true }
+                        if seen.insert(y).inserted { next.append(y) }
+                    }
+                }
+                frontier = next
+            }
+            return false
+        }
+        var late = Set<Pair>()
+        var forkHeads = Set<Pair>()
+        for (uv, w) in open where !drop.contains(uv) && !drop.contains(Pair(w, uv.b)) && !drop.contains(Pair(uv.a, w)) {
+            let su = nodes[uv.a].service, sw = nodes[w].service, sv = nodes[uv.b].service
+            if su != sw && sw != sv && su != sv && !joined(uv.a, w) && !joined(w, uv.b) {
+                late.insert(Pair(w, uv.b))
+                forkHeads.insert(uv)
+            } else {
+                late.insert(uv)
+            }
+        }
+        forkHeads.subtract(late)
+        drop.formUnion(late)
+        var detours = Set<Pair>()
+        for uv in edges.keys.sorted(by: { ($0.a, $0.b) < ($1.a, $1.b) })
+        where !drop.contains(uv) && !forkHeads.contains(uv) && joined(uv.a, uv.b) {
+            detours.insert(uv)
+        }
+        drop.formUnion(detours)
         let kept = edges.filter { !drop.contains($0.key) }.map(\.value)
         // (6) Rank.
         func ident(_ c: HandoffCandidate) -> String {

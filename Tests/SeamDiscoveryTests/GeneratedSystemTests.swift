@@ -5,8 +5,10 @@ import XCTest
 
 /// Discovery on generated systems whose handoffs are known: random services, handoffs (across
 /// services and within one), key names alike or not (`order_ref` on one side, `ctx.ref_3` on
-/// the other), lags from 1 ms to 3 s, lost and redelivered receives, chains that carry one key
-/// over two hops (whose first and last events must not be proposed as a handoff), and noise:
+/// the other), lags from 1.5 ms to 3.6 s, clocks up to 1 ms apart, lost and redelivered
+/// receives, chains that carry one key over two hops (whose first and last events must not be
+/// proposed as a handoff), forks (one send heard by two receivers, which must not be proposed
+/// as a handoff between them), and noise:
 /// fields that look like identifiers but are never shared (`trace_id` per record, `req` of
 /// other events), fields shared at random times (`session` from a small pool; an audit event logging a third
 /// of a handoff's keys at random times), low-cardinality
@@ -48,41 +50,54 @@ final class GeneratedSystemTests: XCTestCase {
             if parts.count == 2 { f[parts[0]] = [parts[1]: value] } else { f[name] = value }
         }
 
+        // Each service's clock is off by up to 1 ms (receives may then precede their sends).
+        var skew: [String: Int64] = [:]
+        for svc in services { skew[svc] = Int64(rng.int(2_000_001)) - 1_000_000 }
         let handoffCount = 3 + rng.int(4)
         var previous: (service: String, event: String, key: String, times: [String: Int64])?
+        var lastSend: (service: String, event: String, key: String, keys: [(String, Int64)])?
         for h in 0..<handoffCount {
-            let chained = previous != nil && rng.chance(40)
-            let from = chained ? previous!.service : rng.pick(services)
+            // A chain carries the previous receive's key on; a fork sends the previous send's
+            // records to a second receiver.
+            let chained = previous != nil && rng.chance(35)
+            let forked = !chained && lastSend != nil && rng.chance(30)
+            let from = chained ? previous!.service : forked ? lastSend!.service : rng.pick(services)
             let to = rng.chance(25) ? from : rng.pick(services.filter { $0 != from })
-            let send = "step\(h).sent", receive = "step\(h).received"
-            let sendKey = chained ? previous!.key : rng.pick(["order_ref", "request_id", "job_id", "msg_id"]) + "_\(h)"
+            let send = forked ? lastSend!.event : "step\(h).sent", receive = "step\(h).received"
+            let sendKey = chained ? previous!.key : forked ? lastSend!.key
+                : rng.pick(["order_ref", "request_id", "job_id", "msg_id"]) + "_\(h)"
             let receiveKey = rng.chance(50) ? sendKey : "ctx.ref_\(h)"
             truth.insert(Truth(from: from, to: to, send: send, receive: receive, sendKey: sendKey, receiveKey: receiveKey))
             if chained, let p = previous {
                 // The key carried on within the service: its receive is followed by this send.
                 truth.insert(Truth(from: from, to: from, send: p.event, receive: send, sendKey: p.key, receiveKey: sendKey))
             }
-            let scale = Int64(1_000_000) * Int64([1, 5, 20, 100, 400, 1500][rng.int(6)])
+            let scale = Int64(1_000_000) * Int64([5, 20, 100, 400, 1500][rng.int(5)])
             let lag = { (rng: inout SeededRandom) -> Int64 in Int64(Double(scale) * (0.3 + 1.4 * rng.unit())) }
             var received: [String: Int64] = [:]
             let keys: [(String, Int64)]
-            if chained, let p = previous {
+            if forked, let l = lastSend {
+                keys = l.keys
+            } else if chained, let p = previous {
                 keys = p.times.sorted { $0.key < $1.key }.map { ($0.key, $0.value + lag(&rng)) }
             } else {
                 let n = 40 + rng.int(120)
                 keys = (0..<n).map { _ in ("k\(h)-\(rng.hex(10))", t0 + Int64(rng.unit() * Double(span))) }
             }
+            if !forked { lastSend = (from, send, sendKey, keys) }
             for (value, ts) in keys {
-                var s: [String: Any] = ["event": send, "amount": Double(rng.int(50000)) / 100]
-                put(sendKey, value, into: &s)
-                log(from, ts, s)
+                if !forked {
+                    var s: [String: Any] = ["event": send, "amount": Double(rng.int(50000)) / 100]
+                    put(sendKey, value, into: &s)
+                    log(from, ts + skew[from]!, s)
+                }
                 if rng.chance(2) { continue }  // lost on the way
                 let tr = ts + lag(&rng)
                 var r: [String: Any] = ["event": receive]
                 put(receiveKey, value, into: &r)
-                log(to, tr, r)
+                log(to, tr + skew[to]!, r)
                 received[value] = tr
-                if rng.chance(1) { log(to, tr + scale, r) }  // redelivered
+                if rng.chance(1) { log(to, tr + scale + skew[to]!, r) }  // redelivered
             }
             // A decoy: an audit event elsewhere logs a third of the keys at random times, so it
             // shares values with both sides but in no consistent order.
