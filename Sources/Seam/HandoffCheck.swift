@@ -82,8 +82,8 @@ public final class HandoffCheck {
                     progress: ((UInt64) -> Void)? = nil) -> Summary {
         let services = ServiceTable(shared: options.threads > 1)
         let matcher = HandoffSelector(rules: spec.rules, config: spec.fields, services: services)
-        let fromService = spec.rules.map { services.intern($0.from) }
-        let toService = spec.rules.map { services.intern($0.to) }
+        let fromService = spec.rules.map { $0.fromParty.service.map { services.intern($0) } ?? -1 }
+        let toService = spec.rules.map { $0.toParty.service.map { services.intern($0) } ?? -1 }
         func makeCorrelator(_ coverage: CoverageTracker) -> Correlator {
             Correlator(rules: spec.rules, fromService: fromService, toService: toService, coverage: coverage,
                        options: CorrelatorOptions(maxOpen: options.maxOpen, examplesPerKind: options.examplesPerKind,

@@ -49,8 +49,8 @@ public final class HandoffWatch {
         correlatorOptions.gapCapacity = options.gapCapacity
         let correlator = Correlator(
             rules: spec.rules,
-            fromService: spec.rules.map { table.intern($0.from) },
-            toService: spec.rules.map { table.intern($0.to) },
+            fromService: spec.rules.map { $0.fromParty.service.map { table.intern($0) } ?? -1 },
+            toService: spec.rules.map { $0.toParty.service.map { table.intern($0) } ?? -1 },
             coverage: coverage, options: correlatorOptions, sink: sink)
         var stats = Array(repeating: SourceStats(), count: sources.count)
         var lowerBounds = Array(repeating: Int64.min, count: sources.count)

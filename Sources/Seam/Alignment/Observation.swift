@@ -13,22 +13,33 @@ public struct Observation: Sendable, Equatable {
     /// Index of the handoff rule in the spec.
     public var rule: Int32
     public var side: Side
+    /// The service id (`ServiceTable`) of the record: this side's actual service, which a
+    /// wildcard side (`*`, `{field: F}`) needs to tally pairs per actual (from, to); -1 unknown.
+    public var service: Int32
+    /// The service id the record names for the other side (`to: {field: F}` on a send,
+    /// `from: {field: F}` on a receive); -1 when the rule names none or the field is absent.
+    public var peer: Int32
     /// The key and the agree values, packed.
     public var values: ClaimValues
 
-    public init(time: Int64, position: InputPosition, rule: Int32, side: Side, values: ClaimValues) {
+    public init(time: Int64, position: InputPosition, rule: Int32, side: Side, service: Int32 = -1, peer: Int32 = -1,
+                values: ClaimValues) {
         self.time = time
         self.position = position
         self.rule = rule
         self.side = side
+        self.service = service
+        self.peer = peer
         self.values = values
     }
 
     /// - Parameters:
     ///   - key: the key as text; `nil` when the record matched but has no key (unkeyed).
     ///   - agree: agree field values, in the rule's agree order (`nil` where absent).
-    public init(time: Int64, position: InputPosition, rule: Int32, side: Side, key: String?, agree: [FieldValue?]) {
-        self.init(time: time, position: position, rule: rule, side: side, values: ClaimValues(key: key, agree: agree))
+    public init(time: Int64, position: InputPosition, rule: Int32, side: Side, service: Int32 = -1, peer: Int32 = -1,
+                key: String?, agree: [FieldValue?]) {
+        self.init(time: time, position: position, rule: rule, side: side, service: service, peer: peer,
+                  values: ClaimValues(key: key, agree: agree))
     }
 
     /// The key as text; `nil` when unkeyed. Allocates for keys longer than 15 bytes.

@@ -165,14 +165,15 @@ final class SpoolRun {
             return nil
         }
         guard let source = readInt(Int32.self), let line = readInt(UInt64.self),
-              let rule = readInt(Int32.self), let side = readInt(UInt8.self), let length = readInt(UInt32.self),
+              let rule = readInt(Int32.self), let side = readInt(UInt8.self), let service = readInt(Int32.self),
+              let peer = readInt(Int32.self), let length = readInt(UInt32.self),
               let packed = readBytes(Int(length)) else {
             failed = true
             return nil
         }
         let values = packed.withUnsafeBytes { ClaimValues(packed: $0) }
         return Observation(time: time, position: InputPosition(source: source, line: line), rule: rule,
-                           side: side == 0 ? .send : .receive, values: values)
+                           side: side == 0 ? .send : .receive, service: service, peer: peer, values: values)
     }
 
     private func readInt<T: FixedWidthInteger>(_: T.Type) -> T? {
@@ -196,6 +197,8 @@ final class SpoolRun {
         put(o.position.line)
         put(o.rule)
         put(o.side == .send ? UInt8(0) : UInt8(1))
+        put(o.service)
+        put(o.peer)
         o.values.withBytes { b in
             put(UInt32(b.count))
             out.append(contentsOf: b)

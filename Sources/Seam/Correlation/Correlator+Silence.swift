@@ -28,7 +28,7 @@ extension Correlator {
 
     func noticeSilence(at w: Int64) {
         guard let sink else { return }
-        for i in receivers.indices where receivers[i].pending > 0 {
+        for i in receivers.indices where receivers[i].pending > 0 && receivers[i].service >= 0 {
             let state = receivers[i]
             guard let since = coverage.latest(service: state.service) ?? state.firstSend else { continue }
             guard Saturating.add(since, options.idleBound) <= w, state.noticed != since else { continue }

@@ -1,24 +1,28 @@
 /// What the matcher reads of a record, for the decoder's early stop.
 extension HandoffMatcher {
     /// The fields each side of `rules` reads of a record that could match it: the side's key,
-    /// agree and predicate fields, for records of its service whose event name equals the
-    /// side's `.event` name, or for every record of its service when the predicate tests fields.
+    /// agree, predicate and peer (`{field: F}`) fields, for records of its service (every
+    /// service for a wildcard side) whose event name equals the side's `.event` name, or for
+    /// every record of its service when the predicate is anything else (field tests, `any`,
+    /// `not`).
     ///
     /// Mirrors how `init(rules:decoder:services:)` compiles sides (service, key, predicate,
-    /// agree): a record whose event matches no side of its service needs nothing more.
+    /// agree, peer): a record whose event matches no side of its service needs nothing more.
     public static func fieldNeeds(for rules: [HandoffRule]) -> FieldNeeds {
         var needs = FieldNeeds()
-        func add(_ service: String, _ predicate: Predicate, _ key: FieldPath, _ agree: [FieldPath]) {
-            switch predicate {
-            case .event(let name):
-                needs.add(service: service, event: name, paths: [key] + agree)
-            case .fields(let conds):
-                needs.add(service: service, event: nil, paths: [key] + agree + conds.map(\.path))
+        func add(_ party: HandoffRule.Party, _ predicate: Predicate, _ key: FieldPath, _ agree: [FieldPath],
+                 _ peer: HandoffRule.Party) {
+            var paths = [key] + agree
+            if case .named(let f) = peer { paths.append(f) }
+            if case .event(let name) = predicate {
+                needs.add(service: party.service, event: name, paths: paths)
+            } else {
+                needs.add(service: party.service, event: nil, paths: paths + predicate.fieldPaths)
             }
         }
         for r in rules {
-            add(r.from, r.send, r.sendKey, r.agree.map(\.send))
-            add(r.to, r.receive, r.receiveKey, r.agree.map(\.receive))
+            add(r.fromParty, r.send, r.sendKey, r.agree.map(\.send), r.toParty)
+            add(r.toParty, r.receive, r.receiveKey, r.agree.map(\.receive), r.fromParty)
         }
         return needs
     }

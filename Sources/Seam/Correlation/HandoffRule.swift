@@ -6,10 +6,14 @@
 public struct HandoffRule: Sendable, Equatable {
     /// Shown in reports; default `FROM->TO`.
     public var name: String
-    /// Sending service (A).
+    /// Sending service (A) as the spec names it: a service, `*`, or `{field: F}` (`fromParty`).
     public var from: String
-    /// Receiving service (B).
+    /// Receiving service (B) as the spec names it: a service, `*`, or `{field: F}` (`toParty`).
     public var to: String
+    /// Who may send: one service, or any (SEMANTICS.md "Wildcard sides").
+    public var fromParty: Party
+    /// Who may receive: one service, or any.
+    public var toParty: Party
     /// Key field on A's send events.
     public var sendKey: FieldPath
     /// Key field on B's receive events.
@@ -40,14 +44,20 @@ public struct HandoffRule: Sendable, Equatable {
         }
     }
 
+    /// - Parameters:
+    ///   - from, to: service names; `fromParty`/`toParty`, when given, say who each side is
+    ///     instead (`from`/`to` then default to their text: `*`, `{field: F}`).
     public init(
-        name: String, from: String, to: String, sendKey: FieldPath, receiveKey: FieldPath,
+        name: String, from: String = "", to: String = "", fromParty: Party? = nil, toParty: Party? = nil,
+        sendKey: FieldPath, receiveKey: FieldPath,
         send: Predicate, receive: Predicate, within: Int64, grace: Int64, tolerance: Int64,
         agree: [AgreeField], once: Bool
     ) {
         self.name = name
-        self.from = from
-        self.to = to
+        self.fromParty = fromParty ?? .service(from)
+        self.toParty = toParty ?? .service(to)
+        self.from = fromParty.map { from.isEmpty ? $0.text : from } ?? from
+        self.to = toParty.map { to.isEmpty ? $0.text : to } ?? to
         self.sendKey = sendKey
         self.receiveKey = receiveKey
         self.send = send
@@ -60,12 +70,63 @@ public struct HandoffRule: Sendable, Equatable {
     }
 }
 
+extension HandoffRule {
+    /// Who one side of a handoff is (SEMANTICS.md "Wildcard sides").
+    public enum Party: Sendable, Equatable {
+        /// Records of this service only.
+        case service(String)
+        /// Records of any service (`"*"`), services the spec never names included.
+        case any
+        /// Records of any service; the other side's record names this side's service in this
+        /// field (`to: {field: peer.service}` is read on the send, `from: {field: F}` on the
+        /// receive), which makes coverage exact where it is present.
+        case named(by: FieldPath)
+
+        /// The service, for a side that names one.
+        public var service: String? {
+            if case .service(let s) = self { return s }
+            return nil
+        }
+
+        /// True for `*` and `{field: F}`: records of any service may be this side.
+        public var isWildcard: Bool { service == nil }
+
+        /// As the spec writes it: the name, `*`, or `{field: F}`.
+        public var text: String {
+            switch self {
+            case .service(let s): return s
+            case .any: return "*"
+            case .named(let f): return "{field: \(f.text)}"
+            }
+        }
+    }
+
+    /// True when a side is `*` or `{field: F}`: tallies are then kept per actual pair too.
+    public var hasWildcard: Bool { fromParty.isWildcard || toParty.isWildcard }
+}
+
 /// Which events of a service count as a send (or receive) of a rule.
-public enum Predicate: Sendable, Equatable {
+public indirect enum Predicate: Sendable, Equatable {
     /// The record's event name (first present field of `fields.event`) equals this text.
     case event(String)
     /// Every listed field satisfies its condition.
     case fields([FieldCondition])
+    /// At least one of these holds (`any: [...]`).
+    case any([Predicate])
+    /// This does not hold (`not: ...`).
+    case not(Predicate)
+    /// Every one of these holds (a mapping of field conditions beside `any:` or `not:`).
+    case all([Predicate])
+
+    /// Every field path the predicate tests, in order (repeats kept).
+    public var fieldPaths: [FieldPath] {
+        switch self {
+        case .event: return []
+        case .fields(let conds): return conds.map(\.path)
+        case .any(let ps), .all(let ps): return ps.flatMap(\.fieldPaths)
+        case .not(let p): return p.fieldPaths
+        }
+    }
 }
 
 /// One field test inside a predicate.

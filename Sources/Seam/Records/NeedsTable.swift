@@ -25,6 +25,10 @@ final class NeedsTable {
     let services: UnsafeMutablePointer<Service>
     let serviceCount: Int
     let events: UnsafeMutablePointer<Event>
+    /// Needs of every service (`FieldNeeds` entries without a service): `services[serviceCount]`
+    /// when present (its name is empty and never matched by name); what a record of a service
+    /// with no entries of its own needs. Every named service's lists include them too.
+    let hasAnyService: Bool
 
     struct Service {
         var name: List
@@ -77,12 +81,29 @@ final class NeedsTable {
         var anyEvent: [[Int]] = []
         var eventNames: [[[UInt8]]] = []
         var eventSlots: [[[Int]]] = []
-        for e in needs?.entries ?? [] {
-            let sname = Array(e.service.utf8)
-            var si = serviceNames.firstIndex(of: sname) ?? -1
+        // Entries for every service go to each named service and to a last, nameless one.
+        let entries = needs?.entries ?? []
+        let named = entries.filter { $0.service != nil }
+        let everyService = entries.filter { $0.service == nil }
+        var expanded: [(service: [UInt8]?, entry: FieldNeeds.Entry)] = named.map { (Array($0.service!.utf8), $0) }
+        if !everyService.isEmpty {
+            var names: [[UInt8]] = []
+            for e in named where !names.contains(Array(e.service!.utf8)) { names.append(Array(e.service!.utf8)) }
+            for n in names { expanded += everyService.map { (n, $0) } }
+            expanded += everyService.map { (nil, $0) }
+        }
+        var anyIndex = -1
+        for (service, e) in expanded {
+            var si: Int
+            if let sname = service {
+                si = serviceNames.firstIndex(of: sname) ?? -1
+            } else {
+                si = anyIndex
+            }
             if si < 0 {
                 si = serviceNames.count
-                serviceNames.append(sname)
+                if service == nil { anyIndex = si }
+                serviceNames.append(service ?? [])
                 anyEvent.append([])
                 eventNames.append([])
                 eventSlots.append([])
@@ -123,7 +144,10 @@ final class NeedsTable {
         alternate = .copying(alt)
         ints = .copying(pool)
         names = .copying(nameBytes)
-        serviceCount = serviceList.count
+        hasAnyService = anyIndex >= 0
+        // The nameless one is last (added after every named one) and not counted, so no name
+        // lookup ever finds it.
+        serviceCount = serviceList.count - (anyIndex >= 0 ? 1 : 0)
         services = .copying(serviceList)
         events = .copying(eventList)
     }
@@ -140,7 +164,7 @@ final class NeedsTable {
     /// Valid while this table lives.
     var lookup: Lookup {
         Lookup(names: UnsafePointer(names), services: UnsafePointer(services), serviceCount: serviceCount,
-               events: UnsafePointer(events))
+               events: UnsafePointer(events), anyService: hasAnyService ? serviceCount : -1)
     }
 
     /// The name of service `index` (UTF-8).
@@ -154,6 +178,8 @@ final class NeedsTable {
         let services: UnsafePointer<Service>
         let serviceCount: Int
         let events: UnsafePointer<Event>
+        /// The index whose needs every service has (a service without entries of its own), or -1.
+        let anyService: Int
 
         /// The name of service `index` (UTF-8).
         @inline(__always)

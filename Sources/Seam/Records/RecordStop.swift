@@ -126,6 +126,7 @@ struct RecordStop: ScanStop {
             }
             enter(2, event)
         default:
+            if serviceIndex < 0 { serviceIndex = table.anyService }
             if let everyone {
                 enter(3, everyone)
             } else if serviceIndex < 0 {

@@ -76,6 +76,9 @@ public enum FindingText {
                 }
             }
             return "[\(parts.joined(separator: ", "))]"
+        case .any(let ps): return "any of (\(ps.map(what).joined(separator: "; ")))"
+        case .all(let ps): return ps.map(what).joined(separator: " and ")
+        case .not(let p): return "not \(what(p))"
         }
     }
 

@@ -5,6 +5,9 @@ extension SpecReader {
         "name", "from", "to", "key", "send", "receive", "within", "grace", "tolerance", "agree", "once",
     ]
     static let sideKeys = ["send", "receive"]
+    static let partyKeys = ["field"]
+    /// Keys of a predicate mapping that combine predicates instead of testing a field.
+    static let predicateOperators = ["any", "not"]
 
     /// The `handoffs:` list: every rule read, then names checked for duplicates.
     mutating func readHandoffs(_ node: Node) -> [HandoffRule]? {
@@ -44,12 +47,13 @@ extension SpecReader {
             return (nil, nil, nil)
         }
         let errorsBefore = errors.count
-        let from = require(e, "from", hint: "name the sending service, e.g. 'from: orders'").flatMap {
-            scalarText($0, path: "\(path).from")
+        let fromParty = require(e, "from", hint: "name the sending service, e.g. 'from: orders'").flatMap {
+            party($0, path: "\(path).from", names: "the receive")
         }
-        let to = require(e, "to", hint: "name the receiving service, e.g. 'to: payments'").flatMap {
-            scalarText($0, path: "\(path).to")
+        let toParty = require(e, "to", hint: "name the receiving service, e.g. 'to: payments'").flatMap {
+            party($0, path: "\(path).to", names: "the send")
         }
+        let from = fromParty?.text, to = toParty?.text
         var name: String?
         var nameMark = e.mark
         if let n = e["name"] {
@@ -103,13 +107,31 @@ extension SpecReader {
             }
         }
 
-        guard errors.count == errorsBefore, let name, let from, let to, let keys, let send, let receive,
+        guard errors.count == errorsBefore, let name, let fromParty, let toParty, let keys, let send, let receive,
             let within, let grace, let agree
         else { return (nil, name, nameMark) }
         let rule = HandoffRule(
-            name: name, from: from, to: to, sendKey: keys.send, receiveKey: keys.receive, send: send,
+            name: name, fromParty: fromParty, toParty: toParty, sendKey: keys.send, receiveKey: keys.receive, send: send,
             receive: receive, within: within, grace: grace, tolerance: tolerance, agree: agree, once: once)
         return (rule, name, nameMark)
+    }
+
+    /// `from:`/`to:`: a service name, `"*"` (any service), or `{field: F}` (any service, named in
+    /// field F of `names`' record).
+    private mutating func party(_ node: Node, path: String, names: String) -> HandoffRule.Party? {
+        if case .mapping = node {
+            guard let e = entries(node, path: path, what: "'\(Self.leaf(path))'", allowed: Self.partyKeys) else { return nil }
+            guard let f = require(e, "field", hint: "name the field of \(names) that holds the service, e.g. '{field: peer.service}'")
+            else { return nil }
+            return fieldPath(f, path: "\(path).field").map { .named(by: $0) }
+        }
+        guard let text = scalarText(node, path: path) else { return nil }
+        if text == "*" { return .any }
+        if text.contains("*") {
+            fail(node, path, "'\(Self.leaf(path))' is a service name or '*' for any service; '\(text)' mixes them (patterns are not supported)")
+            return nil
+        }
+        return .service(text)
     }
 
     /// `key: path` (both sides) or `key: {send: path, receive: path}`.
@@ -124,9 +146,12 @@ extension SpecReader {
         return fieldPath(node, path: path).map { ($0, $0) }
     }
 
-    /// `send: event.name` or `send: {field: value, ...}` (every field must equal its value).
+    /// `send: event.name`, or `send: {field: value, ...}` (every field must equal its value), where
+    /// `any: [predicate, ...]` (one of them holds) and `not: predicate` (it does not hold) may
+    /// stand beside the fields or alone.
     private mutating func predicate(_ node: Node, path: String) -> Predicate? {
-        let side = Self.leaf(path)
+        // `send` or `receive`, also inside `any:`/`not:` (`handoffs[0].send.any[1]`).
+        let side = path.split(separator: ".").first { $0 == "send" || $0 == "receive" }.map(String.init) ?? Self.leaf(path)
         switch node {
         case .scalar:
             return scalarText(node, path: path).map { .event($0) }
@@ -136,8 +161,18 @@ extension SpecReader {
                 return nil
             }
             var conditions: [FieldCondition] = []
+            var combined: [Predicate] = []
             var ok = true
             for (k, v) in mapping {
+                if case .scalar(let name) = k, Self.predicateOperators.contains(name.string) {
+                    let p = "\(path).\(name.string)"
+                    guard let inner = name.string == "any" ? anyOf(v, path: p) : negation(v, path: p) else {
+                        ok = false
+                        continue
+                    }
+                    combined.append(inner)
+                    continue
+                }
                 guard let field = fieldPath(k, path: path) else { ok = false; continue }
                 guard let tests = conditionTests(v, side: side, field: field.text, path: "\(path).\(field.text)") else {
                     ok = false
@@ -145,11 +180,34 @@ extension SpecReader {
                 }
                 conditions += tests.map { FieldCondition(path: field, test: $0) }
             }
-            return ok ? .fields(conditions) : nil
+            guard ok else { return nil }
+            if combined.isEmpty { return .fields(conditions) }
+            if conditions.isEmpty && combined.count == 1 { return combined[0] }
+            return .all((conditions.isEmpty ? [] : [.fields(conditions)]) + combined)
         default:
             fail(node, path, "'\(side)' must be an event name or a mapping of 'field: value', not \(Self.kind(node))")
             return nil
         }
+    }
+
+    /// `any: [p, q, ...]`: a non-empty list of predicates (event names or mappings).
+    private mutating func anyOf(_ node: Node, path: String) -> Predicate? {
+        guard case .sequence(let seq) = node, !seq.isEmpty else {
+            fail(node, path, "'any' must be a non-empty list of predicates, e.g. 'any: [{http.method: GET}, {http.method: POST}]', not \(Self.kind(node))")
+            return nil
+        }
+        let items = seq.enumerated().map { predicate($1, path: "\(path)[\($0)]") }
+        return items.contains(where: { $0 == nil }) ? nil : .any(items.compactMap { $0 })
+    }
+
+    /// `not: p`: one predicate (an event name or a mapping); a list is refused, as its meaning
+    /// (none of them? not all of them?) would be a guess.
+    private mutating func negation(_ node: Node, path: String) -> Predicate? {
+        if case .sequence = node {
+            fail(node, path, "'not' takes one predicate, not a list; write 'not: {any: [...]}' for none of several")
+            return nil
+        }
+        return predicate(node, path: path).map { .not($0) }
     }
 
     /// `agree: [a, b]` (same field both sides), `agree: {send_field: receive_field}`, or one name.

@@ -59,13 +59,15 @@ final class RecordsEarlyStopTests: XCTestCase {
             let service = services.name(view.service)
             var slots = Set<Int>()
             for r in rules {
-                for (name, predicate, key, agree) in [(r.from, r.send, r.sendKey, r.agree.map(\.send)),
-                                                      (r.to, r.receive, r.receiveKey, r.agree.map(\.receive))]
-                where name == service {
+                for (party, predicate, key, agree, peer) in [
+                    (r.fromParty, r.send, r.sendKey, r.agree.map(\.send), r.toParty),
+                    (r.toParty, r.receive, r.receiveKey, r.agree.map(\.receive), r.fromParty),
+                ] where party.service == nil || party.service == service {
                     var paths = [key] + agree
+                    if case .named(let f) = peer { paths.append(f) }
                     switch predicate {
                     case .event(let e): if !view.eventEquals(Array(e.utf8)) { continue }
-                    case .fields(let conds): paths += conds.map(\.path)
+                    default: paths += predicate.fieldPaths  // fields, any, not: read whatever the event
                     }
                     for p in paths { slots.insert(decoder.slot(for: p)!) }
                 }
@@ -272,7 +274,15 @@ final class RecordsEarlyStopTests: XCTestCase {
         let config = FieldConfig(time: subset(["ts", "time", "meta.ts", "t"], &rng),
                                  service: subset(["service", "service.name", "app", "svc"], &rng),
                                  event: subset(["event", "msg", "ev.type", "kind"], &rng))
-        func predicate() -> Seam.Predicate {
+        func predicate(depth: Int = 0) -> Seam.Predicate {
+            // Combinations (issue 16): `any`, `not`, and fields beside them.
+            if depth < 2, rng.chance(15) {
+                switch rng.int(3) {
+                case 0: return .any((0...rng.int(2)).map { _ in predicate(depth: depth + 1) })
+                case 1: return .not(predicate(depth: depth + 1))
+                default: return .all([predicate(depth: depth + 1), predicate(depth: depth + 1)])
+                }
+            }
             if rng.chance(70) { return .event(rng.pick(LineGenerator.eventNames)) }
             var conds: [FieldCondition] = []
             for _ in 0...rng.int(2) {
@@ -296,8 +306,17 @@ final class RecordsEarlyStopTests: XCTestCase {
                 let s: FieldPath = rng.pick(["amount", "cur", "p.q", "ctx.cur"])
                 return .init(send: s, receive: rng.chance(70) ? s : rng.pick(["amount", "cur", "ctx.cur"]))
             }
+            // Wildcard sides (issue 16): any service, or named by a field of the other side.
+            func party(_ name: String) -> HandoffRule.Party {
+                switch rng.int(10) {
+                case 0: return .any
+                case 1: return .named(by: rng.pick(["peer", "ctx.peer"]))
+                default: return .service(name)
+                }
+            }
             rules.append(HandoffRule(
-                name: "r\(i)", from: ends[0], to: ends[1], sendKey: rng.pick(["id", "ctx.id", "rid", "k.v"]),
+                name: "r\(i)", fromParty: party(ends[0]), toParty: party(ends[1]),
+                sendKey: rng.pick(["id", "ctx.id", "rid", "k.v"]),
                 receiveKey: rng.pick(["id", "ctx.id", "rid"]), send: predicate(), receive: predicate(),
                 within: 1_000_000_000, grace: 0, tolerance: 0, agree: agree, once: true))
         }
@@ -327,7 +346,8 @@ struct LineGenerator {
         var paths = config.time + config.service + config.event
         for r in rules {
             paths += [r.sendKey, r.receiveKey] + r.agree.flatMap { [$0.send, $0.receive] }
-            for p in [r.send, r.receive] { if case .fields(let c) = p { paths += c.map(\.path) } }
+            for p in [r.send, r.receive] { paths += p.fieldPaths }
+            for party in [r.fromParty, r.toParty] { if case .named(let f) = party { paths.append(f) } }
         }
         var top = Set<String>()
         for p in paths {
@@ -402,7 +422,7 @@ struct LineGenerator {
             case 1, 2: return quote("2026-11-29T10:00:0\(rng.int(10))Z", &rng)
             default: return "\(1_700_000_000 + rng.int(1000))" + (rng.chance(30) ? ".5" : "")
             }
-        case "service", "name", "app", "svc":
+        case "service", "name", "app", "svc", "peer":
             return rng.chance(85) ? quote(rng.pick(Self.serviceNames + ["web"]), &rng) : scalar(rng.pick(Self.leaves), &rng)
         case "event", "msg", "type", "kind":
             return rng.chance(80) ? scalar(rng.pick(eventPool), &rng) : scalar(rng.pick(Self.leaves), &rng)
