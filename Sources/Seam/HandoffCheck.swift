@@ -85,10 +85,12 @@ public final class HandoffCheck {
         let fromService = spec.rules.map { $0.fromParty.service.map { services.intern($0) } ?? -1 }
         let toService = spec.rules.map { $0.toParty.service.map { services.intern($0) } ?? -1 }
         func makeCorrelator(_ coverage: CoverageTracker) -> Correlator {
-            Correlator(rules: spec.rules, fromService: fromService, toService: toService, coverage: coverage,
-                       options: CorrelatorOptions(maxOpen: options.maxOpen, examplesPerKind: options.examplesPerKind,
-                                                  gapCapacity: options.gapCapacity),
-                       sink: sink)
+            var correlatorOptions = CorrelatorOptions(maxOpen: options.maxOpen, examplesPerKind: options.examplesPerKind,
+                                                      gapCapacity: options.gapCapacity)
+            // A batch run knows every service that took part in a rule only at its end.
+            correlatorOptions.wildcardsAtEnd = true
+            return Correlator(rules: spec.rules, fromService: fromService, toService: toService, coverage: coverage,
+                              options: correlatorOptions, sink: sink, services: services)
         }
         var coverage = CoverageTracker()
         var correlator = makeCorrelator(coverage)

@@ -51,7 +51,7 @@ public final class HandoffWatch {
             rules: spec.rules,
             fromService: spec.rules.map { $0.fromParty.service.map { table.intern($0) } ?? -1 },
             toService: spec.rules.map { $0.toParty.service.map { table.intern($0) } ?? -1 },
-            coverage: coverage, options: correlatorOptions, sink: sink)
+            coverage: coverage, options: correlatorOptions, sink: sink, services: table)
         var stats = Array(repeating: SourceStats(), count: sources.count)
         var lowerBounds = Array(repeating: Int64.min, count: sources.count)
         var running = sources.count

@@ -54,27 +54,29 @@ extension Correlator {
             evicted.record(.receive, hash: claim.hash, time: p.time)
             emit(Finding(
                 verdict: .evictedReceive, rule: rules[r].index, key: claim.values.key, send: nil,
-                receive: Finding.Evidence(time: p.time, position: p.position), latency: nil))
+                receive: Finding.Evidence(time: p.time, position: p.position), latency: nil),
+                 from: claim.peer, to: claim.service)
         case .send(let r):
             let d = rules[r].sends.removeMin()
             let s = held.remove(d.send)
             evicted.record(s.paired ? .paired : .send, hash: s.hash, time: d.time)
             guard !s.paired else { return }
-            receivers[rules[r].receiver].sendSettled()
+            sendSettled(rule: r)
             emit(Finding(
                 verdict: .evictedSend, rule: rules[r].index, key: s.values.key,
-                send: Finding.Evidence(time: d.time, position: d.position), receive: nil, latency: nil))
+                send: Finding.Evidence(time: d.time, position: d.position), receive: nil, latency: nil),
+                 from: s.service, to: s.peer)
         case .waiting(let service):
             guard var heap = waiting.removeValue(forKey: service) else { return }
             let item = heap.removeMin()
             if !heap.isEmpty { waiting[service] = heap }
             waitingCount -= 1
             let evidence = Finding.Evidence(time: item.time, position: item.position)
-            if item.side == .send { receivers[rules[Int(item.rule)].receiver].sendSettled() }
+            if item.side == .send { sendSettled(rule: Int(item.rule)) }
             emit(Finding(
                 verdict: item.side == .send ? .evictedSend : .evictedReceive, rule: item.rule, key: item.key,
                 send: item.side == .send ? evidence : nil, receive: item.side == .receive ? evidence : nil,
-                latency: nil))
+                latency: nil), from: item.side == .send ? item.own : item.service, to: item.side == .send ? item.service : item.own)
         }
     }
 }

@@ -15,11 +15,11 @@ extension Correlator {
             let (taken, paired) = held.takeLatestUnpaired(slot: at, from: lo, to: hi)
             pairedInWindow = paired
             if let t = taken {
-                receivers[rules[r].receiver].sendSettled()
+                sendSettled(rule: r)
                 if tainted {
                     giveUpPair(send: t, receive: p, claim: claim, rule: r)
                 } else {
-                    emitPair(send: held[t], receive: p, values: claim.values, rule: r)
+                    emitPair(send: held[t], receive: p, claim: claim, rule: r)
                 }
                 return
             }
@@ -32,19 +32,23 @@ extension Correlator {
             // Given up only for a dropped paired send, it took nothing here nor in the full run:
             // nothing else depends on it, so it is not recorded.
             if tainted { evicted.record(.receive, hash: claim.hash, time: p.time) }
-            emit(Finding(verdict: .evictedReceive, rule: rules[r].index, key: key, send: nil, receive: receive, latency: nil))
+            emit(Finding(verdict: .evictedReceive, rule: rules[r].index, key: key, send: nil, receive: receive, latency: nil),
+                 from: claim.peer, to: claim.service)
             return
         }
         if let i = pairedInWindow {
             let s = held[i]
             emit(Finding(
                 verdict: rules[r].once ? .duplicate : .repeat, rule: rules[r].index, key: key,
-                send: Finding.Evidence(time: s.time, position: s.position), receive: receive, latency: nil))
+                send: Finding.Evidence(time: s.time, position: s.position), receive: receive, latency: nil),
+                 from: s.service, to: claim.service)
             return
         }
+        // A named sender (fixed `from`, or `from: {field: F}` present) judges it; else every
+        // service that sent under the rule (-1).
         judgeUnpaired(WaitingItem(
             gap: lo, side: .receive, rule: rules[r].index, key: key ?? "", time: p.time, position: p.position,
-            lo: lo, hi: hi, service: rules[r].from))
+            lo: lo, hi: hi, service: claim.peer, own: claim.service))
     }
 
     /// A receive whose pairing an eviction might have changed took send `t`: neither side can be
@@ -57,16 +61,17 @@ extension Correlator {
         evicted.record(.send, hash: claim.hash, time: s.time)
         emit(Finding(
             verdict: .evictedSend, rule: rules[r].index, key: key, send: Finding.Evidence(time: s.time, position: s.position),
-            receive: nil, latency: nil))
+            receive: nil, latency: nil), from: s.service, to: claim.service)
         emit(Finding(
             verdict: .evictedReceive, rule: rules[r].index, key: key, send: nil,
-            receive: Finding.Evidence(time: p.time, position: p.position), latency: nil))
+            receive: Finding.Evidence(time: p.time, position: p.position), latency: nil), from: s.service, to: claim.service)
     }
 
     /// Emits a pair's confirmed/late finding (with unverified fields) and its disagreement.
     /// A confirmed pair that agrees, that no sink wants and that is not among the earliest
     /// examples is only counted: no `Finding`, no key text.
-    func emitPair(send s: HeldSends.Send, receive p: PendingReceive, values: ClaimValues, rule r: Int) {
+    func emitPair(send s: HeldSends.Send, receive p: PendingReceive, claim: Claim, rule r: Int) {
+        let values = claim.values
         // ts lies in [tr - W - G, tr + T], so this cannot overflow.
         let latency = p.time - s.time
         var unverified: [String] = []
@@ -95,6 +100,10 @@ extension Correlator {
         if verdict == .confirmed && differing.isEmpty && !sinkWantsConfirmed
             && tallies[r].countPairUnlessExample(.confirmed, latency: latency, unverified: unverified,
                                                  time: s.time, position: s.position) {
+            if rules[r].wild {
+                let i = pairSlot(r, s.service, claim.service)
+                tallies[r].pairs[i].tally.countPair(.confirmed, latency: latency, unverified: unverified)
+            }
             return
         }
         let send = Finding.Evidence(time: s.time, position: s.position)
@@ -102,11 +111,11 @@ extension Correlator {
         let key = values.key
         emit(Finding(
             verdict: verdict, rule: rules[r].index, key: key, send: send, receive: receive, latency: latency,
-            fields: unverified))
+            fields: unverified), from: s.service, to: claim.service)
         if !differing.isEmpty {
             emit(Finding(
                 verdict: .disagree, rule: rules[r].index, key: key, send: send, receive: receive, latency: latency,
-                fields: differing, values: texts))
+                fields: differing, values: texts), from: s.service, to: claim.service)
         }
     }
 
@@ -121,7 +130,8 @@ extension Correlator {
         }
     }
 
-    /// A send's window closed: forget it; unpaired, judge it against Coverage(B).
+    /// A send's window closed: forget it; unpaired, judge it against Coverage(B) (every
+    /// receiving service of the rule when B is a wildcard the send does not name).
     /// O(1) expected.
     func closeSend(_ d: SendDeadline, rule r: Int) {
         let s = held.remove(d.send)
@@ -131,14 +141,16 @@ extension Correlator {
         let hi = Saturating.add(d.time, rules[r].window)
         // A receive given up with this send in its window might have taken it.
         if !evicted.isEmpty, evicted[s.hash].receive >= lo {
-            receivers[rules[r].receiver].sendSettled()
+            sendSettled(rule: r)
             emit(Finding(
                 verdict: .evictedSend, rule: rules[r].index, key: key, send: Finding.Evidence(time: d.time, position: d.position),
-                receive: nil, latency: nil))
+                receive: nil, latency: nil), from: s.service, to: s.peer)
             return
         }
+        // A named receiver (fixed `to`, or `to: {field: F}` present) judges it; else every
+        // service that received under the rule (-1).
         judgeUnpaired(WaitingItem(
             gap: lo, side: .send, rule: rules[r].index, key: key ?? "", time: d.time, position: d.position,
-            lo: lo, hi: hi, service: rules[r].to))
+            lo: lo, hi: hi, service: s.peer, own: s.service))
     }
 }

@@ -45,9 +45,16 @@ public final class Correlator {
     struct RuleState {
         let rule: HandoffRule
         let index: Int32
-        /// Service ids of A and B.
+        /// Service ids of A and B; -1 for a wildcard side (`*`, `{field: F}`), whose actual
+        /// service each observation carries.
         let from: Int32
         let to: Int32
+        /// A side is a wildcard: tallies are also kept per actual pair (`HandoffTally.pairs`).
+        let wild: Bool
+        /// Services that sent (received) under this rule so far, for a wildcard other side's
+        /// coverage: kept only when `to` (`from`) is a wildcard.
+        var senders: Set<Int32> = []
+        var receivingServices: Set<Int32> = []
         /// W, T and `once`, copied out of `rule`: reading them through it copies the whole rule
         /// (its strings and lists: a retain and release each) on every observation.
         let within: Int64
@@ -58,7 +65,8 @@ public final class Correlator {
         /// W + G + T, saturated: how long after ts a send stays open.
         let sendOpen: Int64
         let labels: [String]
-        /// Index of the receiver service B in `receivers`.
+        /// Index of the receiver service B in `receivers`; -1 for a wildcard B (no silence
+        /// notices: the receiver is not known before it receives).
         var receiver = 0
         var receives = DeadlineQueue<PendingReceive>()
         var sends = DeadlineQueue<SendDeadline>()
@@ -73,10 +81,13 @@ public final class Correlator {
         var claim: Int32
     }
 
-    /// A pending receive's key and agree values, and its key's hash.
+    /// A pending receive's key and agree values, its key's hash, its receiving service (B) and
+    /// the sender it names (-1: none).
     struct Claim {
         var values: ClaimValues
         var hash: Int
+        var service: Int32 = -1
+        var peer: Int32 = -1
     }
 
     /// When a held send's window closes.
@@ -122,22 +133,33 @@ public final class Correlator {
     /// Whether the sink takes `confirmed` findings (else they are only counted, unless kept as
     /// examples: no `Finding` is made for most pairs).
     let sinkWantsConfirmed: Bool
+    /// Names of service ids, for findings and pair tallies under wildcard sides.
+    let services: ServiceTable?
+    /// Service names by id, cached (a shared `ServiceTable` locks on every lookup).
+    var serviceNames: [String?] = []
+    /// Unpaired sides under a wildcard, judged only once the run's services are all known
+    /// (`options.wildcardsAtEnd`): decided at `finish`. Not open handoffs (not in `openCount`).
+    var tentative: [WaitingItem] = []
 
     /// Sends + receives held in memory (pending, paired sends kept for duplicates, waiting).
     public var openCount: Int { held.count + pendingReceives + waitingCount }
 
     /// - Parameters:
-    ///   - fromService, toService: service ids of each rule's A and B (for coverage queries).
+    ///   - fromService, toService: service ids of each rule's A and B (for coverage queries);
+    ///     -1 for a wildcard side.
+    ///   - services: the run's service table, for the names of actual services under wildcard
+    ///     sides (without it they are shown as `#id`).
     public init(
         rules: [HandoffRule], fromService: [Int32], toService: [Int32], coverage: CoverageTracker,
-        options: CorrelatorOptions = CorrelatorOptions(), sink: FindingSink?
+        options: CorrelatorOptions = CorrelatorOptions(), sink: FindingSink?, services: ServiceTable? = nil
     ) {
         precondition(fromService.count == rules.count && toService.count == rules.count, "one service pair per rule")
         self.rules = rules.indices.map { i in
             let r = rules[i]
             let window = Saturating.add(r.within, r.grace)
             return RuleState(
-                rule: r, index: Int32(i), from: fromService[i], to: toService[i], within: r.within,
+                rule: r, index: Int32(i), from: r.fromParty.isWildcard ? -1 : fromService[i],
+                to: r.toParty.isWildcard ? -1 : toService[i], wild: r.hasWildcard, within: r.within,
                 tolerance: r.tolerance, once: r.once, window: window,
                 sendOpen: Saturating.add(window, r.tolerance), labels: r.agree.map(\.label))
         }
@@ -148,8 +170,11 @@ public final class Correlator {
         self.tallies = rules.map { HandoffTally(rule: $0, examplesPerKind: options.examplesPerKind) }
         self.gaps = GapIndex(capacity: options.gapCapacity)
         self.sinkWantsConfirmed = sink?.wantsConfirmed ?? false
+        self.services = services
         for i in rules.indices {
-            if let at = receivers.firstIndex(where: { $0.service == toService[i] }) {
+            if self.rules[i].to < 0 {
+                self.rules[i].receiver = -1
+            } else if let at = receivers.firstIndex(where: { $0.service == toService[i] }) {
                 self.rules[i].receiver = at
             } else {
                 self.rules[i].receiver = receivers.count
@@ -165,24 +190,39 @@ public final class Correlator {
         precondition(rules.indices.contains(r), "observation of unknown rule \(o.rule)")
         // The closure captures the rule, not `o` (capturing `o` copied it).
         let rule = o.rule
+        // This side's actual service and the other side's named one (-1: none): a fixed side
+        // is its rule's, a wildcard side the record's.
+        let own: Int32, named: Int32
+        switch o.side {
+        case .send:
+            own = rules[r].from >= 0 ? rules[r].from : o.service
+            named = rules[r].to >= 0 ? rules[r].to : o.peer
+            noteSender(r, own)
+        case .receive:
+            own = rules[r].to >= 0 ? rules[r].to : o.service
+            named = rules[r].from >= 0 ? rules[r].from : o.peer
+            noteReceiver(r, own)
+        }
         guard let hash = o.values.withKey({ k in k.map { HeldSends.hash(rule: rule, key: $0) } }) else {
             let evidence = Finding.Evidence(time: o.time, position: o.position)
             let unkeyed: Verdict = o.side == .send ? .unkeyedSend : .unkeyedReceive
             emit(Finding(
                 verdict: unkeyed, rule: o.rule, key: nil, send: o.side == .send ? evidence : nil,
-                receive: o.side == .receive ? evidence : nil, latency: nil))
+                receive: o.side == .receive ? evidence : nil, latency: nil),
+                 from: o.side == .send ? own : named, to: o.side == .send ? named : own)
             return
         }
         let due: Int64
         switch o.side {
         case .send:
             due = Saturating.add(o.time, rules[r].sendOpen)
-            let send = held.insert(time: o.time, position: o.position, values: o.values, hash: hash, rule: o.rule)
+            let send = held.insert(time: o.time, position: o.position, values: o.values, hash: hash, rule: o.rule,
+                                   service: own, peer: named)
             rules[r].sends.insert(SendDeadline(due: due, time: o.time, position: o.position, send: send))
-            receivers[rules[r].receiver].sendHeld(at: o.time)
+            sendHeld(rule: r, at: o.time)
         case .receive:
             due = Saturating.add(o.time, rules[r].tolerance)
-            let claim = claims.add(Claim(values: o.values, hash: hash))
+            let claim = claims.add(Claim(values: o.values, hash: hash, service: own, peer: named))
             rules[r].receives.insert(PendingReceive(due: due, time: o.time, position: o.position, claim: claim))
             pendingReceives += 1
         }
@@ -205,6 +245,7 @@ public final class Correlator {
         watermark = .max
         resolveDue()
         resolveAllWaiting()
+        resolveTentative()
     }
 
     /// Resolves, rule by rule, the receives then the sends whose windows the watermark passed.
@@ -226,11 +267,67 @@ public final class Correlator {
         recheckWaiting()
     }
 
-    /// Counts a finding in its rule's tally and hands it to the sink. O(examples per kind).
-    func emit(_ f: Finding) {
-        tallies[Int(f.rule)].record(f)
+    /// Counts a finding in its rule's tally (and, under a wildcard side, its pair's: `from`,
+    /// `to` are the actual services' ids, -1 unknown), names its services, and hands it to the
+    /// sink. O(examples per kind).
+    func emit(_ finding: Finding, from: Int32, to: Int32) {
+        var f = finding
+        let r = Int(f.rule)
+        if rules[r].wild {
+            f.from = serviceName(from)
+            f.to = serviceName(to)
+            let i = pairSlot(r, from, to)
+            tallies[r].pairs[i].tally.record(f)
+        } else {
+            f.from = rules[r].rule.from
+            f.to = rules[r].rule.to
+        }
+        tallies[r].record(f)
         if GapIndex.keeps(f.verdict) { gaps.add(f) }
         sink?.found(f)
+    }
+
+    /// The index of (from, to) in rule `r`'s pair tallies.
+    func pairSlot(_ r: Int, _ from: Int32, _ to: Int32) -> Int {
+        tallies[r].pairSlot(from: from, to: to) { (serviceName(from), serviceName(to)) }
+    }
+
+    /// The name of service `id` (nil for -1, unknown). O(1) once cached.
+    func serviceName(_ id: Int32) -> String? {
+        guard id >= 0 else { return nil }
+        let i = Int(id)
+        if i < serviceNames.count, let n = serviceNames[i] { return n }
+        if serviceNames.count <= i { serviceNames += Array(repeating: nil, count: i + 1 - serviceNames.count) }
+        let n = services.map { $0.name(id) } ?? "#\(id)"
+        serviceNames[i] = n
+        return n
+    }
+
+    /// A service sent (received) under rule `r`: it joins those whose coverage judges the
+    /// unpaired receives (sends) of a wildcard other side. O(1) expected.
+    @inline(__always)
+    func noteSender(_ r: Int, _ service: Int32) {
+        guard rules[r].from < 0, service >= 0 else { return }
+        rules[r].senders.insert(service)
+    }
+
+    @inline(__always)
+    func noteReceiver(_ r: Int, _ service: Int32) {
+        guard rules[r].to < 0, service >= 0 else { return }
+        rules[r].receivingServices.insert(service)
+    }
+
+    /// Silence bookkeeping of rule `r`'s receiver (none for a wildcard receiver).
+    @inline(__always)
+    func sendHeld(rule r: Int, at time: Int64) {
+        let i = rules[r].receiver
+        if i >= 0 { receivers[i].sendHeld(at: time) }
+    }
+
+    @inline(__always)
+    func sendSettled(rule r: Int) {
+        let i = rules[r].receiver
+        if i >= 0 { receivers[i].sendSettled() }
     }
 }
 

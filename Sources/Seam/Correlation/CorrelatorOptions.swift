@@ -9,6 +9,11 @@ public struct CorrelatorOptions: Sendable, Equatable {
     public var idleBound: Int64
     /// Gaps (unconfirmed sends, orphan receives) kept by key for near misses (`GapIndex`).
     public var gapCapacity: Int
+    /// Wildcard coverage (SEMANTICS.md "Wildcard sides") against every service that took part
+    /// in the rule in the whole run: an unpaired side that looks judged against the services
+    /// known so far is held until `finish` (a batch run; memory O(such findings)). False
+    /// (`watch`): judged at once against the services known so far.
+    public var wildcardsAtEnd: Bool = false
 
     public init(maxOpen: Int = 1_000_000, examplesPerKind: Int = 5, idleBound: Int64 = 30_000_000_000,
                 gapCapacity: Int = 65_536) {

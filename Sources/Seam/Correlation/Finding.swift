@@ -26,6 +26,11 @@ public struct Finding: Sendable, Equatable {
     public var fields: [String]
     /// For `disagree`: the send and receive values of each differing field, as text.
     public var values: [(send: String, receive: String)]
+    /// The actual sending service (A) and receiving service (B): the services of the records,
+    /// or the service a `{field: F}` named; nil where unknown (the other side of an unpaired
+    /// observation under a wildcard side, shown as `?`). Set by the correlator.
+    public var from: String?
+    public var to: String?
 
     public init(
         verdict: Verdict, rule: Int32, key: String?, send: Evidence?, receive: Evidence?,
@@ -45,6 +50,7 @@ public struct Finding: Sendable, Equatable {
         a.verdict == b.verdict && a.rule == b.rule && a.key == b.key && a.send == b.send
             && a.receive == b.receive && a.latency == b.latency && a.fields == b.fields
             && a.values.map { [$0.send, $0.receive] } == b.values.map { [$0.send, $0.receive] }
+            && a.from == b.from && a.to == b.to
     }
 
     /// The time that orders findings for examples: the send's, else the receive's.

@@ -35,6 +35,20 @@ public struct HandoffTally: Sendable {
     /// a summary can say where its verdicts are partial.
     public private(set) var evictedSpan: (first: Int64, last: Int64)?
 
+    /// The tally of one actual (from, to) pair of services of a rule (nil: unknown, `?`).
+    public struct ServicePair: Sendable {
+        public var from: String?
+        public var to: String?
+        /// Counts and latency of the pair's findings (no examples).
+        public var tally: HandoffTally
+    }
+
+    /// Per actual pair, for a rule with a wildcard side, in first-seen order; empty for a rule
+    /// with fixed sides, whose one pair is the rule itself (`servicePairs` gives it).
+    public internal(set) var pairs: [ServicePair] = []
+    /// Index in `pairs` by (from id, to id) of the run's `ServiceTable` (-1: unknown).
+    private var pairIndex: [Int64: Int] = [:]
+
     public init(rule: HandoffRule, examplesPerKind: Int) {
         self.rule = rule
         self.examplesPerKind = examplesPerKind
@@ -120,8 +134,41 @@ public struct HandoffTally: Sendable {
         examplesByVerdict[finding.verdict.ordinal] = list
     }
 
-    /// Adds another tally of the same rule (e.g. from another shard of the input).
+    /// The index in `pairs` of the pair of service ids (`from`, `to`) (-1: unknown), made with
+    /// `names()` when new. O(1) expected.
+    mutating func pairSlot(from: Int32, to: Int32, names: () -> (String?, String?)) -> Int {
+        let id = Int64(from) << 32 | Int64(UInt32(bitPattern: to))
+        if let i = pairIndex[id] { return i }
+        let (a, b) = names()
+        pairs.append(ServicePair(from: a, to: b, tally: HandoffTally(rule: rule, examplesPerKind: 0)))
+        pairIndex[id] = pairs.count - 1
+        return pairs.count - 1
+    }
+
+    /// Every actual pair of services with its tally, sorted by names (unknown `?` last): the
+    /// recorded pairs of a rule with a wildcard side, or the rule itself for fixed sides.
+    /// Per pair the invariants hold as for the rule, and the pairs' counts add up to the rule's.
+    public var servicePairs: [ServicePair] {
+        guard rule.hasWildcard else {
+            var me = self
+            me.pairs = []
+            return [ServicePair(from: rule.from, to: rule.to, tally: me)]
+        }
+        func order(_ p: ServicePair) -> (Int, String, Int, String) {
+            (p.from == nil ? 1 : 0, p.from ?? "", p.to == nil ? 1 : 0, p.to ?? "")
+        }
+        return pairs.sorted { order($0) < order($1) }
+    }
+
+    /// Adds another tally of the same rule (e.g. from another shard of the input); pairs by name.
     public mutating func merge(_ other: HandoffTally) {
+        for p in other.pairs {
+            if let i = pairs.firstIndex(where: { $0.from == p.from && $0.to == p.to }) {
+                pairs[i].tally.merge(p.tally)
+            } else {
+                pairs.append(p)
+            }
+        }
         for i in countByVerdict.indices { countByVerdict[i] += other.countByVerdict[i] }
         latency.merge(other.latency)
         for (f, n) in other.unverified { unverified[f, default: 0] += n }

@@ -22,6 +22,10 @@ struct HeldSends {
         var values: ClaimValues
         var hash: Int
         var rule: Int32
+        /// The sending service (A) and the receiver it names (-1: none), for pair tallies and
+        /// coverage under wildcard sides.
+        var service: Int32
+        var peer: Int32
         var paired: Bool
         var prev: Int32
         var next: Int32
@@ -117,9 +121,10 @@ struct HeldSends {
     }
 
     /// Holds a keyed send; returns its index (stable until `remove`).
-    mutating func insert(time: Int64, position: InputPosition, values: ClaimValues, hash: Int, rule: Int32) -> Int32 {
-        let node = Send(time: time, position: position, values: values, hash: hash, rule: rule, paired: false,
-                        prev: -1, next: -1)
+    mutating func insert(time: Int64, position: InputPosition, values: ClaimValues, hash: Int, rule: Int32,
+                         service: Int32 = -1, peer: Int32 = -1) -> Int32 {
+        let node = Send(time: time, position: position, values: values, hash: hash, rule: rule, service: service,
+                        peer: peer, paired: false, prev: -1, next: -1)
         let index: Int32
         if let f = free.popLast() {
             index = f

@@ -57,9 +57,12 @@ final class CorrelatorPropertyTests: XCTestCase {
         var g = SeededRandom(seed: seed ^ 0x5EED)
         let coverage = CoverageTracker()
         let sink = RecordingSink()
+        var options = CorrelatorOptions(maxOpen: maxOpen, examplesPerKind: 3)
+        // As `check` does: wildcard coverage against every service of the run (the oracle's).
+        options.wildcardsAtEnd = true
         let c = Correlator(
             rules: s.rules, fromService: s.from, toService: s.to, coverage: coverage,
-            options: CorrelatorOptions(maxOpen: maxOpen, examplesPerKind: 3), sink: sink)
+            options: options, sink: sink, services: Self.names)
         switch mode {
         case .batch:
             for e in s.events.shuffled(using: &g) { coverage.note(service: e.service, source: e.source, time: e.time) }
@@ -92,10 +95,26 @@ final class CorrelatorPropertyTests: XCTestCase {
         return (sink, c)
     }
 
-    /// The SEMANTICS invariants plus sent/received identities against the keyed observations.
+    /// Service names s0, s1, ... interned in id order, as the scenarios number services.
+    static var names: ServiceTable {
+        let t = ServiceTable()
+        for i in 0..<8 { t.intern("s\(i)") }
+        return t
+    }
+
+    /// The SEMANTICS invariants plus sent/received identities against the keyed observations;
+    /// per actual pair of services too (each pair's counts add up to the rule's).
     func checkTallies(_ c: Correlator, _ s: Scenario, _ context: String) {
         for (ri, t) in c.tallies.enumerated() {
             XCTAssertEqual(t.checkInvariants(), [], context)
+            let pairs = t.servicePairs
+            for p in pairs { XCTAssertEqual(p.tally.checkInvariants(), [], "pair \(p.from ?? "?")->\(p.to ?? "?"), \(context)") }
+            for v in Verdict.allCases {
+                XCTAssertEqual(pairs.reduce(0) { $0 + $1.tally[v] }, t[v], "pairs add up to the rule: \(v), \(context)")
+            }
+            XCTAssertEqual(pairs.reduce(0) { $0 + $1.tally.sent }, t.sent, context)
+            XCTAssertEqual(pairs.reduce(0) { $0 + $1.tally.received }, t.received, context)
+            XCTAssertEqual(pairs.reduce(0) { $0 + $1.tally.latency.count }, t.latency.count, context)
             let mine = s.observations.filter { Int($0.rule) == ri }
             XCTAssertEqual(t.sent, UInt64(mine.filter { $0.side == .send && $0.key != nil }.count), "sent, \(context)")
             XCTAssertEqual(t.received, UInt64(mine.filter { $0.side == .receive && $0.key != nil }.count), "received, \(context)")
@@ -121,12 +140,19 @@ final class CorrelatorPropertyTests: XCTestCase {
             switch o.side {
             case .receive:
                 due = o.time + rule.tolerance
-                (service, lo, hi) = (s.from[Int(o.rule)], o.time - rule.within - rule.grace, due)
+                (service, lo, hi) = (s.from[Int(o.rule)] >= 0 ? s.from[Int(o.rule)] : o.peer, o.time - rule.within - rule.grace, due)
             case .send:
                 due = o.time + rule.within + rule.grace + rule.tolerance
-                (service, lo, hi) = (s.to[Int(o.rule)], o.time - rule.tolerance, o.time + rule.within + rule.grace)
+                (service, lo, hi) = (s.to[Int(o.rule)] >= 0 ? s.to[Int(o.rule)] : o.peer, o.time - rule.tolerance, o.time + rule.within + rule.grace)
             }
             guard due <= w else { continue }
+            // Judged against every service of a wildcard other side: decided only at the end of
+            // a batch run when unpaired (the set of services is known only then).
+            if service < 0 {
+                let unpaired: Set<Verdict> = [.orphan, .uncoveredReceive, .unconfirmed, .uncoveredSend]
+                if !unpaired.contains(oracle.verdicts[id]!), decided[id] == nil { problems.append("\(id) not decided at w=\(w)") }
+                continue
+            }
             let unpaired: Set<Verdict> = [.orphan, .uncoveredReceive, .unconfirmed, .uncoveredSend]
             let waits = unpaired.contains(oracle.verdicts[id]!) && coverage.status(service: service, from: lo, to: hi) == .undetermined
             if waits, decided[id] != nil { problems.append("\(id) decided while its coverage is undetermined at w=\(w)") }
@@ -170,6 +196,12 @@ final class CorrelatorPropertyTests: XCTestCase {
                 XCTFail("\(context): rule \(ri) counts \(counts) oracle \(oracle.counts[ri])")
                 ok = false
             }
+            let got = Self.pairCounts(t)
+            let want = Self.named(oracle.pairCounts[ri])
+            if got != want {
+                XCTFail("\(context): rule \(ri) per pair \(got.sorted { $0.key < $1.key }) oracle \(want.sorted { $0.key < $1.key })")
+                ok = false
+            }
         }
         checkTallies(c, s, context)
         for t in c.tallies { for (v, n) in t.counts { seen[v, default: 0] += Int(n) } }
@@ -177,6 +209,38 @@ final class CorrelatorPropertyTests: XCTestCase {
     }
 
     static let scenarios: UInt64 = 2500
+
+    /// A tally's counts per actual pair, as "from->to" ("?" unknown).
+    static func pairCounts(_ t: HandoffTally) -> [String: [Verdict: UInt64]] {
+        var out: [String: [Verdict: UInt64]] = [:]
+        for p in t.servicePairs {
+            let counts = p.tally.counts.filter { $0.value > 0 }
+            if !counts.isEmpty { out["\(p.from ?? "?")->\(p.to ?? "?")"] = counts }
+        }
+        return out
+    }
+
+    /// The oracle's pair counts with services named as the scenarios name them.
+    static func named(_ counts: [Oracle.Services: [Verdict: UInt64]]) -> [String: [Verdict: UInt64]] {
+        var out: [String: [Verdict: UInt64]] = [:]
+        for (k, v) in counts where !v.isEmpty { out[k.description] = v }
+        return out
+    }
+
+    /// Wildcard sides (issue 16): the correlator equals the oracle, per verdict and per pair.
+    func testWildcardSidesMatchOracle() {
+        defer { checkReach("wildcards") }
+        var failures = 0, wild = 0
+        for seed in 1...Self.scenarios {
+            let s = Scenario.random(seed: seed, wildcards: true)
+            if s.rules.contains(where: \.hasWildcard) { wild += 1 }
+            for mode in [Mode.batch, .streaming] where !compare(s, mode: mode, seed: seed) {
+                failures += 1
+                if failures >= 3 { return }
+            }
+        }
+        XCTAssertGreaterThan(wild, Int(Self.scenarios) / 2)
+    }
 
     /// Every verdict but eviction must come up, or the scenarios test less than they claim.
     func checkReach(_ name: String) {

@@ -51,7 +51,10 @@ struct Scenario {
         }
     }
 
-    static func random(seed: UInt64) -> Scenario {
+    /// - Parameter wildcards: rules may have wildcard sides (`*`, `{field: peer}`): their sends
+    ///   and receives then come from random services, a named peer is mostly right, sometimes
+    ///   absent, another service, or a service that logs nothing (issue 16).
+    static func random(seed: UInt64, wildcards: Bool = false) -> Scenario {
         var g = SeededRandom(seed: seed)
         var s = Scenario()
         let base: Int64 = Bool.random(using: &g) ? 0 : 1_700_000_000_000_000_000
@@ -98,12 +101,34 @@ struct Scenario {
             let agree = labels.prefix(Int.random(in: 0...2, using: &g)).map {
                 HandoffRule.AgreeField(send: FieldPath($0), receive: FieldPath($0))
             }
+            func party(_ service: Int32) -> HandoffRule.Party {
+                guard wildcards else { return .service("s\(service)") }
+                switch Int.random(in: 0..<3, using: &g) {
+                case 0: return .any
+                case 1: return .named(by: "peer")
+                default: return .service("s\(service)")
+                }
+            }
+            let fromParty = party(a), toParty = party(b)
             let rule = HandoffRule(
-                name: "r\(ri)", from: "s\(a)", to: "s\(b)", sendKey: "id", receiveKey: "id", send: .event("send"),
+                name: "r\(ri)", fromParty: fromParty, toParty: toParty, sendKey: "id", receiveKey: "id", send: .event("send"),
                 receive: .event("receive"), within: W, grace: G, tolerance: T, agree: agree, once: Bool.random(using: &g))
             s.rules.append(rule)
-            s.from.append(a)
-            s.to.append(b)
+            s.from.append(fromParty.isWildcard ? -1 : a)
+            s.to.append(toParty.isWildcard ? -1 : b)
+            // Per handoff: the actual sender and receiver (random under a wildcard), and what a
+            // record names of the other side (mostly right; absent, wrong, or silent sometimes).
+            func sender() -> Int32 { fromParty.isWildcard ? Int32.random(in: 0..<serviceCount, using: &g) : a }
+            func receiver() -> Int32 { toParty.isWildcard ? Int32.random(in: 0..<serviceCount, using: &g) : b }
+            func name(_ actual: Int32, _ party: HandoffRule.Party) -> Int32 {
+                guard case .named = party else { return -1 }
+                switch Int.random(in: 0..<10, using: &g) {
+                case 0: return -1
+                case 1: return Int32.random(in: 0..<serviceCount, using: &g)
+                case 2: return serviceCount  // a service that logs nothing
+                default: return actual
+                }
+            }
 
             let keyPool = Int.random(in: 1...4, using: &g)
             func key() -> String? { Int.random(in: 0..<12, using: &g) == 0 ? nil : "k\(Int.random(in: 0..<keyPool, using: &g))" }
@@ -119,46 +144,53 @@ struct Scenario {
                     }
                 }
             }
-            func obs(_ t: Int64, _ side: Observation.Side, _ key: String?, _ agree: [FieldValue?]) -> Observation {
+            func obs(_ t: Int64, _ side: Observation.Side, _ key: String?, _ agree: [FieldValue?], service: Int32 = -1,
+                     peer: Int32 = -1) -> Observation {
                 // Position is filled in once lines are numbered.
-                Observation(time: base + t, position: InputPosition(source: 0, line: 0), rule: Int32(ri), side: side, key: key, agree: agree)
+                Observation(time: base + t, position: InputPosition(source: 0, line: 0), rule: Int32(ri), side: side,
+                            service: service, peer: peer, key: key, agree: agree)
             }
             let latencies: [Int64] = [-T - 1, -T, 0, 1, W - 1, W, W + 1, W + G, W + G + 1]
             for _ in 0..<Int.random(in: 0...8, using: &g) {
                 let ts = Int64.random(in: 0...horizon, using: &g)
                 let k = key()
                 let v = values()
-                place(a, ts, [obs(ts, .send, k, v)])
+                let (sa, sb) = (sender(), receiver())
+                let named = name(sb, toParty)
+                place(sa, ts, [obs(ts, .send, k, v, service: sa, peer: named)])
                 if Int.random(in: 0..<5, using: &g) == 0 {  // a retry
                     let t2 = ts + Int64.random(in: 0...(W + 2), using: &g)
-                    place(a, t2, [obs(t2, .send, k, v)])
+                    place(sa, t2, [obs(t2, .send, k, v, service: sa, peer: named)])
                 }
                 if Int.random(in: 0..<10, using: &g) < 7 {
                     let l = Bool.random(using: &g) ? latencies.randomElement(using: &g)! : Int64.random(in: (-T - 3)...(W + G + 3), using: &g)
                     let tr = ts + l
                     let rk = Int.random(in: 0..<10, using: &g) == 0 ? key() : k
-                    place(b, tr, [obs(tr, .receive, rk, receiveValues(v))])
+                    let back = name(sa, fromParty)
+                    place(sb, tr, [obs(tr, .receive, rk, receiveValues(v), service: sb, peer: back)])
                     if Int.random(in: 0..<5, using: &g) == 0 {  // a second receive
                         let t3 = tr + Int64.random(in: 0...5, using: &g)
-                        place(b, t3, [obs(t3, .receive, rk, receiveValues(v))])
+                        place(sb, t3, [obs(t3, .receive, rk, receiveValues(v), service: sb, peer: back)])
                     }
                 }
             }
             for _ in 0..<Int.random(in: 0...3, using: &g) {  // receives nobody sent
                 let tr = Int64.random(in: 0...horizon, using: &g)
-                place(b, tr, [obs(tr, .receive, key(), values())])
+                let sb = receiver()
+                place(sb, tr, [obs(tr, .receive, key(), values(), service: sb, peer: name(sender(), fromParty))])
             }
         }
         // Sometimes one record is a send of one rule and a receive of another (shared service).
         for i in raw.indices where !raw[i].obs.isEmpty && Int.random(in: 0..<8, using: &g) == 0 {
             let service = raw[i].service
             for (ri, rule) in s.rules.enumerated() where ri != Int(raw[i].obs[0].rule) {
-                let side: Observation.Side? = s.from[ri] == service ? .send : s.to[ri] == service ? .receive : nil
+                let side: Observation.Side? = s.from[ri] == service || (wildcards && s.from[ri] < 0) ? .send
+                    : s.to[ri] == service || (wildcards && s.to[ri] < 0) ? .receive : nil
                 guard let side else { continue }
                 let agree: [FieldValue?] = rule.agree.map { _ in agreeValues.randomElement(using: &g)! }
                 raw[i].obs.append(Observation(
                     time: raw[i].time, position: InputPosition(source: 0, line: 0), rule: Int32(ri), side: side,
-                    key: "k0", agree: agree))
+                    service: service, key: "k0", agree: agree))
                 break
             }
         }
