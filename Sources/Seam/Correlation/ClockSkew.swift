@@ -23,27 +23,31 @@ public struct ClockSkew: Sendable, Equatable {
     /// True when the bounds exclude a zero offset: the clocks certainly disagree.
     public var isSkewed: Bool { (upper.map { $0 < 0 } ?? false) || (lower.map { $0 > 0 } ?? false) }
 
-    /// Bounds per unordered pair of services, from every rule with at least one pair.
-    /// O(rules). Pairs of services are ordered by name, so each appears once.
+    /// Bounds per unordered pair of services, from every rule with at least one pair (per
+    /// actual pair of services under a wildcard side). O(rules + pairs). Pairs of services are ordered by name, so each appears once.
     public static func estimate(_ tallies: [HandoffTally]) -> [ClockSkew] {
         var byPair: [String: ClockSkew] = [:]
         var order: [String] = []
-        for t in tallies {
-            guard let minLatency = t.latency.min, t.rule.from != t.rule.to else { continue }
-            let forward = t.rule.from < t.rule.to
-            let (a, b) = forward ? (t.rule.from, t.rule.to) : (t.rule.to, t.rule.from)
-            let id = a + "\u{0}" + b
-            if byPair[id] == nil {
-                byPair[id] = ClockSkew(a: a, b: b, upper: nil, lower: nil, handoffs: [])
-                order.append(id)
+        // Per actual pair of services: a rule with a wildcard side bounds each pair it saw.
+        for h in tallies {
+            for p in h.servicePairs {
+                let t = p.tally
+                guard let from = p.from, let to = p.to, let minLatency = t.latency.min, from != to else { continue }
+                let forward = from < to
+                let (a, b) = forward ? (from, to) : (to, from)
+                let id = a + "\u{0}" + b
+                if byPair[id] == nil {
+                    byPair[id] = ClockSkew(a: a, b: b, upper: nil, lower: nil, handoffs: [])
+                    order.append(id)
+                }
+                if forward {
+                    byPair[id]!.upper = Swift.min(byPair[id]!.upper ?? .max, minLatency)
+                } else {
+                    let bound = minLatency == .min ? Int64.max : -minLatency
+                    byPair[id]!.lower = Swift.max(byPair[id]!.lower ?? .min, bound)
+                }
+                if byPair[id]!.handoffs.last != t.rule.name { byPair[id]!.handoffs.append(t.rule.name) }
             }
-            if forward {
-                byPair[id]!.upper = Swift.min(byPair[id]!.upper ?? .max, minLatency)
-            } else {
-                let bound = minLatency == .min ? Int64.max : -minLatency
-                byPair[id]!.lower = Swift.max(byPair[id]!.lower ?? .min, bound)
-            }
-            byPair[id]!.handoffs.append(t.rule.name)
         }
         return order.map { byPair[$0]! }
     }

@@ -15,10 +15,14 @@ public struct GapIndex: Sendable {
         public var verdict: Verdict
         public var time: Int64
         public var position: InputPosition
-        public init(verdict: Verdict, time: Int64, position: InputPosition) {
+        /// The service that logged it (the finding's `from` for a send, `to` for a receive;
+        /// nil when unknown): what a near miss names under a wildcard side.
+        public var service: String?
+        public init(verdict: Verdict, time: Int64, position: InputPosition, service: String? = nil) {
             self.verdict = verdict
             self.time = time
             self.position = position
+            self.service = service
         }
     }
 
@@ -52,7 +56,8 @@ public struct GapIndex: Sendable {
             dropped += 1
             return
         }
-        byKey[Slot(rule: f.rule, key: key), default: []].append(Entry(verdict: f.verdict, time: e.time, position: e.position))
+        byKey[Slot(rule: f.rule, key: key), default: []].append(Entry(
+            verdict: f.verdict, time: e.time, position: e.position, service: f.send != nil ? f.from : f.to))
         count += 1
     }
 

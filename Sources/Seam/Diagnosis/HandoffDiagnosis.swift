@@ -63,7 +63,11 @@ public struct HandoffDiagnosis: Sendable, Equatable {
         ] {
             // A side judged at least once, or seen keyed while the other side was judged, is fine.
             if !nothingJudged && seen > 0 { continue }
-            if sample.services[service] == nil {
+            // A wildcard side (issue 16) is any service: no name to miss; its events and fields
+            // are those of every service sampled.
+            let wild = (side == "send" ? rule.fromParty : rule.toParty).isWildcard
+            let otherWild = (side == "send" ? rule.toParty : rule.fromParty).isWildcard
+            if !wild && sample.services[service] == nil {
                 let near = NearestName.suggest(service, among: services)
                 reasons.append(Reason(
                     cause: .serviceNotSeen, side: side, name: service, nearest: near, seen: Array(services.prefix(8)),
@@ -73,16 +77,17 @@ public struct HandoffDiagnosis: Sendable, Equatable {
                 continue
             }
             if uncovered > 0 && uncovered == seen {
-                let other = side == "send" ? rule.to : rule.from
+                let other = otherWild ? "every service of the other side" : side == "send" ? rule.to : rule.from
                 // An unseen other side was named above or is named next: that is the cause.
-                if sample.services[other] == nil { continue }
+                if !otherWild && sample.services[other] == nil { continue }
                 reasons.append(Reason(
                     cause: .neverCovered, side: side, name: service, nearest: nil, seen: [],
                     message: "every \(side) was uncovered: '\(other)' was not logging through their windows"))
                 continue
             }
             if unkeyed > 0 {
-                let fields = (sample.fields[service] ?? []).sorted()
+                let fields = (wild ? sample.fields.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+                              : sample.fields[service] ?? []).sorted()
                 let near = NearestName.suggest(key.text, among: fields)
                 reasons.append(Reason(
                     cause: .keyNotSeen, side: side, name: key.text, nearest: near, seen: Array(fields.prefix(8)),
@@ -92,7 +97,7 @@ public struct HandoffDiagnosis: Sendable, Equatable {
                 continue
             }
             // The service logged, but nothing of it matched this side.
-            let events = sample.eventNames(of: service)
+            let events = wild ? sample.allEventNames : sample.eventNames(of: service)
             if case .event(let name) = predicate {
                 let near = NearestName.suggest(name, among: events)
                 reasons.append(Reason(

@@ -20,6 +20,13 @@ public struct InputSample: Sendable, Equatable {
         (events[service] ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
     }
 
+    /// Event names of every service, most frequent first (for a wildcard side).
+    public var allEventNames: [String] {
+        var total: [String: Int] = [:]
+        for names in events.values { for (n, c) in names { total[n, default: 0] += c } }
+        return total.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
+    }
+
     /// Services, most frequent first.
     public var serviceNames: [String] {
         services.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)

@@ -55,7 +55,7 @@ public struct NearMiss: Sendable, Equatable {
         }
         guard let best else { return nil }
         let d = best.time.subtractingReportingOverflow(own.time)
-        return NearMiss(verdict: best.verdict, time: best.time, position: best.position, service: service,
+        return NearMiss(verdict: best.verdict, time: best.time, position: best.position, service: best.service ?? service,
                         offset: d.overflow ? (best.time > own.time ? .max : .min) : d.partialValue)
     }
 }

@@ -10,7 +10,12 @@ public enum FindingText {
             return "\(f.verdict.rawValue) for handoff #\(f.rule), which the summary does not hold"
         }
         let words = Words(f: f, rule: rule, summary: summary)
-        let a = rule.from, b = rule.to
+        // The actual services (issue 16); under a wildcard the unknown side of an unpaired
+        // observation is every service that took that side of the handoff.
+        let a = f.from ?? (rule.fromParty.isWildcard ? "no service" : rule.from)
+        let b = f.to ?? (rule.toParty.isWildcard ? "no service" : rule.to)
+        let aLogs = f.from ?? (rule.fromParty.isWildcard ? "every service that sends under this handoff" : rule.from)
+        let bLogs = f.to ?? (rule.toParty.isWildcard ? "every service that receives under this handoff" : rule.to)
         let W = DurationText.text(rule.within), G = rule.grace, T = rule.tolerance
         switch f.verdict {
         case .confirmed:
@@ -42,10 +47,10 @@ public enum FindingText {
             return "\(what) (\(words.sendKey): sent\(words.sentAt), received\(words.received))"
         case .uncoveredSend:
             let end = f.send.map { " (until \(TimeText.rfc3339(saturating($0.time, rule.within, G, T))))" } ?? ""
-            return "\(words.sent); not judged: the logs of \(b) do not cover its whole window\(end)"
+            return "\(words.sent); not judged: the logs of \(bLogs) do not cover its whole window\(end)"
         case .uncoveredReceive:
             let start = f.receive.map { " (from \(TimeText.rfc3339(saturating($0.time, -rule.within, -G))))" } ?? ""
-            return "\(words.receivedAlone); not judged: the logs of \(a) do not cover its whole window\(start)"
+            return "\(words.receivedAlone); not judged: the logs of \(aLogs) do not cover its whole window\(start)"
         case .unkeyedSend:
             return "\(a) sent \(words.sendWhat)\(words.sentAt) without a \(rule.sendKey.text) field, so it cannot be paired "
                 + "(not judged)"
@@ -109,8 +114,8 @@ public enum FindingText {
         /// ` at 2026-...Z (orders.log:12)`, or empty when there is no send evidence.
         var sentAt: String { f.send.map(at) ?? "" }
         var received: String { f.receive.map(at) ?? "" }
-        var sent: String { "\(rule.from) sent \(sendWhat) for \(sendKey)\(sentAt)" }
-        var receivedAlone: String { "\(rule.to) received \(receiveWhat) for \(receiveKey)\(received)" }
+        var sent: String { "\(f.from ?? rule.from) sent \(sendWhat) for \(sendKey)\(sentAt)" }
+        var receivedAlone: String { "\(f.to ?? rule.to) received \(receiveWhat) for \(receiveKey)\(received)" }
         var latency: String { f.latency.map { ", after \(DurationText.text($0))" } ?? "" }
         /// W + G, how far back a receive looks for its send.
         var window: String {

@@ -95,28 +95,45 @@ public enum JSONReport {
         ])
     }
 
+    /// A tally's counts by their JSON names, in the documented order.
+    private static let counts: [(String, Verdict)] = [
+        ("confirmed", .confirmed), ("late", .late), ("unconfirmed", .unconfirmed), ("orphan", .orphan),
+        ("duplicate", .duplicate), ("repeat", .repeat), ("disagree", .disagree),
+        ("uncovered_sends", .uncoveredSend), ("uncovered_receives", .uncoveredReceive),
+        ("unkeyed_sends", .unkeyedSend), ("unkeyed_receives", .unkeyedReceive),
+        ("evicted_sends", .evictedSend), ("evicted_receives", .evictedReceive),
+    ]
+
+    private static func latency(_ l: LatencyDistribution) -> JSONValue {
+        .object([
+            ("p50", .milliseconds(l.value(atPercentile: 50))),
+            ("p90", .milliseconds(l.value(atPercentile: 90))),
+            ("p99", .milliseconds(l.value(atPercentile: 99))),
+            ("max", .milliseconds(l.max)),
+            ("min", .milliseconds(l.min)),
+        ])
+    }
+
+    /// One actual pair of services of a handoff (issue 16): `from`/`to` null where unknown
+    /// (`?`), then the handoff's count fields and latency.
+    private static func pair(_ p: HandoffTally.ServicePair) -> JSONValue {
+        .object(
+            [("from", .optional(p.from)), ("to", .optional(p.to)),
+             ("sent", .count(p.tally.sent)), ("received", .count(p.tally.received))]
+                + counts.map { ($0.0, .count(p.tally[$0.1])) }
+                + [("latency_ms", latency(p.tally.latency))])
+    }
+
     private static func handoff(_ h: HandoffTally, summary: Summary) -> JSONValue {
-        let r = h.rule, l = h.latency
-        let counts: [(String, Verdict)] = [
-            ("confirmed", .confirmed), ("late", .late), ("unconfirmed", .unconfirmed), ("orphan", .orphan),
-            ("duplicate", .duplicate), ("repeat", .repeat), ("disagree", .disagree),
-            ("uncovered_sends", .uncoveredSend), ("uncovered_receives", .uncoveredReceive),
-            ("unkeyed_sends", .unkeyedSend), ("unkeyed_receives", .unkeyedReceive),
-            ("evicted_sends", .evictedSend), ("evicted_receives", .evictedReceive),
-        ]
+        let r = h.rule
         let examples = Verdict.reportOrder.flatMap { h.examples[$0] ?? [] }
         return .object(
             [("name", .string(r.name)), ("from", .string(r.from)), ("to", .string(r.to)),
              ("sent", .count(h.sent)), ("received", .count(h.received))]
                 + counts.map { ($0.0, .count(h[$0.1])) }
                 + [
-                    ("latency_ms", .object([
-                        ("p50", .milliseconds(l.value(atPercentile: 50))),
-                        ("p90", .milliseconds(l.value(atPercentile: 90))),
-                        ("p99", .milliseconds(l.value(atPercentile: 99))),
-                        ("max", .milliseconds(l.max)),
-                        ("min", .milliseconds(l.min)),
-                    ])),
+                    ("latency_ms", latency(h.latency)),
+                    ("pairs", .array(h.servicePairs.map(pair))),
                     ("examples", .array(examples.map { finding($0, summary: summary) })),
                     ("unverified", .object(h.unverified.sorted { $0.key < $1.key }.map { ($0.key, .count($0.value)) })),
                     ("caution", summary.caution(h).map { .string($0) } ?? .null),
@@ -213,6 +230,7 @@ public enum JSONReport {
             ("fields", .array(f.fields.map { .string($0) })),
             ("why", .string(FindingText.why(f, summary: summary))),
             ("values", .array(f.verdict == .disagree ? values : [])),
+            ("from", .optional(f.from)), ("to", .optional(f.to)),
             ("near_miss", nearMiss(f, summary: summary)),
             ("rejected_nearby", .array(summary.rejectedNearby(f).map { nearby($0, summary: summary) })),
         ])

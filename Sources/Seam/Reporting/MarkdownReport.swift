@@ -28,11 +28,13 @@ public enum MarkdownReport {
         }
         out += "| Handoff | Sent | Confirmed | Late | Unconfirmed | Orphan | Duplicate | Disagree | Uncovered | p50 | p99 |\n"
         out += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-        for h in s.handoffs {
+        // A handoff with a wildcard side is followed by one row per actual pair of services.
+        for (name, h) in TextReport.tableRows(s) {
             let g = { (v: Verdict) in ReportText.grouped(h[v]) }
             let p = { (q: Double) in h.latency.value(atPercentile: q).map(DurationText.approximate) ?? "–" }
+            let indented = name.hasPrefix("  ")
             let cells = [
-                escape(h.rule.name), ReportText.grouped(h.sent), g(.confirmed), g(.late), g(.unconfirmed), g(.orphan),
+                indented ? "↳ " + escape(String(name.dropFirst(2))) : escape(name), ReportText.grouped(h.sent), g(.confirmed), g(.late), g(.unconfirmed), g(.orphan),
                 g(.duplicate), g(.disagree), ReportText.grouped(h[.uncoveredSend] + h[.uncoveredReceive]), p(50), p(99),
             ]
             out += "| " + cells.joined(separator: " | ") + " |\n"
@@ -91,12 +93,17 @@ public enum MarkdownReport {
             return candidate
         }
         var edges: [String] = [], red: [Int] = []
+        // A handoff with a wildcard side draws one edge per actual pair (`?` for the unknown
+        // side of unpaired observations), like a service graph whose edges are exact.
         for h in s.handoffs {
-            let a = id(h.rule.from), b = id(h.rule.to)
-            var label = "\(h.rule.name): \(ReportText.count(h.gaps, "gap"))"
-            if h.defects > 0 { label += ", \(ReportText.count(h.defects, "defect"))" }
-            if h.gaps > 0 { red.append(edges.count) }
-            edges.append("  \(a) -->|\"\(mermaidText(label))\"| \(b)")
+            for p in h.servicePairs {
+                let a = id(p.from ?? "?"), b = id(p.to ?? "?")
+                let t = p.tally
+                var label = "\(h.rule.name): \(ReportText.count(t.gaps, "gap"))"
+                if t.defects > 0 { label += ", \(ReportText.count(t.defects, "defect"))" }
+                if t.gaps > 0 { red.append(edges.count) }
+                edges.append("  \(a) -->|\"\(mermaidText(label))\"| \(b)")
+            }
         }
         out += "### Services\n\n```mermaid\ngraph LR\n"
         for service in order { out += "  \(ids[service]!)[\"\(mermaidText(service))\"]\n" }

@@ -61,8 +61,10 @@ public enum TextReport {
             ("p50", "p50", latency(50), { _ in 0 }),
             ("p99", "p99", latency(99), { _ in 0 }),
         ]
-        let names = s.handoffs.map { ReportText.printable($0.rule.name) }
-        let cells = s.handoffs.map { h in columns.map { $0.cell(h) } }
+        // A handoff with a wildcard side is followed by one row per actual pair of services.
+        let rows = tableRows(s)
+        let names = rows.map(\.name)
+        let cells = rows.map { row in columns.map { $0.cell(row.tally) } }
         func widths(_ labels: [String]) -> [Int] {
             labels.enumerated().map { i, l in max(l.count, cells.map { $0[i].count }.max() ?? 0) }
         }
@@ -87,7 +89,8 @@ public enum TextReport {
         var header = ReportText.pad("handoff", nameWidth)
         for (i, l) in labels.enumerated() { header += sep + ReportText.pad(l, w[i], right: true) }
         out.line(out.bold(header))
-        for (row, h) in s.handoffs.enumerated() {
+        for (row, r) in rows.enumerated() {
+            let h = r.tally
             var line = ReportText.pad(ReportText.fit(names[row], nameWidth), nameWidth)
             for (i, c) in columns.enumerated() {
                 let cell = ReportText.pad(cells[row][i], w[i], right: true)
@@ -100,6 +103,20 @@ public enum TextReport {
             out.line(out.dim("conf = confirmed, unconf = unconfirmed, dup = duplicate, disagr = disagree, uncov = uncovered"))
         }
         out.line()
+    }
+
+    /// The table's rows: each handoff, then, when it has a wildcard side, each actual pair of
+    /// services as `  a -> b` (`?`: unknown) with the same columns.
+    static func tableRows(_ s: Summary) -> [(name: String, tally: HandoffTally)] {
+        var rows: [(name: String, tally: HandoffTally)] = []
+        for h in s.handoffs {
+            rows.append((ReportText.printable(h.rule.name), h))
+            guard h.rule.hasWildcard else { continue }
+            for p in h.servicePairs {
+                rows.append(("  " + ReportText.printable("\(p.from ?? "?") -> \(p.to ?? "?")"), p.tally))
+            }
+        }
+        return rows
     }
 
     private static func whatTore(_ s: Summary, examples: Int, _ out: inout Output) {

@@ -169,6 +169,7 @@ struct EndToEndLayout {
         } else if r.nullKey, !logfmt {
             fields.append(("id", "null"))
         }
+        if let p = r.peer { fields.append(("peer", q + EndToEndScenario.serviceName(p) + q)) }
         for label in EndToEndScenario.labels {
             guard let v = r.agree[label] else { continue }
             switch v {
@@ -222,7 +223,7 @@ struct EndToEndLayout {
             events.append(Oracle.Event(service: Int32(k[0]), source: Int32(k[1]), time: e.1))
         }
         let result = Oracle.run(
-            rules: s.oracleRules, from: s.rules.map { Int32($0.from) }, to: s.rules.map { Int32($0.to) },
+            rules: s.oracleRules, from: s.oracleFrom, to: s.oracleTo,
             observations: observations, events: events, agree: Scenario.oracleAgree)
         return (result, observations)
     }

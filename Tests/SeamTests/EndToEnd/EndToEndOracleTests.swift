@@ -140,6 +140,16 @@ final class EndToEndOracleTests: XCTestCase {
                     problems.append("r\(ri) \(v) \(n) > oracle's \(want[v, default: 0]) (eviction made a finding)")
                 }
             }
+            // Per actual pair of services (issue 16), also for rules with fixed sides (one pair).
+            if evicted == 0 || !evictionAllowed {
+                let got = CorrelatorPropertyTests.pairCounts(t), want = CorrelatorPropertyTests.named(oracle.pairCounts[ri])
+                if got != want {
+                    problems.append("r\(ri) per pair \(got.sorted { $0.key < $1.key }) oracle \(want.sorted { $0.key < $1.key })")
+                }
+            }
+            for p in t.servicePairs where !p.tally.checkInvariants().isEmpty {
+                problems.append("r\(ri) pair \(p.from ?? "?")->\(p.to ?? "?"): \(p.tally.checkInvariants())")
+            }
             let keyed = observations.filter { Int($0.rule) == ri && $0.key != nil }
             if t.sent != UInt64(keyed.filter { $0.side == .send }.count) || t.received != UInt64(keyed.filter { $0.side == .receive }.count) {
                 problems.append("r\(ri) sent \(t.sent) received \(t.received) vs keyed observations")
@@ -219,6 +229,22 @@ final class EndToEndOracleTests: XCTestCase {
     }
 
     // MARK: check
+
+    /// Wildcard sides (`*`, `{field: peer}`, issue 16) through the whole pipeline: every layout,
+    /// threads 1 or 2, `check` equal to the oracle per verdict, pair and per-pair count.
+    func testWildcardRulesMatchOracleInEveryLayout() {
+        var budget = Budget()
+        var wild = 0
+        for seed in UInt64(1)...300 {
+            let s = EndToEndScenario.random(seed: seed, wildcards: true)
+            if s.rules.contains(where: { $0.fromParty != .fixed || $0.toParty != .fixed }) { wild += 1 }
+            var g = SeededRandom(seed: seed ^ 0x3E1D)
+            let layout = randomLayout(s, &g)
+            let runner = Runner.check(threads: Int.random(in: 1...2, using: &g))
+            guard budget.note(expectMatch(run(s, layout, runner), "seed \(seed) wildcards \(layout.label) \(runner)")) else { return }
+        }
+        XCTAssertGreaterThan(wild, 200)
+    }
 
     /// Every layout, threads 1 or 2, max-open default or exactly the number of observations
     /// (never below need), reorder budget tiny sometimes (sorted runs spill to temporary files).

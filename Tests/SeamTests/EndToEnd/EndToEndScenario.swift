@@ -12,8 +12,12 @@ import Foundation
 struct EndToEndScenario {
     /// A rule as the generator knows it; `spec` renders it as YAML, `oracleRule` in units.
     struct Rule {
+        /// Who a side is: the fixed service, any (`*`), or named by the other side's `peer`.
+        enum Party { case fixed, any, field }
         var from: Int
         var to: Int
+        var fromParty: Party = .fixed
+        var toParty: Party = .fixed
         var sendEvent: String
         var receiveEvent: String
         var within: Int64
@@ -33,6 +37,9 @@ struct EndToEndScenario {
         var key: String?
         var nullKey = false
         var agree: [String: FieldValue] = [:]
+        /// The `peer` field: the service the record names for the other side (a wildcard's
+        /// `{field: peer}`); may be a service that logs nothing (`serviceCount`).
+        var peer: Int?
     }
 
     static let base: Int64 = 1_700_000_000
@@ -53,10 +60,17 @@ struct EndToEndScenario {
     var spec: String {
         var out = "version: 1\nhandoffs:\n"
         for (i, r) in rules.enumerated() {
+            func party(_ p: Rule.Party, _ service: Int) -> String {
+                switch p {
+                case .fixed: return Self.serviceName(service)
+                case .any: return "\"*\""
+                case .field: return "{field: peer}"
+                }
+            }
             out += """
                   - name: r\(i)
-                    from: \(Self.serviceName(r.from))
-                    to: \(Self.serviceName(r.to))
+                    from: \(party(r.fromParty, r.from))
+                    to: \(party(r.toParty, r.to))
                     key: id
                     send: \(r.sendEvent)
                     receive: \(r.receiveEvent)
@@ -74,24 +88,40 @@ struct EndToEndScenario {
     /// The rules in time units, for `Oracle.run`.
     var oracleRules: [HandoffRule] {
         rules.enumerated().map { i, r in
-            HandoffRule(
-                name: "r\(i)", from: Self.serviceName(r.from), to: Self.serviceName(r.to), sendKey: "id", receiveKey: "id",
+            func party(_ p: Rule.Party, _ service: Int) -> HandoffRule.Party {
+                switch p {
+                case .fixed: return .service(Self.serviceName(service))
+                case .any: return .any
+                case .field: return .named(by: "peer")
+                }
+            }
+            return HandoffRule(
+                name: "r\(i)", fromParty: party(r.fromParty, r.from), toParty: party(r.toParty, r.to), sendKey: "id", receiveKey: "id",
                 send: .event(r.sendEvent), receive: .event(r.receiveEvent), within: r.within, grace: r.grace,
                 tolerance: r.tolerance, agree: r.agree.map { HandoffRule.AgreeField(send: FieldPath($0), receive: FieldPath($0)) },
                 once: r.once)
         }
     }
 
-    /// What the spec says a record is, straight from SEMANTICS "Rules": for each rule whose
-    /// `from` service and send event (or `to` and receive event) it matches, one observation.
+    /// The rules' A and B for `Oracle.run`: service indices, -1 for a wildcard side.
+    var oracleFrom: [Int32] { rules.map { $0.fromParty == .fixed ? Int32($0.from) : -1 } }
+    var oracleTo: [Int32] { rules.map { $0.toParty == .fixed ? Int32($0.to) : -1 } }
+
+    /// What the spec says a record is, straight from SEMANTICS "Rules" and "Wildcard sides": for
+    /// each rule whose `from` service (any service for a wildcard) and send event (or `to` and
+    /// receive event) it matches, one observation, carrying the record's service and, where the
+    /// other side is `{field: peer}`, the service its `peer` names.
     func observations(of r: Record, at position: InputPosition) -> [Observation] {
         var out: [Observation] = []
         for (i, rule) in rules.enumerated() {
             for side in [Observation.Side.send, .receive] {
-                let (service, event) = side == .send ? (rule.from, rule.sendEvent) : (rule.to, rule.receiveEvent)
-                guard r.service == service, r.event == event else { continue }
+                let (service, party, event, other) = side == .send
+                    ? (rule.from, rule.fromParty, rule.sendEvent, rule.toParty)
+                    : (rule.to, rule.toParty, rule.receiveEvent, rule.fromParty)
+                guard party != .fixed || r.service == service, r.event == event else { continue }
                 out.append(Observation(
-                    time: r.time, position: position, rule: Int32(i), side: side, key: r.key,
+                    time: r.time, position: position, rule: Int32(i), side: side, service: Int32(r.service),
+                    peer: other == .field ? r.peer.map(Int32.init) ?? -1 : -1, key: r.key,
                     agree: rule.agree.map { r.agree[$0] }))
             }
         }
@@ -111,7 +141,9 @@ struct EndToEndScenario {
     /// - Parameter padding: filler records added to each replica in the last third of its
     ///   stretch (for files longer than the merger's 4,096-line probe), or over all of it when
     ///   `spread` (so a reader's 4,096-line steps cut through the handoffs).
-    static func random(seed: UInt64, padding: Int = 0, spread: Bool = false) -> EndToEndScenario {
+    /// - Parameter wildcards: rules may have wildcard sides (`*`, `{field: peer}`), whose sends
+    ///   and receives come from random services (issue 16); false keeps the old scenarios.
+    static func random(seed: UInt64, padding: Int = 0, spread: Bool = false, wildcards: Bool = false) -> EndToEndScenario {
         var g = SeededRandom(seed: seed &* 0x9E37_79B9 &+ 17)
         var s = EndToEndScenario(seed: seed)
         let horizon = Int64.random(in: 40...250, using: &g)
@@ -155,8 +187,10 @@ struct EndToEndScenario {
             let W = Int64.random(in: 1...15, using: &g)
             let G: Int64 = [0, W, Int64.random(in: 0...10, using: &g)].randomElement(using: &g)!
             let T: Int64 = [0, 0, Int64.random(in: 1...4, using: &g)].randomElement(using: &g)!
+            func party() -> Rule.Party { wildcards ? [.fixed, .any, .field].randomElement(using: &g)! : .fixed }
+            let fromParty = party(), toParty = party()
             let rule = Rule(
-                from: a, to: b, sendEvent: ["send", "submit"].randomElement(using: &g)!,
+                from: a, to: b, fromParty: fromParty, toParty: toParty, sendEvent: ["send", "submit"].randomElement(using: &g)!,
                 receiveEvent: ["recv", "ack"].randomElement(using: &g)!, within: W, grace: G, tolerance: T,
                 agree: Array(labels.prefix(Int.random(in: 0...2, using: &g))), once: Bool.random(using: &g))
             s.rules.append(rule)
@@ -171,7 +205,7 @@ struct EndToEndScenario {
                 for l in labels where Int.random(in: 0..<5, using: &g) != 0 { v[l] = value(for: service) }
                 return v
             }
-            func receiveValues(_ sent: [String: FieldValue]) -> [String: FieldValue] {
+            func receiveValues(_ sent: [String: FieldValue], _ b: Int) -> [String: FieldValue] {
                 var v: [String: FieldValue] = [:]
                 for l in labels {
                     switch Int.random(in: 0..<6, using: &g) {
@@ -184,31 +218,49 @@ struct EndToEndScenario {
                 }
                 return v
             }
-            func record(_ service: Int, _ t: Int64, _ event: String, _ k: String?, _ v: [String: FieldValue]) {
+            func record(_ service: Int, _ t: Int64, _ event: String, _ k: String?, _ v: [String: FieldValue], peer: Int? = nil) {
                 var r = Record(service: service, replica: place(service, t), time: t, event: event, key: k, agree: v)
                 r.nullKey = k == nil && Bool.random(using: &g)
+                r.peer = peer
                 s.records.append(r)
+            }
+            // Under a wildcard the actual services vary per handoff; a `peer` field names the
+            // other side: mostly right, sometimes absent, another service, or one that logs nothing.
+            func sender() -> Int { fromParty == .fixed ? a : Int.random(in: 0..<s.serviceCount, using: &g) }
+            func receiver() -> Int { toParty == .fixed ? b : Int.random(in: 0..<s.serviceCount, using: &g) }
+            func name(_ actual: Int, _ party: Rule.Party) -> Int? {
+                guard party == .field else { return nil }
+                switch Int.random(in: 0..<10, using: &g) {
+                case 0: return nil
+                case 1: return Int.random(in: 0..<s.serviceCount, using: &g)
+                case 2: return s.serviceCount
+                default: return actual
+                }
             }
             let latencies: [Int64] = [-T - 1, -T, 0, 1, W - 1, W, W + 1, W + G, W + G + 1]
             for _ in 0..<Int.random(in: 0...8, using: &g) {
                 let ts = Int64.random(in: 0...horizon, using: &g)
                 let k = key()
-                let v = values(a)
-                record(a, ts, rule.sendEvent, k, v)
+                let (sa, sb) = (sender(), receiver())
+                let v = values(sa)
+                let named = name(sb, toParty)
+                record(sa, ts, rule.sendEvent, k, v, peer: named)
                 if Int.random(in: 0..<5, using: &g) == 0 {  // a retry, sometimes at the same time
-                    record(a, ts + Int64.random(in: 0...(W + 2), using: &g), rule.sendEvent, k, v)
+                    record(sa, ts + Int64.random(in: 0...(W + 2), using: &g), rule.sendEvent, k, v, peer: named)
                 }
                 if Int.random(in: 0..<10, using: &g) < 7 {  // else lost
                     let l = Bool.random(using: &g) ? latencies.randomElement(using: &g)! : Int64.random(in: (-T - 3)...(W + G + 3), using: &g)
                     let rk = Int.random(in: 0..<10, using: &g) == 0 ? key() : k
-                    record(b, ts + l, rule.receiveEvent, rk, receiveValues(v))
+                    let back = name(sa, fromParty)
+                    record(sb, ts + l, rule.receiveEvent, rk, receiveValues(v, sb), peer: back)
                     if Int.random(in: 0..<5, using: &g) == 0 {  // a second receive
-                        record(b, ts + l + Int64.random(in: 0...5, using: &g), rule.receiveEvent, rk, receiveValues(v))
+                        record(sb, ts + l + Int64.random(in: 0...5, using: &g), rule.receiveEvent, rk, receiveValues(v, sb), peer: back)
                     }
                 }
             }
             for _ in 0..<Int.random(in: 0...3, using: &g) {  // receives nobody sent
-                record(b, Int64.random(in: 0...horizon, using: &g), rule.receiveEvent, key(), values(b))
+                let sb = receiver()
+                record(sb, Int64.random(in: 0...horizon, using: &g), rule.receiveEvent, key(), values(sb), peer: name(sender(), fromParty))
             }
         }
         return s

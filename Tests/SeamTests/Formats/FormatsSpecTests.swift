@@ -21,7 +21,7 @@ final class FormatsSpecTests: XCTestCase {
 
     func testRealSpecsLoad() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Fixtures/real")
-        for name in ["openstack", "hdfs", "nezha-logs", "nezha-traces"] {
+        for name in ["openstack", "hdfs", "nezha-logs", "nezha-traces", "nezha-traces-pairs"] {
             let spec = try SpecLoader.load(path: root.appendingPathComponent("\(name).yaml").path)
             XCTAssertEqual(spec.sources.count, 1, name)
         }
