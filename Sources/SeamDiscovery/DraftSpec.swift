@@ -10,7 +10,7 @@ public enum DraftSpec {
     public static func yaml(_ r: DiscoveryResult, carried: String? = nil, options: DiscoveryOptions = DiscoveryOptions()) -> String {
         var out = ""
         func line(_ s: String = "") { out += s + "\n" }
-        line("# Draft spec written by `seam discover` (Seam \(version)): review it before relying on it.")
+        line("# Draft spec written by `seam discover`: review it before relying on it.")
         line("# Read: \(r.sources.count) source\(r.sources.count == 1 ? "" : "s"), \(r.lines) lines, \(r.eventCount) events\(r.complete ? "" : "; SOME INPUT COULD NOT BE READ WHOLE (see stderr)").")
         line("# Key fields considered: \(r.keyFields); pairs sharing values: \(r.pairsEvaluated); in a consistent order: \(r.pairsConsistent);")
         line("# left out: \(r.redundant) as detours of two others, \(r.belowConfidence) below confidence \(format(options.minConfidence)), \(r.pastLimit) past --max-handoffs \(options.maxHandoffs).")
@@ -76,8 +76,6 @@ public enum DraftSpec {
         line("# In no handoff: \(left.count) of \(r.events.count) events; services: \(servicesOut.isEmpty ? "none" : comment(servicesOut.joined(separator: ", "))).")
         return out
     }
-
-    static let version = "0.9.0"
 
     static func evidenceLines(_ h: DiscoveredHandoff) -> [String] {
         let e = h.evidence
