@@ -41,15 +41,16 @@ public enum KeyJourneyReport {
         let s = j.summary
         let records: [JSONValue] = j.records.map { r in
             let first = r.roles.first
+            // Typed apart: as one literal it is too much for the type checker across modules.
+            let handoff: JSONValue = first.map { .string(name($0.rule, s)) } ?? .null
+            let side: JSONValue = first.map { .string($0.side == .send ? "send" : "receive") } ?? .null
+            let roles: [JSONValue] = r.roles.map { role in
+                .object([("handoff", .string(name(role.rule, s))), ("side", .string(role.side == .send ? "send" : "receive"))])
+            }
             return .object([
                 ("source", .string(s.sourceName(r.position.source))), ("line", .count(r.position.line)),
                 ("time", .string(TimeText.rfc3339(r.time))), ("service", .string(r.service)),
-                ("event", .optional(r.event)),
-                ("handoff", first.map { .string(name($0.rule, s)) } ?? .null),
-                ("side", first.map { .string($0.side == .send ? "send" : "receive") } ?? .null),
-                ("roles", .array(r.roles.map { role in
-                    .object([("handoff", .string(name(role.rule, s))), ("side", .string(role.side == .send ? "send" : "receive"))])
-                })),
+                ("event", .optional(r.event)), ("handoff", handoff), ("side", side), ("roles", .array(roles)),
                 ("raw", .string(r.raw)), ("raw_cut", .count(r.rawCut)),
             ])
         }
@@ -82,7 +83,7 @@ public enum KeyJourneyReport {
     public static func verdictText(_ f: Finding, _ s: Summary) -> String {
         let h = name(f.rule, s)
         guard let rule = s.rule(of: f) else { return "\(h): \(f.verdict.rawValue)" }
-        let wg = Saturating.add(rule.within, rule.grace)
+        let wg = rule.within.addingSaturating(rule.grace)
         let latency = f.latency.map { DurationText.approximate($0) } ?? "?"
         let miss = s.nearMiss(of: f).map { m in
             "; nearest \(m.verdict == .orphan || m.verdict == .uncoveredReceive ? "receive" : "send") of this key "
@@ -94,10 +95,10 @@ public enum KeyJourneyReport {
         case .late:
             return "\(h): late: confirmed after \(latency), past within \(DurationText.text(rule.within))"
         case .unconfirmed:
-            let by = f.send.map { " by \(TimeText.rfc3339(Saturating.add($0.time, wg)))" } ?? ""
+            let by = f.send.map { " by \(TimeText.rfc3339($0.time.addingSaturating(wg)))" } ?? ""
             return "\(h): unconfirmed: no receive\(by)" + miss + s.rejectedClause(f)
         case .orphan:
-            let since = f.receive.map { " since \(TimeText.rfc3339(Saturating.sub($0.time, wg)))" } ?? ""
+            let since = f.receive.map { " since \(TimeText.rfc3339(($0.time).subtractingSaturating(wg)))" } ?? ""
             return "\(h): orphan: no send\(since)" + miss + s.rejectedClause(f)
         default:
             return "\(h): \(f.verdict.rawValue): " + FindingText.why(f, summary: s)
