@@ -1,8 +1,14 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Every stage is on the hot path: no exclusivity checks in release (measured in BENCHMARKS.md).
-let stageSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+// Every stage is on the hot path. In release: no exclusivity checks (measured in BENCHMARKS.md),
+// and full cross-module optimization, so that the generic merge and cursor (Alignment) are
+// specialized for the correlator's selector (Correlation) and small calls inline across stages
+// as they did in one module (the compiler's default CMO is conservative and specialized none of
+// them; ARCHITECTURE.md "Stage targets" has the numbers).
+let stageSettings: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked", "-cross-module-optimization"], .when(configuration: .release)),
+]
 
 let package = Package(
     name: "Seam",
