@@ -87,6 +87,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "SeamBench", dependencies: ["Seam"]),
+        // README's "Embedding Seam" example, compiled as if from another package (no package
+        // access, so `package` declarations are out of reach): it builds only while the public
+        // API suffices. EmbeddingExampleTests runs it and compares it with the README.
+        .executableTarget(name: "SeamEmbeddingExample", dependencies: ["Seam"], packageAccess: false),
         // Plain references (JSON via Foundation, gunzip, line framing) shared by the tests and
         // the fuzz targets; no fuzzer flags, so it builds with everything else.
         .target(name: "SeamFuzzSupport", dependencies: ["Seam", "CZlib"]),

@@ -13,9 +13,9 @@ import Darwin
 /// or `keyText`), then one per agree field in the rule's order (`Tag`).
 ///
 /// Invariant: `length <= inlineCapacity` iff `spill == nil`.
-public struct ClaimValues: Sendable {
+package struct ClaimValues: Sendable {
     /// Kind of one packed value.
-    public enum Tag: UInt8, Sendable {
+    package enum Tag: UInt8, Sendable {
         /// Agree field absent or null; for the key: unkeyed.
         case absent = 0
         /// Decoded string text; for the key: the key's text.
@@ -30,17 +30,17 @@ public struct ClaimValues: Sendable {
         case composite = 5
     }
 
-    public static let inlineCapacity = 56
+    package static let inlineCapacity = 56
 
     @usableFromInline var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0)
     @usableFromInline var length: Int32 = 0
     @usableFromInline var spill: [UInt8]?
 
     /// No key, no values.
-    public init() {}
+    package init() {}
 
     /// Packs a key (nil: unkeyed) and agree values.
-    public init(key: String?, agree: [FieldValue?]) {
+    package init(key: String?, agree: [FieldValue?]) {
         if var k = key {
             k.withUTF8 { append(.string, UnsafeRawBufferPointer($0)) }
         } else {
@@ -58,7 +58,7 @@ public struct ClaimValues: Sendable {
     }
 
     /// Values from their packed bytes (as `withBytes` gave them, e.g. read back from a spool).
-    public init(packed: UnsafeRawBufferPointer) {
+    package init(packed: UnsafeRawBufferPointer) {
         if packed.count <= Self.inlineCapacity {
             withUnsafeMutableBytes(of: &storage) { s in
                 for k in 0..<packed.count { s[k] = packed[k] }
@@ -71,7 +71,7 @@ public struct ClaimValues: Sendable {
 
     /// Appends one entry. Allocates only when the claim outgrows `inlineCapacity`.
     @inlinable
-    public mutating func append(_ tag: Tag, _ bytes: UnsafeRawBufferPointer) {
+    package mutating func append(_ tag: Tag, _ bytes: UnsafeRawBufferPointer) {
         let old = Int(length), n = bytes.count
         if spill == nil && n < 0x80 && old + 2 + n <= Self.inlineCapacity {
             // The common case: a one-byte length, inline. No `memmove` call (it cost more than
@@ -127,14 +127,14 @@ public struct ClaimValues: Sendable {
 
     /// Calls `body` with the packed bytes.
     @inlinable
-    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+    package func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
         if let s = spill { return s.withUnsafeBytes(body) }
         return withUnsafeBytes(of: storage) { body(UnsafeRawBufferPointer(rebasing: $0[..<Int(length)])) }
     }
 
     /// Calls `body` with the key's bytes, or nil when unkeyed.
     @inlinable
-    public func withKey<R>(_ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    package func withKey<R>(_ body: (UnsafeRawBufferPointer?) -> R) -> R {
         withBytes { b in
             var r = Reader(b)
             guard let (tag, k) = r.next(), tag != .absent else { return body(nil) }
@@ -143,12 +143,12 @@ public struct ClaimValues: Sendable {
     }
 
     /// The key as text, nil when unkeyed.
-    public var key: String? {
+    package var key: String? {
         withKey { k in k.map { String(decoding: $0, as: UTF8.self) } }
     }
 
     /// The agree values as owned values, in the rule's order.
-    public var agree: [FieldValue?] {
+    package var agree: [FieldValue?] {
         withBytes { b in
             var r = Reader(b)
             _ = r.next()
@@ -159,7 +159,7 @@ public struct ClaimValues: Sendable {
     }
 
     /// Number of agree entries.
-    public var agreeCount: Int {
+    package var agreeCount: Int {
         withBytes { b in
             var r = Reader(b)
             _ = r.next()
@@ -181,16 +181,16 @@ public struct ClaimValues: Sendable {
     }
 
     /// Walks packed entries in order.
-    public struct Reader {
+    package struct Reader {
         @usableFromInline let bytes: UnsafeRawBufferPointer
         @usableFromInline var at = 0
 
-        @inlinable public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+        @inlinable package init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
         /// The next entry, or nil at the end. Inline for the common one-byte length (a value
         /// under 128 bytes); LEB128 out of line.
         @inlinable @inline(__always)
-        public mutating func next() -> (Tag, UnsafeRawBufferPointer)? {
+        package mutating func next() -> (Tag, UnsafeRawBufferPointer)? {
             guard at < bytes.count, let base = bytes.baseAddress else { return nil }
             let length = base.load(fromByteOffset: at &+ 1, as: UInt8.self)
             guard length < 0x80 else { return nextLong() }
@@ -220,7 +220,7 @@ public struct ClaimValues: Sendable {
 }
 
 extension ClaimValues: Equatable {
-    public static func == (a: ClaimValues, b: ClaimValues) -> Bool {
+    package static func == (a: ClaimValues, b: ClaimValues) -> Bool {
         a.withBytes { x in
             b.withBytes { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
         }

@@ -43,7 +43,7 @@ import HeapModule
 ///   the service speaks past it or ends, however long that is; the `silent` notice covers it.
 /// - Eviction cascades into `evicted` verdicts for every item whose pairing it might have changed,
 ///   pairs included (see `Correlator+Eviction.swift`): it never produces a finding.
-public final class Correlator {
+package final class Correlator {
     /// Per rule: the compiled numbers and the pending work of that rule.
     struct RuleState {
         let rule: HandoffRule
@@ -112,12 +112,14 @@ public final class Correlator {
     var rules: [RuleState]
     let coverage: CoverageTracker
     let options: CorrelatorOptions
-    weak var sink: FindingSink?
+    /// Held strongly, as by `HandoffCheck` and `HandoffWatch`: findings must never vanish
+    /// because the caller kept no reference to its sink.
+    let sink: FindingSink?
 
     /// One tally per rule, in rule order.
-    public internal(set) var tallies: [HandoffTally]
+    package internal(set) var tallies: [HandoffTally]
     /// The first `gapCapacity` gaps by (rule, key), for near misses.
-    public internal(set) var gaps: GapIndex
+    package internal(set) var gaps: GapIndex
 
     /// Held sends per (rule, key), sorted by (time, input order).
     var held = HeldSends()
@@ -145,14 +147,14 @@ public final class Correlator {
     var tentative: [WaitingItem] = []
 
     /// Sends + receives held in memory (pending, paired sends kept for duplicates, waiting).
-    public var openCount: Int { held.count + pendingReceives + waitingCount }
+    package var openCount: Int { held.count + pendingReceives + waitingCount }
 
     /// - Parameters:
     ///   - fromService, toService: service ids of each rule's A and B (for coverage queries);
     ///     -1 for a wildcard side.
     ///   - services: the run's service table, for the names of actual services under wildcard
     ///     sides (without it they are shown as `#id`).
-    public init(
+    package init(
         rules: [HandoffRule], fromService: [Int32], toService: [Int32], coverage: CoverageTracker,
         options: CorrelatorOptions = CorrelatorOptions(), sink: FindingSink?, services: ServiceTable? = nil
     ) {
@@ -188,7 +190,7 @@ public final class Correlator {
 
     /// Takes one send or receive. O(log n + sends of its key); resolves it at once when its
     /// window is already behind the watermark, and evicts past `maxOpen`.
-    public func observe(_ o: Observation) {
+    package func observe(_ o: Observation) {
         let r = Int(o.rule)
         precondition(rules.indices.contains(r), "observation of unknown rule \(o.rule)")
         // The closure captures the rule, not `o` (capturing `o` copied it).
@@ -236,14 +238,14 @@ public final class Correlator {
     /// Moves the watermark to `w` (never back) and resolves everything it decides, including
     /// items whose coverage was settled by notes since the last call (even if `w` did not move).
     /// O(rules + services waiting + resolved x (log n + sends of the key)).
-    public func advance(to w: Int64) {
+    package func advance(to w: Int64) {
         if watermark.map({ w > $0 }) ?? true { watermark = w }
         resolveDue()
         noticeSilence(at: watermark!)
     }
 
     /// End of input: ends every source's coverage and resolves everything still open.
-    public func finish() {
+    package func finish() {
         coverage.endAll()
         watermark = .max
         resolveDue()

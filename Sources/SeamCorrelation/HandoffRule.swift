@@ -5,42 +5,42 @@ import SeamRecords
 ///
 /// All durations are nanoseconds. Invariants (checked by the spec loader):
 /// `within > 0`, `grace >= 0`, `tolerance >= 0`.
-public struct HandoffRule: Sendable, Equatable {
+package struct HandoffRule: Sendable, Equatable {
     /// Shown in reports; default `FROM->TO`.
-    public var name: String
+    package var name: String
     /// Sending service (A) as the spec names it: a service, `*`, or `{field: F}` (`fromParty`).
-    public var from: String
+    package var from: String
     /// Receiving service (B) as the spec names it: a service, `*`, or `{field: F}` (`toParty`).
-    public var to: String
+    package var to: String
     /// Who may send: one service, or any (SEMANTICS.md "Wildcard sides").
-    public var fromParty: Party
+    package var fromParty: Party
     /// Who may receive: one service, or any.
-    public var toParty: Party
+    package var toParty: Party
     /// Key field on A's send events.
-    public var sendKey: FieldPath
+    package var sendKey: FieldPath
     /// Key field on B's receive events.
-    public var receiveKey: FieldPath
+    package var receiveKey: FieldPath
     /// Which of A's events are sends.
-    public var send: Predicate
+    package var send: Predicate
     /// Which of B's events are receives.
-    public var receive: Predicate
+    package var receive: Predicate
     /// W: a pair with latency <= W is confirmed.
-    public var within: Int64
+    package var within: Int64
     /// G: a pair with W < latency <= W + G is late.
-    public var grace: Int64
+    package var grace: Int64
     /// T: how far a receive may precede its send (clock skew).
-    public var tolerance: Int64
+    package var tolerance: Int64
     /// Fields whose values must agree across a pair, (send field, receive field).
-    public var agree: [AgreeField]
+    package var agree: [AgreeField]
     /// True: a second receive for an already confirmed send is a duplicate; false: a repeat.
-    public var once: Bool
+    package var once: Bool
 
-    public struct AgreeField: Sendable, Equatable {
-        public var send: FieldPath
-        public var receive: FieldPath
+    package struct AgreeField: Sendable, Equatable {
+        package var send: FieldPath
+        package var receive: FieldPath
         /// Name used in reports: the send field, or `send=receive` when they differ.
-        public var label: String { send == receive ? send.text : "\(send.text)=\(receive.text)" }
-        public init(send: FieldPath, receive: FieldPath) {
+        package var label: String { send == receive ? send.text : "\(send.text)=\(receive.text)" }
+        package init(send: FieldPath, receive: FieldPath) {
             self.send = send
             self.receive = receive
         }
@@ -49,7 +49,7 @@ public struct HandoffRule: Sendable, Equatable {
     /// - Parameters:
     ///   - from, to: service names; `fromParty`/`toParty`, when given, say who each side is
     ///     instead (`from`/`to` then default to their text: `*`, `{field: F}`).
-    public init(
+    package init(
         name: String, from: String = "", to: String = "", fromParty: Party? = nil, toParty: Party? = nil,
         sendKey: FieldPath, receiveKey: FieldPath,
         send: Predicate, receive: Predicate, within: Int64, grace: Int64, tolerance: Int64,
@@ -74,7 +74,7 @@ public struct HandoffRule: Sendable, Equatable {
 
 extension HandoffRule {
     /// Who one side of a handoff is (SEMANTICS.md "Wildcard sides").
-    public enum Party: Sendable, Equatable {
+    package enum Party: Sendable, Equatable {
         /// Records of this service only.
         case service(String)
         /// Records of any service (`"*"`), services the spec never names included.
@@ -85,16 +85,16 @@ extension HandoffRule {
         case named(by: FieldPath)
 
         /// The service, for a side that names one.
-        public var service: String? {
+        package var service: String? {
             if case .service(let s) = self { return s }
             return nil
         }
 
         /// True for `*` and `{field: F}`: records of any service may be this side.
-        public var isWildcard: Bool { service == nil }
+        package var isWildcard: Bool { service == nil }
 
         /// As the spec writes it: the name, `*`, or `{field: F}`.
-        public var text: String {
+        package var text: String {
             switch self {
             case .service(let s): return s
             case .any: return "*"
@@ -104,11 +104,11 @@ extension HandoffRule {
     }
 
     /// True when a side is `*` or `{field: F}`: tallies are then kept per actual pair too.
-    public var hasWildcard: Bool { fromParty.isWildcard || toParty.isWildcard }
+    package var hasWildcard: Bool { fromParty.isWildcard || toParty.isWildcard }
 }
 
 /// Which events of a service count as a send (or receive) of a rule.
-public indirect enum Predicate: Sendable, Equatable {
+package indirect enum Predicate: Sendable, Equatable {
     /// The record's event name (first present field of `fields.event`) equals this text.
     case event(String)
     /// Every listed field satisfies its condition.
@@ -121,7 +121,7 @@ public indirect enum Predicate: Sendable, Equatable {
     case all([Predicate])
 
     /// Every field path the predicate tests, in order (repeats kept).
-    public var fieldPaths: [FieldPath] {
+    package var fieldPaths: [FieldPath] {
         switch self {
         case .event: return []
         case .fields(let conds): return conds.map(\.path)
@@ -132,8 +132,8 @@ public indirect enum Predicate: Sendable, Equatable {
 }
 
 /// One field test inside a predicate.
-public struct FieldCondition: Sendable, Equatable {
-    public enum Test: Sendable, Equatable {
+package struct FieldCondition: Sendable, Equatable {
+    package enum Test: Sendable, Equatable {
         /// Equal as agree values are equal: same text, or both decimal numbers of equal value.
         case equals(String)
         /// The value (a scalar, as text) holds a match of the regular expression somewhere
@@ -146,9 +146,9 @@ public struct FieldCondition: Sendable, Equatable {
         /// `true`: the field is present with a non-null value; `false`: it is absent or null.
         case exists(Bool)
     }
-    public var path: FieldPath
-    public var test: Test
-    public init(path: FieldPath, test: Test) {
+    package var path: FieldPath
+    package var test: Test
+    package init(path: FieldPath, test: Test) {
         self.path = path
         self.test = test
     }

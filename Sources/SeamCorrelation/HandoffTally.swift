@@ -8,7 +8,9 @@ import SeamAlignment
 /// received = confirmed + late + duplicate + repeat + orphan + uncovered_receives + evicted_receives;
 /// disagree <= confirmed + late.
 public struct HandoffTally: Sendable {
-    public let rule: HandoffRule
+    package let rule: HandoffRule
+    /// The handoff's name in the spec (`from->to` unless named).
+    public var name: String { rule.name }
     /// Count per verdict, indexed by `Verdict.ordinal` (an array: hashing a verdict hashes its
     /// raw string, and every pair is counted).
     private var countByVerdict = [UInt64](repeating: 0, count: Verdict.allCases.count)
@@ -32,26 +34,26 @@ public struct HandoffTally: Sendable {
         return d
     }
     /// How many examples to keep per verdict.
-    public let examplesPerKind: Int
+    package let examplesPerKind: Int
     /// Earliest and latest event time of the observations counted evicted (`nil`: none), so
     /// a summary can say where its verdicts are partial.
-    public private(set) var evictedSpan: (first: Int64, last: Int64)?
+    package private(set) var evictedSpan: (first: Int64, last: Int64)?
 
     /// The tally of one actual (from, to) pair of services of a rule (nil: unknown, `?`).
-    public struct ServicePair: Sendable {
-        public var from: String?
-        public var to: String?
+    package struct ServicePair: Sendable {
+        package var from: String?
+        package var to: String?
         /// Counts and latency of the pair's findings (no examples).
-        public var tally: HandoffTally
+        package var tally: HandoffTally
     }
 
     /// Per actual pair, for a rule with a wildcard side, in first-seen order; empty for a rule
     /// with fixed sides, whose one pair is the rule itself (`servicePairs` gives it).
-    public internal(set) var pairs: [ServicePair] = []
+    package internal(set) var pairs: [ServicePair] = []
     /// Index in `pairs` by (from id, to id) of the run's `ServiceTable` (-1: unknown).
     private var pairIndex: [Int64: Int] = [:]
 
-    public init(rule: HandoffRule, examplesPerKind: Int) {
+    package init(rule: HandoffRule, examplesPerKind: Int) {
         self.rule = rule
         self.examplesPerKind = examplesPerKind
         self.latency = LatencyDistribution(offset: rule.tolerance)
@@ -77,7 +79,7 @@ public struct HandoffTally: Sendable {
 
     /// Counts one finding; records latency for pairs, unverified fields, and keeps it as an
     /// example when it is among the earliest of its kind. O(examplesPerKind).
-    public mutating func record(_ finding: Finding) {
+    package mutating func record(_ finding: Finding) {
         if finding.verdict == .confirmed || finding.verdict == .late, let l = finding.latency {
             countPair(finding.verdict, latency: l, unverified: finding.fields)
         } else {
@@ -92,7 +94,7 @@ public struct HandoffTally: Sendable {
 
     /// Counts a pair (confirmed or late) without keeping it as an example: what `record` does
     /// for a pair, minus the `Finding`. O(unverified labels).
-    public mutating func countPair(_ verdict: Verdict, latency l: Int64, unverified labels: [String]) {
+    package mutating func countPair(_ verdict: Verdict, latency l: Int64, unverified labels: [String]) {
         countByVerdict[verdict.ordinal] += 1
         latency.record(l)
         for f in labels { unverified[f, default: 0] += 1 }
@@ -101,7 +103,7 @@ public struct HandoffTally: Sendable {
     /// Counts a pair like `countPair`, unless a finding of it would be kept as an example: then
     /// returns false and counts nothing (the caller records the `Finding`). Mutating, so it
     /// works in place where a tally lives in an array. O(1).
-    public mutating func countPairUnlessExample(_ verdict: Verdict, latency l: Int64, unverified labels: [String],
+    package mutating func countPairUnlessExample(_ verdict: Verdict, latency l: Int64, unverified labels: [String],
                                                 time: Int64, position: InputPosition) -> Bool {
         if keepsExample(verdict, time: time, position: position) { return false }
         countPair(verdict, latency: l, unverified: labels)
@@ -110,7 +112,7 @@ public struct HandoffTally: Sendable {
 
     /// Whether a finding of `verdict` whose order is (time, position) would be kept as an
     /// example (among the earliest `examplesPerKind`). O(1).
-    public func keepsExample(_ verdict: Verdict, time: Int64, position: InputPosition) -> Bool {
+    package func keepsExample(_ verdict: Verdict, time: Int64, position: InputPosition) -> Bool {
         guard examplesPerKind > 0 else { return false }
         let list = examplesByVerdict[verdict.ordinal]
         guard list.count == examplesPerKind, let last = list.last else { return true }
@@ -150,7 +152,7 @@ public struct HandoffTally: Sendable {
     /// Every actual pair of services with its tally, sorted by names (unknown `?` last): the
     /// recorded pairs of a rule with a wildcard side, or the rule itself for fixed sides.
     /// Per pair the invariants hold as for the rule, and the pairs' counts add up to the rule's.
-    public var servicePairs: [ServicePair] {
+    package var servicePairs: [ServicePair] {
         guard rule.hasWildcard else {
             var me = self
             me.pairs = []
@@ -163,7 +165,7 @@ public struct HandoffTally: Sendable {
     }
 
     /// Adds another tally of the same rule (e.g. from another shard of the input); pairs by name.
-    public mutating func merge(_ other: HandoffTally) {
+    package mutating func merge(_ other: HandoffTally) {
         for p in other.pairs {
             if let i = pairs.firstIndex(where: { $0.from == p.from && $0.to == p.to }) {
                 pairs[i].tally.merge(p.tally)
@@ -178,7 +180,7 @@ public struct HandoffTally: Sendable {
     }
 
     /// The invariants of SEMANTICS.md that do not hold by construction; empty when all hold.
-    public func checkInvariants() -> [String] {
+    package func checkInvariants() -> [String] {
         var broken: [String] = []
         if self[.disagree] > self[.confirmed] + self[.late] {
             broken.append("\(rule.name): disagree \(self[.disagree]) > confirmed + late")

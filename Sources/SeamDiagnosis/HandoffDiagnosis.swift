@@ -9,8 +9,8 @@ import SeamSpec
 /// uncovered or unkeyed, or it saw none (the run is then incomplete). A handoff one side of which
 /// was never seen was judged, but its findings (all orphans, or all unconfirmed) most likely come
 /// from the same kind of mistake: it gets a diagnosis too, as a caution.
-public struct HandoffDiagnosis: Sendable, Equatable {
-    public enum Cause: String, Sendable {
+package struct HandoffDiagnosis: Sendable, Equatable {
+    package enum Cause: String, Sendable {
         /// The spec's `from` or `to` service appears in no record.
         case serviceNotSeen = "service-not-seen"
         /// The service logged, but no record of it matched the side's `send`/`receive`.
@@ -21,24 +21,24 @@ public struct HandoffDiagnosis: Sendable, Equatable {
         case neverCovered = "never-covered"
     }
 
-    public struct Reason: Sendable, Equatable {
-        public var cause: Cause
+    package struct Reason: Sendable, Equatable {
+        package var cause: Cause
         /// `send` or `receive`.
-        public var side: String
+        package var side: String
         /// The name the spec gives (service, event or field path).
-        public var name: String
+        package var name: String
         /// The nearest name the input held, when close enough to be a typo.
-        public var nearest: String?
+        package var nearest: String?
         /// Names the input held there (at most 8, most frequent first).
-        public var seen: [String]
-        public var message: String
+        package var seen: [String]
+        package var message: String
     }
 
-    public var handoff: String
+    package var handoff: String
     /// True when nothing of the handoff was judged (SEMANTICS.md cause 4: the run is
     /// incomplete); false when only one side was never seen (a caution on its findings).
-    public var couldNotBeJudged: Bool
-    public var reasons: [Reason]
+    package var couldNotBeJudged: Bool
+    package var reasons: [Reason]
 
     /// Judged observations of a tally: everything but uncovered, unkeyed and evicted.
     static func judged(_ t: HandoffTally) -> UInt64 {
@@ -47,13 +47,13 @@ public struct HandoffDiagnosis: Sendable, Equatable {
 
     /// Whether `tally` needs a diagnosis: nothing judged, or one side never seen with a key
     /// (no keyed send, or no keyed receive). Cheap: decide with it whether to sample the input.
-    public static func needed(_ tally: HandoffTally) -> Bool {
+    package static func needed(_ tally: HandoffTally) -> Bool {
         if tally[.evictedSend] + tally[.evictedReceive] > 0 { return false }
         return judged(tally) == 0 || tally.sent == 0 || tally.received == 0
     }
 
     /// The diagnosis of `tally`'s handoff, or nil when it needs none (see `needed`).
-    public static func diagnose(_ tally: HandoffTally, sample: InputSample) -> HandoffDiagnosis? {
+    package static func diagnose(_ tally: HandoffTally, sample: InputSample) -> HandoffDiagnosis? {
         guard needed(tally) else { return nil }
         let nothingJudged = judged(tally) == 0
         let rule = tally.rule

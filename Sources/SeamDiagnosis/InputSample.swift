@@ -2,33 +2,33 @@
 /// be judged is compared with ("'gatway' appears in no record; services seen: gateway, ...").
 ///
 /// Bounded: at most `InputSampler.maxNames` event names and field paths per service.
-public struct InputSample: Sendable, Equatable {
+package struct InputSample: Sendable, Equatable {
     /// Records sampled per service.
-    public var services: [String: Int] = [:]
+    package var services: [String: Int] = [:]
     /// Event names per service, with how many sampled records carried each.
-    public var events: [String: [String: Int]] = [:]
+    package var events: [String: [String: Int]] = [:]
     /// Field paths seen per service (JSON and logfmt records; nested JSON keys as `a.b`).
-    public var fields: [String: Set<String>] = [:]
+    package var fields: [String: Set<String>] = [:]
     /// Sources sampled, and those that could not be (stdin and FIFOs are read once).
-    public var sourcesSampled = 0
-    public var sourcesSkipped = 0
+    package var sourcesSampled = 0
+    package var sourcesSkipped = 0
 
-    public init() {}
+    package init() {}
 
     /// Event names of `service`, most frequent first.
-    public func eventNames(of service: String) -> [String] {
+    package func eventNames(of service: String) -> [String] {
         (events[service] ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
     }
 
     /// Event names of every service, most frequent first (for a wildcard side).
-    public var allEventNames: [String] {
+    package var allEventNames: [String] {
         var total: [String: Int] = [:]
         for names in events.values { for (n, c) in names { total[n, default: 0] += c } }
         return total.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
     }
 
     /// Services, most frequent first.
-    public var serviceNames: [String] {
+    package var serviceNames: [String] {
         services.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
     }
 }

@@ -10,11 +10,11 @@ import Foundation
 /// Called only when a handoff could not be judged, so the hot path pays nothing for it. Cost:
 /// `linesPerSource` lines of at most `maxSources` sources, each JSON record parsed whole with
 /// Foundation to list its fields. Stdin and FIFOs cannot be read again and are skipped.
-public enum InputSampler {
+package enum InputSampler {
     /// Names kept per service (event names and field paths each).
-    public static let maxNames = 64
+    package static let maxNames = 64
 
-    public static func sample(sources: [SourceDescriptor], spec: HandoffSpec, linesPerSource: Int = 2_000,
+    package static func sample(sources: [SourceDescriptor], spec: HandoffSpec, linesPerSource: Int = 2_000,
                               maxSources: Int = 200, maxLineLength: Int = 1 << 20) -> InputSample {
         let services = ServiceTable(shared: false)
         let selector = NameCollector(services: services)

@@ -9,21 +9,21 @@ import SeamCorrelation
 /// `tolerance`); a near miss changes no verdict, it only says where the other side was and how
 /// far, which is most often a window or a tolerance set too tight. Found among the gaps a
 /// `GapIndex` kept. O(gaps of that key).
-public struct NearMiss: Sendable, Equatable {
+package struct NearMiss: Sendable, Equatable {
     /// The counterpart's verdict: `.orphan` or `.uncoveredReceive` for a send's, `.unconfirmed`
     /// or `.uncoveredSend` for a receive's.
-    public var verdict: Verdict
+    package var verdict: Verdict
     /// The counterpart's event time and line.
-    public var time: Int64
-    public var position: InputPosition
+    package var time: Int64
+    package var position: InputPosition
     /// The counterpart's service (the handoff's other side).
-    public var service: String
+    package var service: String
     /// Counterpart time minus the finding's time (ns): for an unconfirmed send whose receive
     /// came 3 s later, `+3s` (and `-3s` from that orphan receive); for a receive logged 150 us
     /// before its send (skewed clocks), `-150us` from the send.
-    public var offset: Int64
+    package var offset: Int64
 
-    public init(verdict: Verdict, time: Int64, position: InputPosition, service: String, offset: Int64) {
+    package init(verdict: Verdict, time: Int64, position: InputPosition, service: String, offset: Int64) {
         self.verdict = verdict
         self.time = time
         self.position = position
@@ -33,7 +33,7 @@ public struct NearMiss: Sendable, Equatable {
 
     /// The near miss of `finding` (an unconfirmed send or an orphan receive), or nil when the
     /// index kept no gap of the other side for its key. Ties: the earlier counterpart.
-    public static func find(for finding: Finding, rule: HandoffRule, gaps: GapIndex) -> NearMiss? {
+    package static func find(for finding: Finding, rule: HandoffRule, gaps: GapIndex) -> NearMiss? {
         guard let key = finding.key else { return nil }
         let own: Finding.Evidence, wanted: (Verdict, Verdict), service: String
         switch finding.verdict {

@@ -7,8 +7,8 @@ import SeamCorrelation
 /// Each unconfirmed send the `GapIndex` kept is taken with its nearest orphan (or uncovered)
 /// receive of the same key (`NearMiss`); lag = receive time - send time. Verdicts never change: this is advice
 /// on the spec. O(gaps kept of the handoff).
-public struct NearMissAdvice: Sendable, Equatable {
-    public enum Direction: String, Sendable {
+package struct NearMissAdvice: Sendable, Equatable {
+    package enum Direction: String, Sendable {
         /// Receives after the send's window (lag > within + grace).
         case late
         /// Receives logged before their sends by more than the tolerance (lag < -tolerance).
@@ -16,25 +16,25 @@ public struct NearMissAdvice: Sendable, Equatable {
     }
 
     /// A spec setting and the value that would pair every near miss of the group.
-    public struct Setting: Sendable, Equatable {
+    package struct Setting: Sendable, Equatable {
         /// `within`, `grace` or `tolerance`.
-        public var name: String
-        public var value: Int64
+        package var name: String
+        package var value: Int64
     }
 
-    public var direction: Direction
+    package var direction: Direction
     /// Unconfirmed sends with an orphan (or uncovered) receive of their key on this side of the
     /// window.
-    public var pairs: Int
+    package var pairs: Int
     /// Smallest and largest lag (receive - send, ns) among them.
-    public var minLag: Int64
-    public var maxLag: Int64
+    package var minLag: Int64
+    package var maxLag: Int64
     /// The settings that would pair them all, the first preferred.
-    public var settings: [Setting]
+    package var settings: [Setting]
 
     /// The advice for `rule` (index `ruleIndex`) from the gaps kept: at most one per direction,
     /// late first.
-    public static func advise(rule: HandoffRule, ruleIndex: Int32, gaps: GapIndex) -> [NearMissAdvice] {
+    package static func advise(rule: HandoffRule, ruleIndex: Int32, gaps: GapIndex) -> [NearMissAdvice] {
         var late: [Int64] = [], early: [Int64] = []
         for (key, entries) in gaps.keys(of: ruleIndex) {
             for e in entries where e.verdict == .unconfirmed {
@@ -62,7 +62,7 @@ public struct NearMissAdvice: Sendable, Equatable {
     /// A readable duration strictly above `ns` (> 0): one significant digit under a second
     /// (`150us` -> `200us`, `350ms` -> `400ms`), whole seconds under a minute (`3s` -> `4s`),
     /// whole minutes beyond.
-    public static func settingAbove(_ ns: Int64) -> Int64 {
+    package static func settingAbove(_ ns: Int64) -> Int64 {
         let x = max(1, ns)
         if x >= Int64.max / 2 { return .max }
         if x < 1_000_000_000 {

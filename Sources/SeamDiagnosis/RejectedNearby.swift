@@ -9,24 +9,24 @@ import SeamCorrelation
 /// Placed by `RejectionRun`s (each source's rejected lines between the events around them), so
 /// "falls in" means the run's span overlaps the window. Summed per source and reason. Changes no
 /// verdict. O(runs of the sources).
-public struct RejectedNearby: Sendable, Equatable {
+package struct RejectedNearby: Sendable, Equatable {
     /// Index of the source (`InputPosition.source`).
-    public var source: Int32
-    public var reason: RejectReason
+    package var source: Int32
+    package var reason: RejectReason
     /// Rejected lines of the runs that overlap.
-    public var count: UInt64
-    public var firstLine: UInt64
-    public var lastLine: UInt64
+    package var count: UInt64
+    package var firstLine: UInt64
+    package var lastLine: UInt64
     /// The span of those runs (ns).
-    public var earliest: Int64
-    public var latest: Int64
+    package var earliest: Int64
+    package var latest: Int64
     /// Their likely services (the neighbours').
-    public var services: [String]
+    package var services: [String]
 
     /// Where the other side of a gap of `verdict` at `time` would be: its service and window
     /// (SEMANTICS.md: a receive looks back `within + grace` and ahead `tolerance`; a send waits
     /// `within + grace` and allows a receive `tolerance` before it). Nil for other verdicts.
-    public static func window(of verdict: Verdict, at time: Int64, rule: HandoffRule) -> (service: String, from: Int64, to: Int64)? {
+    package static func window(of verdict: Verdict, at time: Int64, rule: HandoffRule) -> (service: String, from: Int64, to: Int64)? {
         let wg = rule.within.addingSaturating(rule.grace)
         switch verdict {
         case .orphan: return (rule.from, time.subtractingSaturating(wg), time.addingSaturating(rule.tolerance))
@@ -37,7 +37,7 @@ public struct RejectedNearby: Sendable, Equatable {
 
     /// The rejected lines of the other side in `finding`'s window, per source and reason, in
     /// source order; empty for findings other than unconfirmed and orphan.
-    public static func find(for finding: Finding, rule: HandoffRule, index: RejectionIndex) -> [RejectedNearby] {
+    package static func find(for finding: Finding, rule: HandoffRule, index: RejectionIndex) -> [RejectedNearby] {
         guard let e = finding.verdict == .orphan ? finding.receive : finding.send,
               let w = window(of: finding.verdict, at: e.time, rule: rule) else { return [] }
         var out: [RejectedNearby] = []
@@ -68,7 +68,7 @@ public struct RejectedNearby: Sendable, Equatable {
 /// [from, to]" in O(log runs + runs that overlap) when runs do not overlap much (a sorted
 /// source's never do): runs sorted by start, with the largest end so far, scanned back from the
 /// last run that starts by `to` until no earlier run can reach `from`.
-public struct RejectionIndex: Sendable {
+package struct RejectionIndex: Sendable {
     private struct Entry: Sendable {
         var source: Int32
         var run: RejectionRun
@@ -78,7 +78,7 @@ public struct RejectionIndex: Sendable {
 
     private var byService: [String: (entries: [Entry], maxHi: [Int64])] = [:]
 
-    public init(runs: [[RejectionRun]]) {
+    package init(runs: [[RejectionRun]]) {
         var lists: [String: [Entry]] = [:]
         for (i, list) in runs.enumerated() {
             for r in list {
@@ -96,10 +96,10 @@ public struct RejectionIndex: Sendable {
     }
 
     /// True when no run was placed.
-    public var isEmpty: Bool { byService.isEmpty }
+    package var isEmpty: Bool { byService.isEmpty }
 
     /// The runs of `service` whose span meets [from, to], by (source, first line).
-    public func overlapping(service: String, from: Int64, to: Int64) -> [(source: Int32, run: RejectionRun)] {
+    package func overlapping(service: String, from: Int64, to: Int64) -> [(source: Int32, run: RejectionRun)] {
         guard let (entries, maxHi) = byService[service] else { return [] }
         var lo = 0, hi = entries.count
         while lo < hi {
@@ -120,20 +120,20 @@ public struct RejectionIndex: Sendable {
 /// rejected `no-time` fall in the windows of 7 of 7 orphans; these orphans may be their sends".
 ///
 /// Over the gaps the `GapIndex` kept: O((gaps + runs) log) per handoff and kind.
-public struct RejectedNeighbourhood: Sendable, Equatable {
+package struct RejectedNeighbourhood: Sendable, Equatable {
     /// `.orphan` or `.unconfirmed`.
-    public var verdict: Verdict
+    package var verdict: Verdict
     /// The other side's service.
-    public var service: String
+    package var service: String
     /// Gaps of that kind kept, and how many of them have rejected lines in their window.
-    public var gaps: Int
-    public var touched: Int
+    package var gaps: Int
+    package var touched: Int
     /// The rejected lines in those windows, per source and reason.
-    public var rejected: [RejectedNearby]
+    package var rejected: [RejectedNearby]
 
     /// For `rule`, per kind (orphans, then unconfirmed sends), when at least a fifth of its gaps
     /// kept have rejected lines of the other side in their window.
-    public static func find(rule: HandoffRule, ruleIndex: Int32, gaps: GapIndex, runs: [[RejectionRun]]) -> [RejectedNeighbourhood] {
+    package static func find(rule: HandoffRule, ruleIndex: Int32, gaps: GapIndex, runs: [[RejectionRun]]) -> [RejectedNeighbourhood] {
         guard runs.contains(where: { !$0.isEmpty }) else { return [] }
         var out: [RejectedNeighbourhood] = []
         for verdict in [Verdict.orphan, .unconfirmed] {

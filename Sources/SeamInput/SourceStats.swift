@@ -26,22 +26,22 @@ public struct SourceStats: Sendable, Equatable {
     /// Its rejected lines (but blank ones) in runs placed by their neighbouring events, in line
     /// order, at most `RejectionRun` cap (64) of them: past it the nearest runs of one reason
     /// merge, and `rejectionRunsCapped` says so. Not added up by `add` (runs belong to a source).
-    public var rejectionRuns: [RejectionRun] = []
-    public var rejectionRunsCapped = false
+    package var rejectionRuns: [RejectionRun] = []
+    package var rejectionRunsCapped = false
 
-    public init() {}
+    package init() {}
 
     /// Sum of all rejections.
     public var rejectedTotal: UInt64 { rejected.values.reduce(0, +) }
 
     /// Counts one rejection, remembering the first line for each reason.
-    public mutating func reject(_ reason: RejectReason, line: UInt64) {
+    package mutating func reject(_ reason: RejectReason, line: UInt64) {
         rejected[reason, default: 0] += 1
         if firstRejectedLine[reason] == nil { firstRejectedLine[reason] = line }
     }
 
     /// Adds another source's counts (for totals).
-    public mutating func add(_ other: SourceStats) {
+    package mutating func add(_ other: SourceStats) {
         bytesIn += other.bytesIn
         bytesDecoded += other.bytesDecoded
         lines += other.lines

@@ -7,27 +7,27 @@
 /// entries for every service (`service` nil) exist: then those, which every record also needs.
 /// Services compare as exact bytes, like `ServiceTable` ids. Built by the stage that consumes
 /// records (the observation selector), so the record stage never learns what a handoff is.
-public struct FieldNeeds: Sendable, Equatable {
-    public struct Entry: Sendable, Equatable {
+package struct FieldNeeds: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
         /// nil: records of every service.
-        public var service: String?
+        package var service: String?
         /// The event name the record must carry; nil: any record of `service`, whatever its event.
-        public var event: String?
-        public var paths: [FieldPath]
+        package var event: String?
+        package var paths: [FieldPath]
 
-        public init(service: String?, event: String?, paths: [FieldPath]) {
+        package init(service: String?, event: String?, paths: [FieldPath]) {
             self.service = service
             self.event = event
             self.paths = paths
         }
     }
 
-    public private(set) var entries: [Entry] = []
+    package private(set) var entries: [Entry] = []
 
-    public init() {}
+    package init() {}
 
     /// Records of `service` (nil: every service) with event `event` (nil: any event) need `paths`.
-    public mutating func add(service: String?, event: String?, paths: [FieldPath]) {
+    package mutating func add(service: String?, event: String?, paths: [FieldPath]) {
         entries.append(Entry(service: service, event: event, paths: paths))
     }
 }

@@ -14,8 +14,8 @@ import SeamCore
 ///
 /// CSV records may span lines (a quoted field with line ends): `decode` then returns `.pending`
 /// until the record is complete, and the record counts as one line, at its first line's number.
-public final class FormatDecoder {
-    public enum Outcome: Equatable {
+package final class FormatDecoder {
+    package enum Outcome: Equatable {
         /// `body` was called once with the record (at line `line`).
         case event
         case rejected(RejectReason)
@@ -24,12 +24,12 @@ public final class FormatDecoder {
         case pending
     }
 
-    public let format: SourceFormat
-    public let plan: FieldPlan
-    public let config: FieldConfig
-    public let services: ServiceTable
+    package let format: SourceFormat
+    package let plan: FieldPlan
+    package let config: FieldConfig
+    package let services: ServiceTable
     /// Longest record (CSV joins lines) before it is rejected `malformed`.
-    public var maxRecordLength = 1 << 20
+    package var maxRecordLength = 1 << 20
 
     // Field table: names -> index; per line each index has a (start, count) or is absent.
     private var names: [String] = []
@@ -66,9 +66,9 @@ public final class FormatDecoder {
     private var pending: [UInt8] = []
     private var pendingLine: UInt64 = 0
     /// The line number of the last record given to `body` (its first line).
-    public private(set) var recordLine: UInt64 = 0
+    package private(set) var recordLine: UInt64 = 0
 
-    public init(format: SourceFormat, config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable) {
+    package init(format: SourceFormat, config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable) {
         self.format = format
         self.config = config
         self.services = services
@@ -114,7 +114,7 @@ public final class FormatDecoder {
         dockerSpans.deallocate()
     }
 
-    public func slot(for path: FieldPath) -> Int? { plan.slot(for: path) }
+    package func slot(for path: FieldPath) -> Int? { plan.slot(for: path) }
 
     private func fieldIndex(_ name: String) -> Int {
         if let i = index[name] { return i }
@@ -156,7 +156,7 @@ public final class FormatDecoder {
     }
 
     /// Decodes one line (numbered `number`); calls `body` for an event.
-    public func decode(_ line: UnsafeRawBufferPointer, number: UInt64, defaultService: Int32?,
+    package func decode(_ line: UnsafeRawBufferPointer, number: UInt64, defaultService: Int32?,
                        _ body: (RecordView) -> Void) -> Outcome {
         for i in counts.indices { counts[i] = -1 }
         used = 0
@@ -222,7 +222,7 @@ public final class FormatDecoder {
     }
 
     /// A record left open at the end of input (a CSV quote never closed): its rejection.
-    public func finish() -> RejectReason? {
+    package func finish() -> RejectReason? {
         guard !pending.isEmpty else { return nil }
         pending.removeAll()
         recordLine = pendingLine
@@ -230,7 +230,7 @@ public final class FormatDecoder {
     }
 
     /// The first line number of the record `finish()` rejected.
-    public var finishedLine: UInt64 { pendingLine }
+    package var finishedLine: UInt64 { pendingLine }
 
     private func scanCSV(_ record: UnsafeRawBufferPointer) -> CSVRecordScanner.Outcome {
         ensure(record.count)

@@ -5,19 +5,19 @@
 /// matches is auto-detected (JSON lines or logfmt) as before. Formats that are not JSON/logfmt
 /// decode through `FormatDecoder` (one work buffer per source, no String per field except where
 /// a regular expression runs).
-public struct SourceFormat: Sendable, Equatable {
+package struct SourceFormat: Sendable, Equatable {
     /// Which display paths this entry applies to.
-    public var path: PathGlob?
+    package var path: PathGlob?
     /// How one line (record) becomes fields, possibly with a record nested in a field.
-    public var layer: FormatLayer
+    package var layer: FormatLayer
     /// Where the time is: a field and, for text times, a layout.
-    public var time: TimeSource?
+    package var time: TimeSource?
     /// Where the service is: a fixed name, or a field (optionally cut by a regex).
-    public var service: ServiceSource?
+    package var service: ServiceSource?
     /// Fields computed after decoding, in order (a later one may read an earlier one).
-    public var derive: [DerivedField]
+    package var derive: [DerivedField]
 
-    public init(path: PathGlob?, layer: FormatLayer = FormatLayer(kind: .auto), time: TimeSource? = nil,
+    package init(path: PathGlob?, layer: FormatLayer = FormatLayer(kind: .auto), time: TimeSource? = nil,
                 service: ServiceSource? = nil, derive: [DerivedField] = []) {
         self.path = path
         self.layer = layer
@@ -27,14 +27,14 @@ public struct SourceFormat: Sendable, Equatable {
     }
 
     /// The entry for a source: the first whose glob matches `displayName` (nil: auto-detect).
-    public static func first(in formats: [SourceFormat], for displayName: String) -> SourceFormat? {
+    package static func first(in formats: [SourceFormat], for displayName: String) -> SourceFormat? {
         formats.first { $0.path?.matches(displayName) ?? true }
     }
 }
 
 /// One level of record format; `inner` names a field holding another record to unwrap.
-public struct FormatLayer: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct FormatLayer: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         /// JSON lines or logfmt, detected from the first line (as without a spec entry).
         case auto
         case json
@@ -50,16 +50,16 @@ public struct FormatLayer: Sendable, Equatable {
         case cri
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// A field of this layer's record that holds a record in another format.
-    public var inner: InnerRecord? {
+    package var inner: InnerRecord? {
         get { innerStorage.first }
         set { innerStorage = newValue.map { [$0] } ?? [] }
     }
     // An array breaks the value-type recursion FormatLayer -> InnerRecord -> FormatLayer.
     private var innerStorage: [InnerRecord]
 
-    public init(kind: Kind, inner: InnerRecord? = nil) {
+    package init(kind: Kind, inner: InnerRecord? = nil) {
         self.kind = kind
         self.innerStorage = inner.map { [$0] } ?? []
     }
@@ -77,28 +77,28 @@ public struct FormatLayer: Sendable, Equatable {
 
 /// A field whose value is itself a record (a Docker JSON line in a CSV column, a JSON app line in
 /// Docker's `log`); its fields join the outer record's (the outer ones win on equal names).
-public struct InnerRecord: Sendable, Equatable {
-    public var field: String
-    public var layer: FormatLayer
-    public init(field: String, layer: FormatLayer) {
+package struct InnerRecord: Sendable, Equatable {
+    package var field: String
+    package var layer: FormatLayer
+    package init(field: String, layer: FormatLayer) {
         self.field = field
         self.layer = layer
     }
 }
 
 /// Where a source's event time is.
-public struct TimeSource: Sendable, Equatable {
-    public var field: String
+package struct TimeSource: Sendable, Equatable {
+    package var field: String
     /// nil: RFC 3339 / ISO 8601 or epoch, as for JSON (`Timestamp`).
-    public var layout: TimeLayout?
-    public init(field: String, layout: TimeLayout?) {
+    package var layout: TimeLayout?
+    package init(field: String, layout: TimeLayout?) {
         self.field = field
         self.layout = layout
     }
 }
 
 /// Where a source's service name is.
-public enum ServiceSource: Sendable, Equatable {
+package enum ServiceSource: Sendable, Equatable {
     /// Every record of the source has this service.
     case name(String)
     /// The field's value, or the part a regex picks: its group `service`, else its first named

@@ -4,7 +4,7 @@ import SeamCorrelation
 extension ClockSkew {
     /// One sentence for people, e.g. "payments' clock runs at least 300ms behind orders'
     /// (payment: a receive logged 300ms before its send); tolerance must cover it".
-    public var sentence: String {
+    package var sentence: String {
         if let upper, upper < 0 {
             return "\(b)'s clock runs at least \(DurationText.approximate(-upper)) behind \(a)'s "
                 + "(\(handoffs.joined(separator: ", ")): a receive was logged before its send); "
@@ -22,5 +22,5 @@ extension ClockSkew {
 
 extension Summary {
     /// Clock offset bounds between services that exchanged paired handoffs.
-    public var clockSkews: [ClockSkew] { ClockSkew.estimate(handoffs) }
+    package var clockSkews: [ClockSkew] { ClockSkew.estimate(handoffs) }
 }

@@ -72,7 +72,7 @@ public enum FindingText {
 
     /// The event a predicate matches, as the spec wrote it: `payment.requested` or
     /// `[kind=payment, amount=5]`.
-    public static func what(_ p: Predicate) -> String {
+    package static func what(_ p: Predicate) -> String {
         switch p {
         case .event(let name): return name
         case .fields(let conditions):
@@ -93,7 +93,7 @@ public enum FindingText {
     }
 
     /// `request_id=abc`; a key that is empty or holds spaces or quotes is quoted.
-    public static func keyText(_ path: FieldPath, _ key: String?) -> String {
+    package static func keyText(_ path: FieldPath, _ key: String?) -> String {
         guard let key else { return "no \(path.text)" }
         let plain = !key.isEmpty && !key.unicodeScalars.contains { $0.value <= 0x20 || $0 == "\"" || $0.value == 0x7F }
         return "\(path.text)=" + (plain ? key : "\"\(key.replacingOccurrences(of: "\"", with: "\\\""))\"")

@@ -10,7 +10,7 @@ extension HandoffTally {
     /// Asked when both sides had at least 10 judged events and under a fifth of the smaller side
     /// paired. One side unpaired alone (sends never confirmed, no orphans) is the shape of a real
     /// tear, and gets no caution.
-    public var caution: String? {
+    package var caution: String? {
         let paired = self[.confirmed] + self[.late]
         let sends = sent - self[.uncoveredSend] - self[.evictedSend]
         let receives = received - self[.uncoveredReceive] - self[.evictedReceive]

@@ -97,7 +97,7 @@ extension ReportText {
 extension Summary {
     /// For `watch`: how many events arrived behind their source's watermark, how far, and the
     /// `--reorder` that would have held them all; nil when none did.
-    public var reorderAdvice: String? {
+    package var reorderAdvice: String? {
         let t = total
         guard t.outOfOrder > 0 else { return nil }
         return "\(ReportText.count(t.outOfOrder, "event")) arrived behind their source's watermark"

@@ -64,7 +64,7 @@ extension Summary {
     /// event, say, makes every receive an orphan), then the tally's own caution, then near
     /// misses that a wider window or tolerance would pair (`NearMissAdvice`), then rejected
     /// lines of the other side in many gaps' windows (`RejectedNeighbourhood`).
-    public func caution(_ h: HandoffTally) -> String? {
+    package func caution(_ h: HandoffTally) -> String? {
         var parts: [String] = []
         if let d = diagnoses[h.rule.name], !d.couldNotBeJudged {
             parts.append("no \(d.reasons.map(\.side).joined(separator: " or ")) was ever seen, so these findings "

@@ -14,12 +14,12 @@ extension Summary {
     }
 
     /// The rule a finding belongs to, `nil` when its index is out of range.
-    public func rule(of finding: Finding) -> HandoffRule? {
+    package func rule(of finding: Finding) -> HandoffRule? {
         finding.rule >= 0 && Int(finding.rule) < handoffs.count ? handoffs[Int(finding.rule)].rule : nil
     }
 
     /// Where a rejection reason was first seen, in input order (`payments.log:3`).
-    public func firstRejection(_ reason: RejectReason) -> String? {
+    package func firstRejection(_ reason: RejectReason) -> String? {
         for s in sources {
             if let line = s.stats.firstRejectedLine[reason] { return "\(s.name):\(line)" }
         }

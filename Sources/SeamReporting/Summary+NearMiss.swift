@@ -6,13 +6,13 @@ import SeamDiagnosis
 /// handoff, the `within`, `grace` or `tolerance` that would pair its near misses.
 extension Summary {
     /// The near miss of an unconfirmed send or orphan receive (`NearMiss`), or nil.
-    public func nearMiss(of f: Finding) -> NearMiss? {
+    package func nearMiss(of f: Finding) -> NearMiss? {
         guard let rule = rule(of: f) else { return nil }
         return NearMiss.find(for: f, rule: rule, gaps: gapIndex)
     }
 
     /// What `h`'s near misses suggest (`NearMissAdvice`), late first; empty when none.
-    public func nearMissAdvice(_ h: HandoffTally) -> [NearMissAdvice] {
+    package func nearMissAdvice(_ h: HandoffTally) -> [NearMissAdvice] {
         guard gapIndex.count > 0, h.gaps > 0, let i = handoffs.firstIndex(where: { $0.rule.name == h.rule.name }) else { return [] }
         return NearMissAdvice.advise(rule: h.rule, ruleIndex: Int32(i), gaps: gapIndex)
     }

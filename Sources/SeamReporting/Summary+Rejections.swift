@@ -11,7 +11,7 @@ extension Summary {
 
     /// The other side's rejected lines in `f`'s window (`RejectedNearby`); empty for other kinds.
     /// Uses `rejectionIndex` (a run's summary has it), else indexes the runs for this call.
-    public func rejectedNearby(_ f: Finding) -> [RejectedNearby] {
+    package func rejectedNearby(_ f: Finding) -> [RejectedNearby] {
         guard f.verdict == .orphan || f.verdict == .unconfirmed, let rule = rule(of: f) else { return [] }
         let index = rejectionIndex ?? RejectionIndex(runs: rejectionRuns)
         guard !index.isEmpty else { return [] }
@@ -20,7 +20,7 @@ extension Summary {
 
     /// Kinds of `h`'s gaps (orphans, unconfirmed sends) many of which have the other side's
     /// rejected lines in their window (`RejectedNeighbourhood`).
-    public func rejectedNeighbourhoods(_ h: HandoffTally) -> [RejectedNeighbourhood] {
+    package func rejectedNeighbourhoods(_ h: HandoffTally) -> [RejectedNeighbourhood] {
         guard gapIndex.count > 0, h.gaps > 0, let i = handoffs.firstIndex(where: { $0.rule.name == h.rule.name }) else { return [] }
         return RejectedNeighbourhood.find(rule: h.rule, ruleIndex: Int32(i), gaps: gapIndex, runs: rejectionRuns)
     }

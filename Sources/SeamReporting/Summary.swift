@@ -9,18 +9,18 @@ public struct Summary: Sendable {
     public struct Source: Sendable {
         public var name: String
         public var stats: SourceStats
-        public init(name: String, stats: SourceStats) {
+        package init(name: String, stats: SourceStats) {
             self.name = name
             self.stats = stats
         }
     }
 
     /// The time span one service logged in one source (SEMANTICS.md coverage).
-    public struct Extent: Sendable, Equatable {
-        public var source: Int32
-        public var first: Int64
-        public var last: Int64
-        public init(source: Int32, first: Int64, last: Int64) {
+    package struct Extent: Sendable, Equatable {
+        package var source: Int32
+        package var first: Int64
+        package var last: Int64
+        package init(source: Int32, first: Int64, last: Int64) {
             self.source = source
             self.first = first
             self.last = last
@@ -32,24 +32,24 @@ public struct Summary: Sendable {
     /// Errors not tied to a source that could be opened (missing path, symlink loop).
     public var inputErrors: [InputError]
     /// Coverage extents per service name.
-    public var coverage: [String: [Extent]]
+    package var coverage: [String: [Extent]]
     /// One tally per rule, in spec order; `Finding.rule` indexes this array.
     public var handoffs: [HandoffTally]
     /// Why handoffs could not be judged, or why one side of them was never seen, by handoff
     /// name (`HandoffDiagnosis`); empty when every handoff saw both sides.
-    public var diagnoses: [String: HandoffDiagnosis] = [:]
+    package var diagnoses: [String: HandoffDiagnosis] = [:]
     /// Handoffs that could not be judged do not make the run incomplete (`--allow-unjudged`:
     /// a spec that covers more services than the logs at hand). Only SEMANTICS.md cause 4.
-    public var allowUnjudged = false
+    package var allowUnjudged = false
     /// The run's gaps by (handoff, key), for near misses (`NearMiss`, `NearMissAdvice`);
     /// empty when the summary was not made by a run.
-    public var gapIndex = GapIndex(capacity: 0)
+    package var gapIndex = GapIndex(capacity: 0)
     /// The sources' rejection runs by service (`RejectionIndex`), made once by a run so that
     /// every finding of a long `jsonl` report looks up its window in O(log runs); nil: made on
     /// each call from `sources`.
-    public var rejectionIndex: RejectionIndex?
+    package var rejectionIndex: RejectionIndex?
 
-    public init(sources: [Source], inputErrors: [InputError], coverage: [String: [Extent]], handoffs: [HandoffTally]) {
+    package init(sources: [Source], inputErrors: [InputError], coverage: [String: [Extent]], handoffs: [HandoffTally]) {
         self.sources = sources
         self.inputErrors = inputErrors
         self.coverage = coverage
@@ -88,7 +88,7 @@ public struct Summary: Sendable {
 
     /// Last time `service` logged before or at `time`'s window end, across its sources; the
     /// latest time overall when none. For "payments, logging until 12:09:59".
-    public func lastLogged(_ service: String) -> Int64? {
+    package func lastLogged(_ service: String) -> Int64? {
         coverage[service]?.map(\.last).max()
     }
 }

@@ -3,7 +3,7 @@ import SeamCorrelation
 extension Verdict {
     /// The order reports list verdicts in: gaps, then defects, then what is not judged,
     /// confirmed last.
-    public static let reportOrder: [Verdict] = [
+    package static let reportOrder: [Verdict] = [
         .unconfirmed, .orphan, .disagree, .duplicate, .late, .repeat, .uncoveredSend, .uncoveredReceive,
         .unkeyedSend, .unkeyedReceive, .evictedSend, .evictedReceive, .confirmed,
     ]

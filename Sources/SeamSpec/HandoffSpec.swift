@@ -7,17 +7,17 @@ import SeamCorrelation
 /// `tolerance >= 0`, and names are unique.
 public struct HandoffSpec: Sendable, Equatable {
     /// The spec format version; always 1 for now.
-    public var version: Int
+    package var version: Int
     /// Field lists, with the spec's `fields:` block applied over the defaults.
-    public var fields: FieldConfig
+    package var fields: FieldConfig
     /// The handoff rules in spec order; `Finding.rule` indexes this array.
-    public var rules: [HandoffRule]
+    package var rules: [HandoffRule]
     /// Per-source formats by path glob (`sources:`), in spec order; the first match applies.
-    public var sources: [SourceFormat]
+    package var sources: [SourceFormat]
     /// Fields derived in every source (`derive:` at the top), after the source's own.
-    public var derive: [DerivedField]
+    package var derive: [DerivedField]
 
-    public init(version: Int = 1, fields: FieldConfig = FieldConfig(), rules: [HandoffRule],
+    package init(version: Int = 1, fields: FieldConfig = FieldConfig(), rules: [HandoffRule],
                 sources: [SourceFormat] = [], derive: [DerivedField] = []) {
         self.version = version
         self.fields = fields
@@ -28,7 +28,7 @@ public struct HandoffSpec: Sendable, Equatable {
 
     /// How the source shown as `displayName` is read: its `sources:` entry (the first whose path
     /// matches) with the top-level `derive:` added; nil when neither applies (auto-detect).
-    public func format(for displayName: String) -> SourceFormat? {
+    package func format(for displayName: String) -> SourceFormat? {
         let entry = SourceFormat.first(in: sources, for: displayName)
         guard !derive.isEmpty else { return entry }
         var f = entry ?? SourceFormat(path: nil)

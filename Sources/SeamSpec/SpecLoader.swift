@@ -28,7 +28,7 @@ public enum SpecLoader {
 
     /// Loads only what says how to read the logs (`fields`, `sources`, `derive`): `version` and
     /// `handoffs` may be absent (`seam discover --spec`); whatever is present is validated.
-    public static func loadInputs(path: String) throws -> HandoffSpec {
+    package static func loadInputs(path: String) throws -> HandoffSpec {
         try load(text: readText(path: path), file: path, inputsOnly: true)
     }
 

@@ -1,10 +1,10 @@
 /// `seam explain` output: the journey of one key as text (records in time order, each verdict
 /// after the last record it took part in) or as one JSON object (`records`, `verdicts`).
-public enum KeyJourneyReport {
+package enum KeyJourneyReport {
     /// One line per record (time, service, event, `source:line`, the handoff sides it is), its
     /// line indented below (cut at `KeyJourney.rawLimit` bytes, control characters shown as `?`),
     /// and `=> handoff: verdict ...` lines between.
-    public static func text(_ j: KeyJourney) -> String {
+    package static func text(_ j: KeyJourney) -> String {
         let s = j.summary
         var out = "seam explain \(ReportText.printable(j.key)): \(ReportText.count(UInt64(j.records.count), "record"))"
             + (j.recordsCapped ? " (the earliest \(KeyJourney.maxRecords) shown)" : "")
@@ -37,7 +37,7 @@ public enum KeyJourneyReport {
     }
 
     /// `{"key","records":[...],"records_capped","verdicts":[...],"complete"}`.
-    public static func json(_ j: KeyJourney, pretty: Bool = false) -> String {
+    package static func json(_ j: KeyJourney, pretty: Bool = false) -> String {
         let s = j.summary
         let records: [JSONValue] = j.records.map { r in
             let first = r.roles.first
@@ -80,7 +80,7 @@ public enum KeyJourneyReport {
     /// The verdict in a few words: `payment: confirmed in 37ms`, `payment: unconfirmed: no
     /// receive by T; nearest receive of this key +3.2s in payments (payments.log:8)`; other
     /// kinds with their full sentence (`FindingText`).
-    public static func verdictText(_ f: Finding, _ s: Summary) -> String {
+    package static func verdictText(_ f: Finding, _ s: Summary) -> String {
         let h = name(f.rule, s)
         guard let rule = s.rule(of: f) else { return "\(h): \(f.verdict.rawValue)" }
         let wg = rule.within.addingSaturating(rule.grace)
