@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Every stage is on the hot path. In release: no exclusivity checks (measured in BENCHMARKS.md),
+// and full cross-module optimization, so that the generic merge and cursor (Alignment) are
+// specialized for the correlator's selector (Correlation) and small calls inline across stages
+// as they did in one module (the compiler's default CMO is conservative and specialized none of
+// them; ARCHITECTURE.md "Stage targets" has the numbers).
+let stageSettings: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked", "-cross-module-optimization"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "Seam",
     products: [
@@ -21,20 +30,54 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // One target per stage, in data-flow order; a stage imports only the ones before it, so an
+        // arrow running back up is a compile error (ARCHITECTURE.md draws the graph).
+        .target(name: "SeamCore", swiftSettings: stageSettings),
+        .target(name: "SeamInput", dependencies: ["SeamCore", "CZlib"], swiftSettings: stageSettings),
+        .target(name: "SeamRecords", dependencies: ["SeamCore"], swiftSettings: stageSettings),
         .target(
-            name: "Seam",
+            name: "SeamAlignment",
+            dependencies: ["SeamCore", "SeamInput", "SeamRecords", .product(name: "HeapModule", package: "swift-collections")],
+            swiftSettings: stageSettings
+        ),
+        .target(
+            name: "SeamCorrelation",
             dependencies: [
-                "CZlib",
-                .product(name: "Yams", package: "Yams"),
+                "SeamCore", "SeamRecords", "SeamAlignment",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ],
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            swiftSettings: stageSettings
+        ),
+        .target(
+            name: "SeamSpec",
+            dependencies: ["SeamCore", "SeamRecords", "SeamCorrelation", .product(name: "Yams", package: "Yams")],
+            swiftSettings: stageSettings
+        ),
+        .target(
+            name: "SeamDiagnosis",
+            dependencies: ["SeamInput", "SeamRecords", "SeamAlignment", "SeamCorrelation", "SeamSpec"],
+            swiftSettings: stageSettings
+        ),
+        .target(
+            name: "SeamReporting",
+            dependencies: ["SeamCore", "SeamInput", "SeamRecords", "SeamAlignment", "SeamCorrelation", "SeamDiagnosis"],
+            swiftSettings: stageSettings
+        ),
+        // The umbrella: the entry points (HandoffCheck, HandoffWatch) and every stage re-exported,
+        // so `import Seam` is all an embedder, the CLI, the tests and the fuzz targets need.
+        .target(
+            name: "Seam",
+            dependencies: [
+                "SeamCore", "SeamInput", "SeamRecords", "SeamAlignment", "SeamCorrelation", "SeamSpec",
+                "SeamDiagnosis", "SeamReporting",
+            ],
+            swiftSettings: stageSettings
         ),
         // `seam discover`: a draft spec from the logs (issue 16); reads through Seam's input,
         // records and spec stages only.
-        .target(name: "SeamDiscovery", dependencies: ["Seam"],
-                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+        .target(name: "SeamDiscovery", dependencies: ["SeamCore", "SeamInput", "SeamRecords", "SeamSpec"],
+                swiftSettings: stageSettings),
         .executableTarget(
             name: "SeamCLI",
             dependencies: [
@@ -44,6 +87,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "SeamBench", dependencies: ["Seam"]),
+        // README's "Embedding Seam" example, compiled as if from another package (no package
+        // access, so `package` declarations are out of reach): it builds only while the public
+        // API suffices. EmbeddingExampleTests runs it and compares it with the README.
+        .executableTarget(name: "SeamEmbeddingExample", dependencies: ["Seam"], packageAccess: false),
         // Plain references (JSON via Foundation, gunzip, line framing) shared by the tests and
         // the fuzz targets; no fuzzer flags, so it builds with everything else.
         .target(name: "SeamFuzzSupport", dependencies: ["Seam", "CZlib"]),

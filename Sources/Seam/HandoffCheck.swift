@@ -75,10 +75,10 @@ public final class HandoffCheck {
     }
 
     /// Passes the last run needed (1 unless a source turned out of time order after its probe).
-    public private(set) var passes = 0
+    package private(set) var passes = 0
 
     /// Runs on sources already expanded; `inputErrors` are carried into the summary.
-    public func run(sources: [SourceDescriptor], inputErrors: [InputError] = [],
+    package func run(sources: [SourceDescriptor], inputErrors: [InputError] = [],
                     progress: ((UInt64) -> Void)? = nil) -> Summary {
         let services = ServiceTable(shared: options.threads > 1)
         let matcher = HandoffSelector(rules: spec.rules, config: spec.fields, services: services)

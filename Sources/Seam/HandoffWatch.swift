@@ -19,7 +19,8 @@ import Foundation
 public final class HandoffWatch {
     public let spec: HandoffSpec
     public let options: RunOptions
-    private weak var sink: FindingSink?
+    /// Held strongly: a sink made inline in the call must live as long as the run.
+    private let sink: FindingSink?
     private let queue = BatchQueue(capacity: 16)
 
     public init(spec: HandoffSpec, options: RunOptions = RunOptions(), sink: FindingSink? = nil) {
@@ -40,7 +41,7 @@ public final class HandoffWatch {
     }
 
     /// Runs on sources already expanded; `inputErrors` are carried into the summary.
-    public func run(sources: [SourceDescriptor], inputErrors errors: [InputError]) -> (summary: Summary, stopped: Bool) {
+    package func run(sources: [SourceDescriptor], inputErrors errors: [InputError]) -> (summary: Summary, stopped: Bool) {
         let table = ServiceTable(shared: true)
         let coverage = CoverageTracker()
         let selector = HandoffSelector(rules: spec.rules, config: spec.fields, services: table)

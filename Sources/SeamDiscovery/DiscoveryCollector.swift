@@ -1,4 +1,7 @@
-import Seam
+import SeamCore
+import SeamInput
+import SeamRecords
+import SeamSpec
 
 /// The one-pass state of `seam discover`: every (service, event) seen, with its fields and their
 /// sketches. Fed record by record (`observe`), in any order of sources and times: nothing in it

@@ -1,4 +1,7 @@
-import Seam
+import SeamCore
+import SeamInput
+import SeamRecords
+import SeamSpec
 
 /// Reads sources for discovery, one after another, through Seam's own readers and decoders
 /// (`LineReader`: files, folders, stdin, gzip; `RecordDecoder` / `FormatDecoder` as the spec's

@@ -1,5 +1,8 @@
 import Foundation
-import Seam
+import SeamCore
+import SeamInput
+import SeamRecords
+import SeamSpec
 
 /// Renders a `DiscoveryResult` as a draft spec (YAML that `seam check --spec` accepts as it is,
 /// the evidence in comments) or as JSON.

@@ -1,4 +1,7 @@
-import Seam
+import SeamCore
+import SeamInput
+import SeamRecords
+import SeamSpec
 
 /// One field of a record as `FieldWalker` found it: its path (hashed, and its bytes in the
 /// walker's name buffer) and where its value's bytes lie (in the line, or in a decoder's

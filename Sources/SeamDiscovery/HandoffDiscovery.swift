@@ -1,4 +1,7 @@
-import Seam
+import SeamCore
+import SeamInput
+import SeamRecords
+import SeamSpec
 
 /// Settings of a discovery run.
 public struct DiscoveryOptions: Sendable {

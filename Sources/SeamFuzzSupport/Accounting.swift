@@ -1,10 +1,10 @@
 import Seam
 
 /// The reader's bookkeeping properties, shared by the Input fuzz targets.
-public enum Accounting {
+package enum Accounting {
     /// Items are numbered 1...n with no gap, `stats.lines == n`, and the rejections counted in
     /// `stats` (total and per reason) are exactly the rejected items.
-    public static func check(_ items: [ReferenceLine], _ stats: SourceStats) {
+    package static func check(_ items: [ReferenceLine], _ stats: SourceStats) {
         var perReason: [RejectReason: UInt64] = [:]
         for (i, item) in items.enumerated() {
             FuzzDriver.require(item.number == UInt64(i + 1), "item \(i) numbered \(item.number)")

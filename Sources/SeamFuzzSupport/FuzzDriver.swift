@@ -7,15 +7,15 @@ import Glibc
 /// With `--sanitize fuzzer`, SwiftPM links libFuzzer whole (its `main` included) in release
 /// builds and does not rename `main` (the `--defsym main=<Target>_main` trick applies to debug
 /// builds only), so each target just defines `@_cdecl("LLVMFuzzerTestOneInput")`.
-public enum FuzzDriver {
+package enum FuzzDriver {
     /// Copies libFuzzer's input (the pointer may be nil when the size is 0).
-    public static func bytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
+    package static func bytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
         guard let data, size > 0 else { return [] }
         return Array(UnsafeBufferPointer(start: data, count: size))
     }
 
     /// A property does not hold: print why and abort, so libFuzzer saves the input as a crash.
-    public static func fail(_ message: @autoclosure () -> String, file: StaticString = #file, line: UInt = #line) -> Never {
+    package static func fail(_ message: @autoclosure () -> String, file: StaticString = #file, line: UInt = #line) -> Never {
         let text = "PROPERTY FAILED (\(file):\(line)): \(message())\n"
         // write(2), not fputs(stderr): the C global is not concurrency-safe in Swift 6.
         var bytes = Array(text.utf8)
@@ -25,7 +25,7 @@ public enum FuzzDriver {
 
     /// Checks one property.
     @inline(__always)
-    public static func require(
+    package static func require(
         _ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String,
         file: StaticString = #file, line: UInt = #line
     ) {

@@ -1,9 +1,9 @@
 import CZlib
 
 /// Writes gzip members with zlib, for fuzz targets and tests that lay out compressed inputs.
-public enum GzipWriter {
+package enum GzipWriter {
     /// `data` compressed as one gzip member (deflate, windowBits 31).
-    public static func member(_ data: [UInt8], level: Int32 = 6) -> [UInt8] {
+    package static func member(_ data: [UInt8], level: Int32 = 6) -> [UInt8] {
         let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         s.initialize(to: z_stream())
         defer { deflateEnd(s); s.deinitialize(count: 1); s.deallocate() }

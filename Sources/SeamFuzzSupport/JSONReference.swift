@@ -2,9 +2,9 @@ import Foundation
 import Seam
 
 /// What `JSONSerialization` says about a line, and the filters for documented policy differences.
-public enum JSONReference {
+package enum JSONReference {
     /// SEMANTICS lookup on a parsed object: the literal key when non-null, else nested.
-    public static func lookup(_ object: [String: Any], _ path: FieldPath) -> Any? {
+    package static func lookup(_ object: [String: Any], _ path: FieldPath) -> Any? {
         if let v = object[path.text], !(v is NSNull) { return v }
         guard path.components.count > 1 else { return object[path.text] }
         var current: Any = object
@@ -16,7 +16,7 @@ public enum JSONReference {
     }
 
     /// Whether the scanner's span in `line` holds the reference value `expected`.
-    public static func matches(_ span: FieldSpan, in line: [UInt8], _ expected: Any?) -> Bool {
+    package static func matches(_ span: FieldSpan, in line: [UInt8], _ expected: Any?) -> Bool {
         let raw = Array(line[Int(span.start)..<Int(span.start) + Int(span.count)])
         guard let expected, !(expected is NSNull) else { return span.kind == .absent || span.kind == .null }
         switch span.kind {
@@ -55,7 +55,7 @@ public enum JSONReference {
     }
 
     /// A `\uXXXX` surrogate escape that is not half of a high+low pair.
-    public static func hasLoneSurrogate(_ b: [UInt8]) -> Bool {
+    package static func hasLoneSurrogate(_ b: [UInt8]) -> Bool {
         func unit(_ i: Int) -> UInt32? {
             guard i + 5 < b.count, b[i] == 0x5C, b[i + 1] == UInt8(ascii: "u") else { return nil }
             return UInt32(String(decoding: b[(i + 2)..<(i + 6)], as: UTF8.self), radix: 16)
@@ -82,7 +82,7 @@ public enum JSONReference {
     }
 
     /// A run of digits (with `.`) of 300+, or an exponent of 3+ digits: Double cannot hold it.
-    public static func beyondDouble(_ b: [UInt8]) -> Bool {
+    package static func beyondDouble(_ b: [UInt8]) -> Bool {
         var run = 0
         var i = 0
         while i < b.count {
@@ -106,19 +106,19 @@ public enum JSONReference {
     }
 
     /// Whether the bytes hold U+FEFF (EF BB BF) anywhere.
-    public static func containsBOM(_ b: [UInt8]) -> Bool {
+    package static func containsBOM(_ b: [UInt8]) -> Bool {
         guard b.count >= 3 else { return false }
         for i in 0...(b.count - 3) where b[i] == 0xEF && b[i + 1] == 0xBB && b[i + 2] == 0xBF { return true }
         return false
     }
 
     /// `,` followed by optional whitespace and a closing bracket.
-    public static func hasTrailingComma(_ text: String) -> Bool {
+    package static func hasTrailingComma(_ text: String) -> Bool {
         text.range(of: ",[ \t\r\n]*[]}]", options: .regularExpression) != nil
     }
 
     /// Deepest bracket nesting, counting brackets outside strings.
-    public static func depth(_ b: [UInt8]) -> Int {
+    package static func depth(_ b: [UInt8]) -> Int {
         var d = 0, deepest = 0, inString = false, i = 0
         while i < b.count {
             let c = b[i]
@@ -139,7 +139,7 @@ public enum JSONReference {
 
     /// Whether some object in a valid JSON text repeats a key (Foundation keeps one of them,
     /// the scanner the first: values are then not compared).
-    public static func hasDuplicateKeys(_ b: [UInt8]) -> Bool {
+    package static func hasDuplicateKeys(_ b: [UInt8]) -> Bool {
         // Per open container: nil for an array, else the keys seen (raw, decoded by Foundation).
         var stack: [Set<[UInt16]>?] = []
         var expectKey = false

@@ -5,9 +5,9 @@ import CZlib
 ///
 /// The oracle for the gzip reader: whatever chunking the reader uses, it must decode exactly
 /// these bytes and report exactly this outcome.
-public struct ReferenceGunzip {
+package struct ReferenceGunzip {
     /// How the stream ended.
-    public enum Outcome: Equatable {
+    package enum Outcome: Equatable {
         /// Every member complete, then nothing or only zero bytes.
         case clean
         /// Input ended inside a member.
@@ -19,15 +19,15 @@ public struct ReferenceGunzip {
     }
 
     /// Every byte zlib decoded before the stream ended or broke.
-    public var decoded: [UInt8] = []
-    public var outcome: Outcome = .clean
+    package var decoded: [UInt8] = []
+    package var outcome: Outcome = .clean
 
     /// True when the last partial line is incomplete (the stream broke inside a member).
-    public var brokeMidMember: Bool { outcome == .truncated || outcome == .corrupt }
+    package var brokeMidMember: Bool { outcome == .truncated || outcome == .corrupt }
 
     /// Decodes `input`; stops adding output past `limit` bytes (then `outcome` is meaningless:
     /// callers skip such inputs).
-    public init(_ input: [UInt8], limit: Int = 64 << 20) {
+    package init(_ input: [UInt8], limit: Int = 64 << 20) {
         let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         s.initialize(to: z_stream())
         defer {

@@ -1,17 +1,17 @@
 import Seam
 
 /// One framed line as plain values, for comparing `LineReader` with the reference.
-public enum ReferenceLine: Equatable, CustomStringConvertible {
+package enum ReferenceLine: Equatable, CustomStringConvertible {
     case line(UInt64, [UInt8])
     case rejected(UInt64, RejectReason)
 
-    public var number: UInt64 {
+    package var number: UInt64 {
         switch self {
         case .line(let n, _), .rejected(let n, _): return n
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .line(let n, let b): return "\(n): \(String(decoding: b, as: UTF8.self).debugDescription)"
         case .rejected(let n, let r): return "\(n): <\(r.rawValue)>"
@@ -19,7 +19,7 @@ public enum ReferenceLine: Equatable, CustomStringConvertible {
     }
 
     /// Reads a whole source with `reader`, copying each line.
-    public static func readAll(_ reader: LineReader) -> [ReferenceLine] {
+    package static func readAll(_ reader: LineReader) -> [ReferenceLine] {
         var out: [ReferenceLine] = []
         while let item = reader.next() {
             switch item {
@@ -34,7 +34,7 @@ public enum ReferenceLine: Equatable, CustomStringConvertible {
     ///
     /// `truncatedTail`: the source broke mid-stream, so bytes after the last `\n` are one
     /// `truncated` rejection instead of a line.
-    public static func frame(_ data: [UInt8], maxLineLength max: Int, truncatedTail: Bool = false) -> [ReferenceLine] {
+    package static func frame(_ data: [UInt8], maxLineLength max: Int, truncatedTail: Bool = false) -> [ReferenceLine] {
         var out: [ReferenceLine] = []
         var start = 0
         var number: UInt64 = 0

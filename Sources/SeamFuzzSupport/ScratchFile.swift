@@ -3,12 +3,12 @@ import Glibc
 #endif
 
 /// One temporary file path reused for every input, so the library reads real files unchanged.
-public final class ScratchFile: Sendable {
+package final class ScratchFile: Sendable {
     /// The file's path (under `$TMPDIR` or `/tmp`, unique per process).
-    public let path: String
+    package let path: String
 
     /// Names a file for this process; nothing is created until `write`.
-    public init(name: String) {
+    package init(name: String) {
         let dir = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
         path = "\(dir)/seam-fuzz-\(getpid())-\(name)"
     }
@@ -16,7 +16,7 @@ public final class ScratchFile: Sendable {
     deinit { unlink(path) }
 
     /// Replaces the file's contents with `bytes`.
-    public func write(_ bytes: [UInt8]) {
+    package func write(_ bytes: [UInt8]) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         FuzzDriver.require(fd >= 0, "cannot create \(path)")
         defer { close(fd) }

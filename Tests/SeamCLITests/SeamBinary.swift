@@ -32,20 +32,23 @@ struct SeamBinary {
     static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    static var executable: URL {
+    static var executable: URL { product("seam") }
+
+    /// A built executable product of this package (next to the test bundle).
+    static func product(_ name: String) -> URL {
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-            return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("seam")
+            return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent(name)
         }
-        return root.appendingPathComponent(".build/debug/seam")
+        return root.appendingPathComponent(".build/debug/\(name)")
     }
 
     /// Runs `seam args...` in `directory` with `stdin` fed from `input`, or read from
     /// `inputFile` (not written by this process, so a crashing `seam` fails the test instead of
     /// killing it with SIGPIPE).
     static func run(_ args: [String], input: Data? = nil, inputFile: URL? = nil, directory: URL? = nil,
-                    environment: [String: String] = [:]) throws -> Result {
+                    environment: [String: String] = [:], program: URL = executable) throws -> Result {
         let p = Process()
-        p.executableURL = executable
+        p.executableURL = program
         p.arguments = args
         p.currentDirectoryURL = directory ?? root
         var env = ProcessInfo.processInfo.environment

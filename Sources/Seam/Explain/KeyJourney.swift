@@ -16,54 +16,54 @@ import Darwin
 ///
 /// Memory: the run's (open handoffs), plus the findings and records of this key, at most
 /// `maxRecords` records (the earliest).
-public struct KeyJourney: Sendable {
+package struct KeyJourney: Sendable {
     /// One record holding the key.
-    public struct Record: Sendable, Equatable {
-        public var position: InputPosition
-        public var time: Int64
-        public var service: String
+    package struct Record: Sendable, Equatable {
+        package var position: InputPosition
+        package var time: Int64
+        package var service: String
         /// The event name, nil when the record has none.
-        public var event: String?
+        package var event: String?
         /// The line as read, cut at `rawLimit` bytes (at a character boundary).
-        public var raw: String
+        package var raw: String
         /// Bytes of the line left out of `raw`.
-        public var rawCut: Int
+        package var rawCut: Int
         /// The handoff sides this record is (a matching send or receive with this key), in rule
         /// order; empty when only its key field matched.
-        public var roles: [Role]
+        package var roles: [Role]
     }
 
     /// One side of one handoff.
-    public struct Role: Sendable, Equatable {
+    package struct Role: Sendable, Equatable {
         /// Index of the rule in the spec (`Summary.handoffs`).
-        public var rule: Int32
-        public var side: Observation.Side
+        package var rule: Int32
+        package var side: Observation.Side
     }
 
-    public var key: String
+    package var key: String
     /// The records, by (time, input order).
-    public var records: [Record]
+    package var records: [Record]
     /// True when more than `maxRecords` records held the key (the earliest are kept).
-    public var recordsCapped: Bool
+    package var recordsCapped: Bool
     /// Every finding of this key, confirmed pairs included, by (time, input order).
-    public var verdicts: [Finding]
+    package var verdicts: [Finding]
     /// The run the verdicts come from (names, coverage, near misses, rejected lines).
-    public var summary: Summary
+    package var summary: Summary
 
     /// Records kept at most.
-    public static let maxRecords = 10_000
+    package static let maxRecords = 10_000
     /// Bytes of each line kept in `raw`.
-    public static let rawLimit = 400
+    package static let rawLimit = 400
 
     /// Traces `key` through `paths` (files, folders, `-`).
-    public static func trace(spec: HandoffSpec, key: String, paths: [String], services: [String: String] = [:],
+    package static func trace(spec: HandoffSpec, key: String, paths: [String], services: [String: String] = [:],
                              options: RunOptions = RunOptions()) -> KeyJourney {
         let (sources, errors) = SourceWalker.expand(paths, services: services)
         return trace(spec: spec, key: key, sources: sources, inputErrors: errors, options: options)
     }
 
     /// Traces `key` through sources already expanded.
-    public static func trace(spec: HandoffSpec, key: String, sources: [SourceDescriptor], inputErrors: [InputError] = [],
+    package static func trace(spec: HandoffSpec, key: String, sources: [SourceDescriptor], inputErrors: [InputError] = [],
                              options: RunOptions = RunOptions()) -> KeyJourney {
         var temporary: [String] = []
         defer { for path in temporary { unlink(path) } }

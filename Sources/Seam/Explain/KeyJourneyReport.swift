@@ -1,10 +1,10 @@
 /// `seam explain` output: the journey of one key as text (records in time order, each verdict
 /// after the last record it took part in) or as one JSON object (`records`, `verdicts`).
-public enum KeyJourneyReport {
+package enum KeyJourneyReport {
     /// One line per record (time, service, event, `source:line`, the handoff sides it is), its
     /// line indented below (cut at `KeyJourney.rawLimit` bytes, control characters shown as `?`),
     /// and `=> handoff: verdict ...` lines between.
-    public static func text(_ j: KeyJourney) -> String {
+    package static func text(_ j: KeyJourney) -> String {
         let s = j.summary
         var out = "seam explain \(ReportText.printable(j.key)): \(ReportText.count(UInt64(j.records.count), "record"))"
             + (j.recordsCapped ? " (the earliest \(KeyJourney.maxRecords) shown)" : "")
@@ -37,19 +37,20 @@ public enum KeyJourneyReport {
     }
 
     /// `{"key","records":[...],"records_capped","verdicts":[...],"complete"}`.
-    public static func json(_ j: KeyJourney, pretty: Bool = false) -> String {
+    package static func json(_ j: KeyJourney, pretty: Bool = false) -> String {
         let s = j.summary
         let records: [JSONValue] = j.records.map { r in
             let first = r.roles.first
+            // Typed apart: as one literal it is too much for the type checker across modules.
+            let handoff: JSONValue = first.map { .string(name($0.rule, s)) } ?? .null
+            let side: JSONValue = first.map { .string($0.side == .send ? "send" : "receive") } ?? .null
+            let roles: [JSONValue] = r.roles.map { role in
+                .object([("handoff", .string(name(role.rule, s))), ("side", .string(role.side == .send ? "send" : "receive"))])
+            }
             return .object([
                 ("source", .string(s.sourceName(r.position.source))), ("line", .count(r.position.line)),
                 ("time", .string(TimeText.rfc3339(r.time))), ("service", .string(r.service)),
-                ("event", .optional(r.event)),
-                ("handoff", first.map { .string(name($0.rule, s)) } ?? .null),
-                ("side", first.map { .string($0.side == .send ? "send" : "receive") } ?? .null),
-                ("roles", .array(r.roles.map { role in
-                    .object([("handoff", .string(name(role.rule, s))), ("side", .string(role.side == .send ? "send" : "receive"))])
-                })),
+                ("event", .optional(r.event)), ("handoff", handoff), ("side", side), ("roles", .array(roles)),
                 ("raw", .string(r.raw)), ("raw_cut", .count(r.rawCut)),
             ])
         }
@@ -79,10 +80,10 @@ public enum KeyJourneyReport {
     /// The verdict in a few words: `payment: confirmed in 37ms`, `payment: unconfirmed: no
     /// receive by T; nearest receive of this key +3.2s in payments (payments.log:8)`; other
     /// kinds with their full sentence (`FindingText`).
-    public static func verdictText(_ f: Finding, _ s: Summary) -> String {
+    package static func verdictText(_ f: Finding, _ s: Summary) -> String {
         let h = name(f.rule, s)
         guard let rule = s.rule(of: f) else { return "\(h): \(f.verdict.rawValue)" }
-        let wg = Saturating.add(rule.within, rule.grace)
+        let wg = rule.within.addingSaturating(rule.grace)
         let latency = f.latency.map { DurationText.approximate($0) } ?? "?"
         let miss = s.nearMiss(of: f).map { m in
             "; nearest \(m.verdict == .orphan || m.verdict == .uncoveredReceive ? "receive" : "send") of this key "
@@ -94,10 +95,10 @@ public enum KeyJourneyReport {
         case .late:
             return "\(h): late: confirmed after \(latency), past within \(DurationText.text(rule.within))"
         case .unconfirmed:
-            let by = f.send.map { " by \(TimeText.rfc3339(Saturating.add($0.time, wg)))" } ?? ""
+            let by = f.send.map { " by \(TimeText.rfc3339($0.time.addingSaturating(wg)))" } ?? ""
             return "\(h): unconfirmed: no receive\(by)" + miss + s.rejectedClause(f)
         case .orphan:
-            let since = f.receive.map { " since \(TimeText.rfc3339(Saturating.sub($0.time, wg)))" } ?? ""
+            let since = f.receive.map { " since \(TimeText.rfc3339(($0.time).subtractingSaturating(wg)))" } ?? ""
             return "\(h): orphan: no send\(since)" + miss + s.rejectedClause(f)
         default:
             return "\(h): \(f.verdict.rawValue): " + FindingText.why(f, summary: s)

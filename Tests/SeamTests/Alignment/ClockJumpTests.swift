@@ -2,6 +2,14 @@ import Foundation
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// `SourceCursor`'s clock-jump guard on a source's first event: a line far ahead of everything
 /// the sources have shown does not move the source's latest time (its watermark) alone; a

@@ -2,6 +2,14 @@ import Foundation
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Parked sources (`EventMerger.Options.parkedSources`): a sorted file's probe is handed on, not
 /// read again, and nothing else changes: every observation once, never behind a watermark

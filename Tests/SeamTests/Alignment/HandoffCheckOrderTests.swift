@@ -2,6 +2,14 @@ import Foundation
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// SEMANTICS.md "Order never changes a verdict (batch)": the same events give the same summary
 /// whether a source is sorted, turns out of order only after its probe, comes through a pipe,

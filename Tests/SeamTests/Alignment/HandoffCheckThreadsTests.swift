@@ -2,6 +2,14 @@ import Foundation
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Batch results do not depend on the thread count: one thread, two (files decoded in
 /// parallel) and more threads than files (gzip inflated on a thread of its own) give the same

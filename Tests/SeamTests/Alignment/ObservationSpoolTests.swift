@@ -1,5 +1,13 @@
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// The spool gives back exactly what went in, in (time, input position) order, whether it
 /// stayed in memory or went through temporary files.

@@ -1,6 +1,14 @@
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Rejected lines gathered into runs placed by the events around them (issue 14, "findings know
 /// their neighbourhood"): against a brute-force placement, bounded, nothing lost when merged.

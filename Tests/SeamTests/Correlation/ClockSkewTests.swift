@@ -1,6 +1,14 @@
 import XCTest
 import Foundation
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 private func rule(_ name: String, _ from: String, _ to: String) -> HandoffRule {
         HandoffRule(name: name, from: from, to: to, sendKey: "k", receiveKey: "k", send: .event("s"),

@@ -1,5 +1,13 @@
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Collects what a correlator decides.
 final class RecordingSink: FindingSink {

@@ -1,5 +1,13 @@
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Hand-written cases that read like SEMANTICS.md. Services: A = 0 (orders), B = 1 (payments).
 /// Times are plain integers (the correlator does not care about units).

@@ -1,5 +1,13 @@
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// `DeadlineQueue` pops in sorted order whatever the arrival order: sorted, nearly sorted,
 /// shuffled, interleaved with pops, and across the run's compaction.

@@ -1,5 +1,13 @@
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Event predicates: a name that is a decimal number agrees with equal numbers in any form
 /// (SEMANTICS: as text, or both decimal and equal); any other name only with the same text.

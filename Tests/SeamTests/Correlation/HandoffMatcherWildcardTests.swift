@@ -1,5 +1,13 @@
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Wildcard sides and `any`/`not` predicates in the matcher (issue 16), with the decoder's early
 /// stop on (`fieldNeeds`), as a run uses it.

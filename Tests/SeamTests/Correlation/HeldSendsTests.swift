@@ -1,5 +1,13 @@
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// `HeldSends` against a plain reference (a dictionary of sorted arrays) on random operations:
 /// many keys, hash collisions forced by a small key space, out-of-order inserts, removals

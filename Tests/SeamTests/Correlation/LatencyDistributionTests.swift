@@ -1,6 +1,14 @@
 import Histogram
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 final class LatencyDistributionTests: XCTestCase {
     func testNegativeLatenciesAndExactMax() {

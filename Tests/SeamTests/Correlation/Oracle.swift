@@ -1,4 +1,12 @@
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// A brute-force reading of SEMANTICS.md "Pairing", in plain loops over the whole input.
 ///

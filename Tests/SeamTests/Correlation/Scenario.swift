@@ -1,4 +1,12 @@
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// A random input: rules, sources holding services (replicas, gaps), and events, some of which
 /// are sends or receives. Times are small integers above a base so the oracle can walk them.

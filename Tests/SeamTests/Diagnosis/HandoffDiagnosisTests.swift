@@ -2,6 +2,14 @@ import Foundation
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// A new user's first-hour mistakes in a spec are named, with the name the input held: a
 /// misspelt service, event or key field, and sends whose receiver never logged then.

@@ -2,6 +2,14 @@ import Foundation
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Near misses (issue 14): an unconfirmed send and an orphan receive of one key name each other,
 /// with the offset; a handoff's caution names the `within`, `grace` or `tolerance` that would

@@ -2,6 +2,14 @@ import Foundation
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Findings know their neighbourhood (issue 14): nine gateway lines rejected `no-time` turn into
 /// seven orphans "gateway never sent it"; the orphans and the handoff's caution now name those

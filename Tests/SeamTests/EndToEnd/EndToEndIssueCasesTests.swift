@@ -2,6 +2,14 @@ import Foundation
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// The exact inputs of issue 13's cases (a) and (c), at their real sizes; expectations follow
 /// from how each input is built (every transaction paired except the one made lost).

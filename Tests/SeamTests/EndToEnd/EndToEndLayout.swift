@@ -1,6 +1,14 @@
 import Foundation
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// One way to lay the records of an `EndToEndScenario` out as files: which records go to which
 /// file, in which order, as JSON lines or logfmt, plain or gzip in several members.

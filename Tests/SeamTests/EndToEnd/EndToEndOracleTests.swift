@@ -2,6 +2,14 @@ import Foundation
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// The oracle sees the whole pipeline (issue 13): random scenarios rendered as real JSON-lines
 /// and logfmt files, laid out in many ways (one file, per replica, small pieces, rotated,

@@ -1,6 +1,14 @@
 import Foundation
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// A random world of services logging records, some of them sends and receives of several
 /// rules, for end-to-end runs: the records are rendered as real lines (see `EndToEndLayout`)

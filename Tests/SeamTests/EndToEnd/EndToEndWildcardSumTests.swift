@@ -1,5 +1,13 @@
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Issue 16's acceptance property: a wildcard rule's per-pair tallies equal the explicit
 /// per-pair rules', through `HandoffCheck` on real JSON-lines files.

@@ -3,6 +3,14 @@ import SeamFuzzSupport
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// `seam explain` at library level on the shop fixture (issue 16): the journey of a key holds
 /// every record whose key field holds it (checked against a plain text search of the

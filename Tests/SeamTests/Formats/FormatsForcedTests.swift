@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// A `sources:` entry's `format:` always wins over sniffing the first line, and its glob also
 /// matches compressed copies of the files it names.

@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Acceptance on the real datasets in `<package root>/../shared/datasets` (issue 5), through
 /// the library entry point. The numbers are the issue's and PROVENANCE's, explained in

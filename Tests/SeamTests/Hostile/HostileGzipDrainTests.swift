@@ -1,6 +1,14 @@
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Regression (fuzz-gzip): at the end of a truncated gzip, zlib may still hold output for input
 /// it already consumed (the rest of a long match when the output buffer was full). The reader

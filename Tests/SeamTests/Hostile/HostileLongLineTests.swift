@@ -2,6 +2,14 @@ import Foundation
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Issue 13 item 1 end to end: a record longer than the 256 KiB read buffer and shorter than
 /// the maximum line length is an event like any other, from a plain file, a gzip file and

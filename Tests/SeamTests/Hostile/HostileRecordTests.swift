@@ -1,6 +1,14 @@
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Hostile records through `RecordDecoder`: deep nesting, giant numbers, escapes and invalid
 /// UTF-8. No crash or stack overflow; each line is an event or one rejection (SEMANTICS.md).

@@ -1,6 +1,14 @@
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Invalid specs never trap: every one throws `SpecErrors` whose errors name a line and column.
 final class HostileSpecTests: XCTestCase {

@@ -2,6 +2,14 @@ import CZlib
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Member CRC-32 and length checks done by Seam (`GzipMemberCheck`), with either kernel, and the
 /// members left to zlib (header CRC).

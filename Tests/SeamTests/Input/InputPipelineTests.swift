@@ -1,6 +1,14 @@
 import XCTest
 
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// A gzip source inflated on its own thread (`pipelined`) frames exactly like one inflated
 /// inline: same items, same accounting, same errors, across every chunk boundary.

@@ -1,5 +1,13 @@
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// The vectorized binary check against a byte-by-byte reference: every length around the
 /// 32-byte blocks, every control byte at every offset, and allowed bytes (tab, CR, ESC, 0x80+).

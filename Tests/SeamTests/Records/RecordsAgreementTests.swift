@@ -1,5 +1,13 @@
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 final class RecordsAgreementTests: XCTestCase {
     func dec(_ a: String, _ b: String) -> Bool { DecimalText.equal(Array(a.utf8), Array(b.utf8)) }

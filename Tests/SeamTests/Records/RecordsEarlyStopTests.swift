@@ -1,5 +1,13 @@
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// `RecordDecoder`'s early stop (`RecordStop`) against full validation (`strictJSON`): on every
 /// valid line the outcome, time, service, event and every field a matching handoff side reads

@@ -1,5 +1,13 @@
 import Foundation
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Scan results of one line, decoded for easy comparison.
 enum ScannedValue: Equatable, CustomStringConvertible {

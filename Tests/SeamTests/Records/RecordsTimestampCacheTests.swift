@@ -1,5 +1,13 @@
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// `TimestampCache` against `Timestamp.parse` on sequences that share prefixes, with invalid
 /// tails, invalid prefixes after valid ones, zones, epochs and JSON numbers.

@@ -1,5 +1,13 @@
 import Testing
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Timestamps people paste from real logs, parameterized (Swift Testing), each with the epoch
 /// nanoseconds computed by hand.

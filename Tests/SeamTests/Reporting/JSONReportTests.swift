@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 final class JSONReportTests: XCTestCase {
     private func parse(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {

@@ -1,4 +1,12 @@
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// A summary built by hand: two sources (one damaged), a missing path, two handoffs, and
 /// findings of most kinds, with evidence at known `source:line`s.

@@ -1,5 +1,13 @@
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// SEMANTICS.md "Gaps, defects, exit codes": each cause of an incomplete run is named, and an
 /// incomplete run exits 3, winning over gaps (1).

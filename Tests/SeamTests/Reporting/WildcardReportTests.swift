@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 /// Per-pair tallies in every output (issue 16): text rows, JSON `handoffs[].pairs[]`, Markdown
 /// rows and one Mermaid edge per pair; and `watch`'s judgement against the services known so far.

@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
 @testable import Seam
+@testable import SeamAlignment
+@testable import SeamCore
+@testable import SeamCorrelation
+@testable import SeamDiagnosis
+@testable import SeamInput
+@testable import SeamRecords
+@testable import SeamReporting
+@testable import SeamSpec
 
 final class SpecLoaderTests: XCTestCase {
     /// The errors a spec text yields, or a failure when it loads.

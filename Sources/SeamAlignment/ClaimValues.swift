@@ -1,0 +1,228 @@
+import SeamRecords
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The key and agree values one observation carries, packed into one buffer held inline.
+///
+/// Up to `inlineCapacity` bytes (a UUID key and a few short values) live inside the struct, so
+/// making, copying and dropping an observation allocates nothing; a larger claim spills into one
+/// array. Layout: entries of `tag, length (LEB128), bytes`; the first is the key (tag `keyAbsent`
+/// or `keyText`), then one per agree field in the rule's order (`Tag`).
+///
+/// Invariant: `length <= inlineCapacity` iff `spill == nil`.
+package struct ClaimValues: Sendable {
+    /// Kind of one packed value.
+    package enum Tag: UInt8, Sendable {
+        /// Agree field absent or null; for the key: unkeyed.
+        case absent = 0
+        /// Decoded string text; for the key: the key's text.
+        case string = 1
+        /// A number's literal text.
+        case number = 2
+        /// Carries its text, `true`.
+        case `true` = 3
+        /// Carries its text, `false`.
+        case `false` = 4
+        /// Raw JSON text of an object or array.
+        case composite = 5
+    }
+
+    package static let inlineCapacity = 56
+
+    @usableFromInline var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0)
+    @usableFromInline var length: Int32 = 0
+    @usableFromInline var spill: [UInt8]?
+
+    /// No key, no values.
+    package init() {}
+
+    /// Packs a key (nil: unkeyed) and agree values.
+    package init(key: String?, agree: [FieldValue?]) {
+        if var k = key {
+            k.withUTF8 { append(.string, UnsafeRawBufferPointer($0)) }
+        } else {
+            append(.absent, UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+        for v in agree {
+            switch v {
+            case nil: append(.absent, UnsafeRawBufferPointer(start: nil, count: 0))
+            case .bool(let b)?: Array((b ? "true" : "false").utf8).withUnsafeBytes { append(b ? .true : .false, $0) }
+            case .string(let b)?: b.withUnsafeBytes { append(.string, $0) }
+            case .number(let b)?: b.withUnsafeBytes { append(.number, $0) }
+            case .composite(let b)?: b.withUnsafeBytes { append(.composite, $0) }
+            }
+        }
+    }
+
+    /// Values from their packed bytes (as `withBytes` gave them, e.g. read back from a spool).
+    package init(packed: UnsafeRawBufferPointer) {
+        if packed.count <= Self.inlineCapacity {
+            withUnsafeMutableBytes(of: &storage) { s in
+                for k in 0..<packed.count { s[k] = packed[k] }
+            }
+        } else {
+            spill = [UInt8](packed)
+        }
+        length = Int32(packed.count)
+    }
+
+    /// Appends one entry. Allocates only when the claim outgrows `inlineCapacity`.
+    @inlinable
+    package mutating func append(_ tag: Tag, _ bytes: UnsafeRawBufferPointer) {
+        let old = Int(length), n = bytes.count
+        if spill == nil && n < 0x80 && old + 2 + n <= Self.inlineCapacity {
+            // The common case: a one-byte length, inline. No `memmove` call (it cost more than
+            // these few bytes), no LEB128 loop, no byte loop: the last word (or the last 4, or
+            // the 1-3 bytes) is copied overlapping what came before it.
+            withUnsafeMutableBytes(of: &storage) { s in
+                let at = s.baseAddress! + old
+                at.storeBytes(of: tag.rawValue, as: UInt8.self)
+                at.storeBytes(of: UInt8(n), toByteOffset: 1, as: UInt8.self)
+                guard let src = bytes.baseAddress else { return }
+                let to = at + 2
+                if n >= 8 {
+                    var k = 0
+                    while k + 8 < n {
+                        to.storeBytes(of: src.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
+                        k += 8
+                    }
+                    to.storeBytes(of: src.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
+                } else if n >= 4 {
+                    to.storeBytes(of: src.loadUnaligned(as: UInt32.self), as: UInt32.self)
+                    to.storeBytes(of: src.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
+                } else if n > 0 {
+                    to.storeBytes(of: src.load(as: UInt8.self), as: UInt8.self)
+                    to.storeBytes(of: src.load(fromByteOffset: n / 2, as: UInt8.self), toByteOffset: n / 2, as: UInt8.self)
+                    to.storeBytes(of: src.load(fromByteOffset: n - 1, as: UInt8.self), toByteOffset: n - 1, as: UInt8.self)
+                }
+            }
+            length = Int32(old + 2 + n)
+            return
+        }
+        // Otherwise it spills: a value of 128 bytes or more (a two-byte length) never fits inline.
+        var header: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (tag.rawValue, 0, 0, 0, 0, 0)
+        let headerCount = withUnsafeMutableBytes(of: &header) { h -> Int in
+            var n = UInt(bytes.count), i = 1
+            repeat {
+                h[i] = UInt8(n & 0x7F) | (n >= 0x80 ? 0x80 : 0)
+                n >>= 7
+                i += 1
+            } while n > 0
+            return i
+        }
+        let new = old + headerCount + bytes.count
+        if spill == nil {
+            var a = [UInt8]()
+            a.reserveCapacity(new)
+            withUnsafeBytes(of: storage) { a.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<old])) }
+            spill = a
+        }
+        withUnsafeBytes(of: header) { spill!.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<headerCount])) }
+        spill!.append(contentsOf: bytes)
+        length = Int32(new)
+    }
+
+    /// Calls `body` with the packed bytes.
+    @inlinable
+    package func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if let s = spill { return s.withUnsafeBytes(body) }
+        return withUnsafeBytes(of: storage) { body(UnsafeRawBufferPointer(rebasing: $0[..<Int(length)])) }
+    }
+
+    /// Calls `body` with the key's bytes, or nil when unkeyed.
+    @inlinable
+    package func withKey<R>(_ body: (UnsafeRawBufferPointer?) -> R) -> R {
+        withBytes { b in
+            var r = Reader(b)
+            guard let (tag, k) = r.next(), tag != .absent else { return body(nil) }
+            return body(k)
+        }
+    }
+
+    /// The key as text, nil when unkeyed.
+    package var key: String? {
+        withKey { k in k.map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// The agree values as owned values, in the rule's order.
+    package var agree: [FieldValue?] {
+        withBytes { b in
+            var r = Reader(b)
+            _ = r.next()
+            var out: [FieldValue?] = []
+            while let (tag, v) = r.next() { out.append(Self.value(tag, v)) }
+            return out
+        }
+    }
+
+    /// Number of agree entries.
+    package var agreeCount: Int {
+        withBytes { b in
+            var r = Reader(b)
+            _ = r.next()
+            var n = 0
+            while r.next() != nil { n += 1 }
+            return n
+        }
+    }
+
+    static func value(_ tag: Tag, _ v: UnsafeRawBufferPointer) -> FieldValue? {
+        switch tag {
+        case .absent: return nil
+        case .true: return .bool(true)
+        case .false: return .bool(false)
+        case .string: return .string([UInt8](v))
+        case .number: return .number([UInt8](v))
+        case .composite: return .composite([UInt8](v))
+        }
+    }
+
+    /// Walks packed entries in order.
+    package struct Reader {
+        @usableFromInline let bytes: UnsafeRawBufferPointer
+        @usableFromInline var at = 0
+
+        @inlinable package init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+        /// The next entry, or nil at the end. Inline for the common one-byte length (a value
+        /// under 128 bytes); LEB128 out of line.
+        @inlinable @inline(__always)
+        package mutating func next() -> (Tag, UnsafeRawBufferPointer)? {
+            guard at < bytes.count, let base = bytes.baseAddress else { return nil }
+            let length = base.load(fromByteOffset: at &+ 1, as: UInt8.self)
+            guard length < 0x80 else { return nextLong() }
+            let tag = Tag(rawValue: base.load(fromByteOffset: at, as: UInt8.self)) ?? .absent
+            let v = UnsafeRawBufferPointer(start: base + (at &+ 2), count: Int(length))
+            at &+= 2 &+ Int(length)
+            return (tag, v)
+        }
+
+        @usableFromInline @inline(never)
+        mutating func nextLong() -> (Tag, UnsafeRawBufferPointer)? {
+            let tag = Tag(rawValue: bytes[at]) ?? .absent
+            at += 1
+            var n = 0, shift = 0
+            while true {
+                let c = bytes[at]
+                at += 1
+                n |= Int(c & 0x7F) << shift
+                if c < 0x80 { break }
+                shift += 7
+            }
+            let v = UnsafeRawBufferPointer(rebasing: bytes[at..<(at + n)])
+            at += n
+            return (tag, v)
+        }
+    }
+}
+
+extension ClaimValues: Equatable {
+    package static func == (a: ClaimValues, b: ClaimValues) -> Bool {
+        a.withBytes { x in
+            b.withBytes { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import SeamRecords
+
+/// Picks out of a decoded record the handoff observations it makes.
+///
+/// Alignment moves observations, not records: most lines match no rule and leave nothing but
+/// a coverage note behind. The correlation stage supplies the selector (`HandoffMatcher`).
+package protocol ObservationSelector {
+    /// Every field path the selector reads, so the decoder's plan includes them.
+    var fieldPaths: [FieldPath] { get }
+    /// Which of `fieldPaths` `observations(in:)` reads of a record, by its service and event
+    /// name, so the decoder may stop reading a JSON line once those are known; nil: all of them
+    /// in every record (the default).
+    var fieldNeeds: FieldNeeds? { get }
+    /// Appends the observations `record` makes to `out`.
+    func observations(in record: RecordView, position: InputPosition, into out: inout [Observation])
+}
+
+extension ObservationSelector {
+    package var fieldNeeds: FieldNeeds? { nil }
+}

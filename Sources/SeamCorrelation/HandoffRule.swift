@@ -1,0 +1,155 @@
+import SeamRecords
+
+/// One handoff rule, compiled from the spec: A's `send` events must be confirmed by B's
+/// `receive` events with the same key within `within` (+ `grace` counts as late).
+///
+/// All durations are nanoseconds. Invariants (checked by the spec loader):
+/// `within > 0`, `grace >= 0`, `tolerance >= 0`.
+package struct HandoffRule: Sendable, Equatable {
+    /// Shown in reports; default `FROM->TO`.
+    package var name: String
+    /// Sending service (A) as the spec names it: a service, `*`, or `{field: F}` (`fromParty`).
+    package var from: String
+    /// Receiving service (B) as the spec names it: a service, `*`, or `{field: F}` (`toParty`).
+    package var to: String
+    /// Who may send: one service, or any (SEMANTICS.md "Wildcard sides").
+    package var fromParty: Party
+    /// Who may receive: one service, or any.
+    package var toParty: Party
+    /// Key field on A's send events.
+    package var sendKey: FieldPath
+    /// Key field on B's receive events.
+    package var receiveKey: FieldPath
+    /// Which of A's events are sends.
+    package var send: Predicate
+    /// Which of B's events are receives.
+    package var receive: Predicate
+    /// W: a pair with latency <= W is confirmed.
+    package var within: Int64
+    /// G: a pair with W < latency <= W + G is late.
+    package var grace: Int64
+    /// T: how far a receive may precede its send (clock skew).
+    package var tolerance: Int64
+    /// Fields whose values must agree across a pair, (send field, receive field).
+    package var agree: [AgreeField]
+    /// True: a second receive for an already confirmed send is a duplicate; false: a repeat.
+    package var once: Bool
+
+    package struct AgreeField: Sendable, Equatable {
+        package var send: FieldPath
+        package var receive: FieldPath
+        /// Name used in reports: the send field, or `send=receive` when they differ.
+        package var label: String { send == receive ? send.text : "\(send.text)=\(receive.text)" }
+        package init(send: FieldPath, receive: FieldPath) {
+            self.send = send
+            self.receive = receive
+        }
+    }
+
+    /// - Parameters:
+    ///   - from, to: service names; `fromParty`/`toParty`, when given, say who each side is
+    ///     instead (`from`/`to` then default to their text: `*`, `{field: F}`).
+    package init(
+        name: String, from: String = "", to: String = "", fromParty: Party? = nil, toParty: Party? = nil,
+        sendKey: FieldPath, receiveKey: FieldPath,
+        send: Predicate, receive: Predicate, within: Int64, grace: Int64, tolerance: Int64,
+        agree: [AgreeField], once: Bool
+    ) {
+        self.name = name
+        self.fromParty = fromParty ?? .service(from)
+        self.toParty = toParty ?? .service(to)
+        self.from = fromParty.map { from.isEmpty ? $0.text : from } ?? from
+        self.to = toParty.map { to.isEmpty ? $0.text : to } ?? to
+        self.sendKey = sendKey
+        self.receiveKey = receiveKey
+        self.send = send
+        self.receive = receive
+        self.within = within
+        self.grace = grace
+        self.tolerance = tolerance
+        self.agree = agree
+        self.once = once
+    }
+}
+
+extension HandoffRule {
+    /// Who one side of a handoff is (SEMANTICS.md "Wildcard sides").
+    package enum Party: Sendable, Equatable {
+        /// Records of this service only.
+        case service(String)
+        /// Records of any service (`"*"`), services the spec never names included.
+        case any
+        /// Records of any service; the other side's record names this side's service in this
+        /// field (`to: {field: peer.service}` is read on the send, `from: {field: F}` on the
+        /// receive), which makes coverage exact where it is present.
+        case named(by: FieldPath)
+
+        /// The service, for a side that names one.
+        package var service: String? {
+            if case .service(let s) = self { return s }
+            return nil
+        }
+
+        /// True for `*` and `{field: F}`: records of any service may be this side.
+        package var isWildcard: Bool { service == nil }
+
+        /// As the spec writes it: the name, `*`, or `{field: F}`.
+        package var text: String {
+            switch self {
+            case .service(let s): return s
+            case .any: return "*"
+            case .named(let f): return "{field: \(f.text)}"
+            }
+        }
+    }
+
+    /// True when a side is `*` or `{field: F}`: tallies are then kept per actual pair too.
+    package var hasWildcard: Bool { fromParty.isWildcard || toParty.isWildcard }
+}
+
+/// Which events of a service count as a send (or receive) of a rule.
+package indirect enum Predicate: Sendable, Equatable {
+    /// The record's event name (first present field of `fields.event`) equals this text.
+    case event(String)
+    /// Every listed field satisfies its condition.
+    case fields([FieldCondition])
+    /// At least one of these holds (`any: [...]`).
+    case any([Predicate])
+    /// This does not hold (`not: ...`).
+    case not(Predicate)
+    /// Every one of these holds (a mapping of field conditions beside `any:` or `not:`).
+    case all([Predicate])
+
+    /// Every field path the predicate tests, in order (repeats kept).
+    package var fieldPaths: [FieldPath] {
+        switch self {
+        case .event: return []
+        case .fields(let conds): return conds.map(\.path)
+        case .any(let ps), .all(let ps): return ps.flatMap(\.fieldPaths)
+        case .not(let p): return p.fieldPaths
+        }
+    }
+}
+
+/// One field test inside a predicate.
+package struct FieldCondition: Sendable, Equatable {
+    package enum Test: Sendable, Equatable {
+        /// Equal as agree values are equal: same text, or both decimal numbers of equal value.
+        case equals(String)
+        /// The value (a scalar, as text) holds a match of the regular expression somewhere
+        /// (anchor with `^`/`$` for the whole value).
+        case matches(TextPattern)
+        /// The value's text holds this text (byte for byte, case-sensitive).
+        case contains(String)
+        /// The value equals one of these (each as `equals`).
+        case oneOf([String])
+        /// `true`: the field is present with a non-null value; `false`: it is absent or null.
+        case exists(Bool)
+    }
+    package var path: FieldPath
+    package var test: Test
+    package init(path: FieldPath, test: Test) {
+        self.path = path
+        self.test = test
+    }
+}

@@ -1,0 +1,281 @@
+import CZlib
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Expands the paths of a command line into sources, in input order.
+///
+/// - A file (regular or FIFO) is one source, as given. `-` is standard input.
+/// - A directory is walked recursively; its files come in byte order of their full paths.
+///   Symbolic links to files and directories are followed. A link back to a directory that
+///   is on the current walk (an ancestor) is a loop: reported once as `.symlinkLoop`, never
+///   followed. A directory or file reached a second time by another route inside the same
+///   argument (e.g. a `current -> 2026-11-29` link) is read once, under its first path in
+///   sorted order, so events are not doubled.
+/// - A file reached again by another argument (named twice, or by name and inside a folder
+///   given too: same device and inode) is read once, under its first path; the later one is a
+///   `.duplicateSource` note, which loses no line and leaves the run complete. `-` twice is
+///   stdin once.
+/// - A tar archive (plain or gzip; known by `ustar` at offset 257 of its first, inflated,
+///   512-byte block, whatever its name) is never read as text: `.tarArchive`, which makes the
+///   run incomplete. FIFOs are not probed (that would take their first bytes).
+/// - Inside walked directories, entries whose name starts with `.` are skipped (editor swap
+///   files, `.git`, rotation state), and so are sockets and devices. A path given explicitly
+///   is used whatever its name.
+/// - A missing path (or dangling link) is `.notFound`; one that cannot be read or listed is
+///   `.unreadable`; a socket or device given explicitly is `.unsupported`.
+///
+/// `defaultService` is the `services` mapping of the longest given key that is the path itself
+/// or a directory above it (keys are paths as given, trailing `/` ignored; `-` maps stdin),
+/// else the file name up to its first `.` (`orders.jsonl.gz` -> `orders`), else nil.
+/// O(entries * log(entries)) for the sort.
+package enum SourceWalker {
+    package static func expand(_ paths: [String], services: [String: String] = [:])
+        -> (sources: [SourceDescriptor], errors: [InputError])
+    {
+        var walker = Walk(services: services)
+        for path in paths { walker.add(path) }
+        return (walker.sources, walker.errors)
+    }
+
+    /// The service named by a file name: up to its first `.`; nil when that is empty.
+    static func serviceFromFileName(_ path: String) -> String? {
+        let name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
+        let stem = name.prefix { $0 != "." }
+        return stem.isEmpty ? nil : String(stem)
+    }
+
+    private struct FileID: Hashable {
+        var device: UInt64
+        var inode: UInt64
+        init(_ st: stat) {
+            device = UInt64(st.st_dev)
+            inode = UInt64(st.st_ino)
+        }
+    }
+
+    private struct Walk {
+        let services: [String: String]
+        var sources: [SourceDescriptor] = []
+        var errors: [InputError] = []
+        /// Loop links already reported, so one loop is reported once per run.
+        var reportedLoops: Set<String> = []
+        /// Files (and stdin) already made sources, with the path they were first read under.
+        var read: [FileID: String] = [:]
+        var readStdin = false
+
+        init(services: [String: String]) {
+            var normalized: [String: String] = [:]
+            for (key, name) in services { normalized[Walk.trimSlashes(key)] = name }
+            self.services = normalized
+        }
+
+        static func trimSlashes(_ path: String) -> String {
+            var p = Substring(path)
+            while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
+            return String(p)
+        }
+
+        mutating func add(_ path: String) {
+            if path == "-" {
+                var st = stat()
+                let id = fstat(0, &st) == 0 ? FileID(st) : nil
+                if readStdin || id.map({ read[$0] != nil }) == true {
+                    noteDuplicate("-", first: id.flatMap { read[$0] } ?? "-")
+                    return
+                }
+                readStdin = true
+                if let id { read[id] = "-" }
+                append(location: .standardInput, name: "-", service: services["-"])
+                return
+            }
+            var st = stat()
+            guard stat(path, &st) == 0 else {
+                report(path, errno: errno)
+                return
+            }
+            switch st.st_mode & S_IFMT {
+            case S_IFREG, S_IFIFO:
+                if access(path, R_OK) != 0 {
+                    report(path, errno: errno)
+                } else {
+                    appendFile(path, id: FileID(st), isFIFO: st.st_mode & S_IFMT == S_IFIFO)
+                }
+            case S_IFDIR:
+                var files: [(path: String, id: FileID, isFIFO: Bool)] = []
+                var visited: Set<FileID> = [FileID(st)]
+                walk(path, ancestors: [FileID(st)], visited: &visited, files: &files)
+                files.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+                var seen: Set<FileID> = []
+                for file in files where seen.insert(file.id).inserted {
+                    appendFile(file.path, id: file.id, isFIFO: file.isFIFO)
+                }
+            default:
+                errors.append(InputError(code: .unsupported, source: path, offset: nil,
+                                         message: "not a file, directory or FIFO"))
+            }
+        }
+
+        /// Collects the readable files under `dir` (unsorted). `ancestors` are the
+        /// directories on the current path, for loop detection.
+        mutating func walk(_ dir: String, ancestors: [FileID], visited: inout Set<FileID>,
+                           files: inout [(path: String, id: FileID, isFIFO: Bool)])
+        {
+            guard let handle = opendir(dir) else {
+                report(dir, errno: errno)
+                return
+            }
+            var names: [String] = []
+            while let entry = readdir(handle) {
+                let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                    String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
+                }
+                if !name.hasPrefix(".") { names.append(name) }
+            }
+            closedir(handle)
+            names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let prefix = dir.hasSuffix("/") ? dir : dir + "/"
+            for name in names {
+                let full = prefix + name
+                var st = stat()
+                guard stat(full, &st) == 0 else {
+                    report(full, errno: errno)
+                    continue
+                }
+                let id = FileID(st)
+                switch st.st_mode & S_IFMT {
+                case S_IFREG, S_IFIFO:
+                    if access(full, R_OK) != 0 {
+                        report(full, errno: errno)
+                    } else {
+                        files.append((full, id, st.st_mode & S_IFMT == S_IFIFO))
+                    }
+                case S_IFDIR:
+                    if ancestors.contains(id) {
+                        reportLoop(full)
+                    } else if visited.insert(id).inserted {
+                        walk(full, ancestors: ancestors + [id], visited: &visited, files: &files)
+                    }
+                default:
+                    continue  // sockets, devices: not logs
+                }
+            }
+        }
+
+        /// A file as a source, unless an earlier argument read it already (a note) or it is a
+        /// tar archive (an error).
+        mutating func appendFile(_ path: String, id: FileID, isFIFO: Bool) {
+            if let first = read[id] {
+                noteDuplicate(path, first: first)
+                return
+            }
+            read[id] = path
+            if !isFIFO, let gzip = SourceWalker.tarArchive(path) {
+                errors.append(InputError(
+                    code: .tarArchive, source: path, offset: nil,
+                    message: "tar archive: unpack it first, e.g. `tar x\(gzip ? "z" : "")f \(path)`; "
+                        + "reading tar members is not supported yet"))
+                return
+            }
+            append(location: .file(path: path), name: path, service: service(for: path))
+        }
+
+        mutating func noteDuplicate(_ path: String, first: String) {
+            errors.append(InputError(code: .duplicateSource, source: path, offset: nil,
+                                     message: first == path ? "named more than once; read once"
+                                         : "same file as \(first) (same device and inode); read once, as \(first)"))
+        }
+
+        mutating func append(location: SourceDescriptor.Location, name: String, service: String?) {
+            sources.append(SourceDescriptor(index: sources.count, location: location,
+                                            displayName: name, defaultService: service))
+        }
+
+        /// The mapping of the longest key that is `path` or a directory above it, else the file name.
+        func service(for path: String) -> String? {
+            var best: (length: Int, name: String)?
+            for (key, name) in services {
+                let matches = path == key || path.hasPrefix(key == "/" ? key : key + "/")
+                if matches && key.utf8.count > (best?.length ?? -1) { best = (key.utf8.count, name) }
+            }
+            return best?.name ?? SourceWalker.serviceFromFileName(path)
+        }
+
+        mutating func reportLoop(_ path: String) {
+            guard reportedLoops.insert(path).inserted else { return }
+            errors.append(InputError(code: .symlinkLoop, source: path, offset: nil,
+                                     message: "symbolic link leads back to a directory already on the walk; not followed"))
+        }
+
+        mutating func report(_ path: String, errno err: Int32) {
+            var lst = stat()
+            switch err {
+            case ELOOP:
+                reportLoop(path)
+            case ENOENT, ENOTDIR:
+                let dangling = lstat(path, &lst) == 0
+                errors.append(InputError(code: .notFound, source: path, offset: nil,
+                                         message: dangling ? "dangling symbolic link" : "no such file or directory"))
+            default:
+                errors.append(InputError(code: .unreadable, source: path, offset: nil,
+                                         message: String(cString: strerror(err))))
+            }
+        }
+    }
+
+    /// Whether the file at `path` is a tar archive: nil if not, else whether it is gzipped.
+    /// Reads at most 64 KiB; a gzip stream is inflated only up to its first 512 bytes.
+    static func tarArchive(_ path: String) -> Bool? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var raw = [UInt8](repeating: 0, count: 1 << 16)
+        var count = 0
+        while count < raw.count {
+            let n = raw.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            count += n
+            if count >= 512 && !(raw[0] == 0x1F && raw[1] == 0x8B) { break }
+        }
+        if count >= 2 && raw[0] == 0x1F && raw[1] == 0x8B {
+            return isTarHeader(inflateHead(raw[..<count], max: 512)) ? true : nil
+        }
+        return isTarHeader(raw[..<min(count, 512)]) ? false : nil
+    }
+
+    /// `ustar` at offset 257 of a 512-byte block: POSIX and GNU tar headers both have it.
+    static func isTarHeader<C: Collection>(_ block: C) -> Bool where C.Element == UInt8, C.Index == Int {
+        guard block.count >= 512 else { return false }
+        let at = block.startIndex + 257
+        return block[at..<at + 5].elementsEqual("ustar".utf8)
+    }
+
+    /// The first `max` bytes that the gzip stream starting `input` inflates to (fewer when the
+    /// stream ends or is damaged first: then it is not a tar header either).
+    static func inflateHead(_ input: ArraySlice<UInt8>, max: Int) -> [UInt8] {
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        defer { stream.deinitialize(count: 1); stream.deallocate() }
+        guard seam_inflateInit2(stream, 15 + 16) == Z_OK else { return [] }
+        defer { inflateEnd(stream) }
+        var out = [UInt8](repeating: 0, count: max)
+        var input = Array(input)
+        let produced: Int = input.withUnsafeMutableBufferPointer { inBuf in
+            out.withUnsafeMutableBufferPointer { outBuf in
+                stream.pointee.next_in = inBuf.baseAddress
+                stream.pointee.avail_in = UInt32(inBuf.count)
+                stream.pointee.next_out = outBuf.baseAddress
+                stream.pointee.avail_out = UInt32(outBuf.count)
+                while stream.pointee.avail_out > 0 {
+                    let r = inflate(stream, Z_NO_FLUSH)
+                    if r != Z_OK { break }
+                }
+                return outBuf.count - Int(stream.pointee.avail_out)
+            }
+        }
+        return Array(out[..<produced])
+    }
+}

@@ -1,0 +1,50 @@
+/// The set of wanted field paths, each with a dense slot, compiled into a key trie for the scanners.
+///
+/// Lookup (SEMANTICS.md): a path `a.b.c` is the literal top-level key `"a.b.c"` when that key
+/// holds a non-null value, else the strict nested lookup `a` → `b` → `c`. Mixed forms (key
+/// `"a.b"` holding an object with key `c`) are not considered. So a path of n > 1 components has
+/// two *targets* in the trie: the literal one (span index = its slot) and the nested one (span
+/// index `count + k`, an "alternate"); the scanners resolve alternates into slots after a line.
+///
+/// Span storage for a scanner therefore holds `spanCapacity` entries; only the first `count` are
+/// meaningful to callers once a scan finished.
+/// `@unchecked Sendable`: immutable once built; its trie is read-only (see `KeyTrie`).
+package struct FieldPlan: @unchecked Sendable {
+    /// The distinct wanted paths in slot order (first occurrence order of `init(paths:)`).
+    package let paths: [FieldPath]
+    @usableFromInline let slots: [FieldPath: Int]
+    /// Compiled trie; immutable after init, shared by copies.
+    @usableFromInline let trie: KeyTrie
+
+    /// Dedups `paths` (first occurrence keeps its place) and compiles the trie. O(total key bytes).
+    package init(paths: [FieldPath]) {
+        var unique: [FieldPath] = []
+        var slots: [FieldPath: Int] = [:]
+        for p in paths where slots[p] == nil {
+            slots[p] = unique.count
+            unique.append(p)
+        }
+        self.paths = unique
+        self.slots = slots
+        self.trie = KeyTrie(paths: unique)
+    }
+
+    /// Number of slots (distinct paths).
+    @inlinable package var count: Int { paths.count }
+
+    /// The slot of `path`, or nil when it is not in the plan.
+    @inlinable package func slot(for path: FieldPath) -> Int? { slots[path] }
+
+    /// Span entries a scanner needs: `count` slots plus one alternate per dotted path.
+    @inlinable package var spanCapacity: Int { count + trie.alternateCount }
+
+    /// Copies alternate (nested) spans into their slots where the literal key was absent or null.
+    @inlinable
+    func resolveAlternates(_ spans: UnsafeMutablePointer<FieldSpan>) {
+        let n = count
+        for k in 0..<trie.alternateCount {
+            let s = Int(trie.alternateSlot[k])
+            if !spans[s].isPresent { spans[s] = spans[n + k] }
+        }
+    }
+}

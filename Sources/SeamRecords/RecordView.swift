@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One decoded record while its line is alive: time, service and the wanted fields' spans.
+///
+/// Only valid inside the `RecordDecoder.decode` closure that received it (it points into the
+/// line and into the decoder's buffers): never store it. Reading is free of allocation except
+/// `value(_:)`. `equals`, `eventEquals` and `withScalarBytes` share one scratch buffer, so bytes
+/// handed to a `withScalarBytes` closure are valid only inside it.
+package struct RecordView {
+    /// The line, without its line end.
+    package let line: UnsafeRawBufferPointer
+    /// Event time, ns since the Unix epoch.
+    package let time: Int64
+    /// Service id in the decoder's `ServiceTable`.
+    package let service: Int32
+    /// Slot of the event-name field found (first scalar of `FieldConfig.event`), if any.
+    package let eventSlot: Int?
+    /// True when the decoder's early stop (`FieldNeeds`) found that no consumer needs anything
+    /// of a record with this service and event beyond time, service and event: the consumer
+    /// that declared those needs can skip it. False when unknown (strict JSON, logfmt, text).
+    package let needsNothingMore: Bool
+    @usableFromInline let spans: UnsafePointer<FieldSpan>
+    @usableFromInline let slotCount: Int
+    /// At least `line.count` bytes: decoded text is never longer than its escaped span.
+    @usableFromInline let scratch: UnsafeMutablePointer<UInt8>
+
+    @usableFromInline
+    init(line: UnsafeRawBufferPointer, time: Int64, service: Int32, eventSlot: Int?,
+         spans: UnsafePointer<FieldSpan>, slotCount: Int, scratch: UnsafeMutablePointer<UInt8>,
+         needsNothingMore: Bool = false) {
+        self.line = line
+        self.time = time
+        self.service = service
+        self.eventSlot = eventSlot
+        self.needsNothingMore = needsNothingMore
+        self.spans = spans
+        self.slotCount = slotCount
+        self.scratch = scratch
+    }
+
+    /// The span of `slot` (`.absent` kind when the field is missing).
+    @inlinable package func span(_ slot: Int) -> FieldSpan {
+        precondition(slot >= 0 && slot < slotCount, "slot out of range")
+        return spans[slot]
+    }
+
+    /// Present with a non-null value.
+    @inlinable package func isPresent(_ slot: Int) -> Bool { span(slot).isPresent }
+
+    /// The field's value, owned (allocates); nil when absent or null.
+    package func value(_ slot: Int) -> FieldValue? {
+        let s = span(slot)
+        switch s.kind {
+        case .absent, .null: return nil
+        case .true: return .bool(true)
+        case .false: return .bool(false)
+        case .number: return .number([UInt8](raw(s)))
+        case .object, .array: return .composite([UInt8](raw(s)))
+        case .string: return .string(s.escaped ? EscapedText.decode(raw(s)) : [UInt8](raw(s)))
+        }
+    }
+
+    /// Whether the field holds a scalar that agrees with `text` (same text or equal decimal
+    /// numbers, SEMANTICS.md). False when absent, null, object or array. No allocation.
+    @inlinable package func equals(_ slot: Int, _ text: [UInt8]) -> Bool {
+        text.withUnsafeBytes { t in
+            withScalarBytes(slot) { FieldValue.scalarTextsAgree($0, t) } ?? false
+        }
+    }
+
+    /// Whether the record's event name agrees with `text`; false when it has none.
+    @inlinable package func eventEquals(_ text: [UInt8]) -> Bool {
+        guard let s = eventSlot else { return false }
+        return equals(s, text)
+    }
+
+    /// Calls `body` with the decoded text of a scalar field (`true`/`false` for bools) and
+    /// returns its result; nil when the field is not a present scalar. No allocation.
+    @inlinable package func withScalarBytes<R>(_ slot: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        let s = span(slot)
+        return Self.withScalarBytes(s, line: line, scratch: scratch, body)
+    }
+
+    @inlinable
+    static func withScalarBytes<R>(_ s: FieldSpan, line: UnsafeRawBufferPointer, scratch: UnsafeMutablePointer<UInt8>,
+                                   _ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        switch s.kind {
+        case .string, .number:
+            let start = line.baseAddress! + Int(s.start)
+            if s.escaped {
+                let n = EscapedText.decode(start.assumingMemoryBound(to: UInt8.self), count: Int(s.count), into: scratch)
+                return body(UnsafeRawBufferPointer(start: scratch, count: n))
+            }
+            return body(UnsafeRawBufferPointer(start: start, count: Int(s.count)))
+        case .true:
+            let t: StaticString = "true"
+            return body(UnsafeRawBufferPointer(start: t.utf8Start, count: t.utf8CodeUnitCount))
+        case .false:
+            let f: StaticString = "false"
+            return body(UnsafeRawBufferPointer(start: f.utf8Start, count: f.utf8CodeUnitCount))
+        default:
+            return nil
+        }
+    }
+
+    @inline(__always)
+    private func raw(_ s: FieldSpan) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: line.baseAddress! + Int(s.start), count: Int(s.count))
+    }
+}
