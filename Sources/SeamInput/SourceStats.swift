@@ -24,8 +24,8 @@ public struct SourceStats: Sendable, Equatable {
     /// True when the source was reordered by time before correlation (newest-first or shuffled).
     public var reordered: Bool = false
     /// Its rejected lines (but blank ones) in runs placed by their neighbouring events, in line
-    /// order, at most `RejectionRun` cap (64) of them: past it the nearest runs of one reason
-    /// merge, and `rejectionRunsCapped` says so. Not added up by `add` (runs belong to a source).
+    /// order, at most 64 of them: past that, the two adjacent runs of one reason whose merged span
+    /// is the narrowest merge, and `rejectionRunsCapped` says so. Not added up by `add` (runs belong to a source).
     package var rejectionRuns: [RejectionRun] = []
     package var rejectionRunsCapped = false
 

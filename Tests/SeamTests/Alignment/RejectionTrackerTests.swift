@@ -45,7 +45,7 @@ final class RejectionTrackerTests: XCTestCase {
 
     /// Random sequences of events and rejections: while under the cap each run is exactly the
     /// brute-force one (consecutive rejected lines of one reason between two events, joined with
-    /// the previous run of its reason when no time passed between them); past it, the count is
+    /// the previous run of its reason when their spans overlap); past it, the count is
     /// kept, the runs stay at most `cap` and every rejected line lies in some run of its reason
     /// whose span holds its neighbours' times.
     func testAgainstBruteForceAndBounded() {
@@ -95,7 +95,7 @@ final class RejectionTrackerTests: XCTestCase {
                         var run = open[r]!
                         if let time { run.earliest = min(run.earliest ?? time, time); run.latest = max(run.latest ?? time, time) }
                         if let k = groups.lastIndex(where: { $0.reason == r }), let le = groups[k].latest, let re = run.earliest,
-                           re <= le, time != nil {
+                           re < le, time != nil {
                             groups[k].count += run.count
                             groups[k].lastLine = run.lastLine
                             groups[k].latest = max(le, run.latest!)
@@ -131,17 +131,35 @@ final class RejectionTrackerTests: XCTestCase {
         }
     }
 
-    func testCapMergesAndSaysSo() {
+    /// Every other line rejected: one run per line until the cap, then merged into runs of about
+    /// even width (none swallows the source), counts kept.
+    func testCapMergesEvenlyAndSaysSo() {
         var t = RejectionTracker()
-        for i in 0..<500 {
+        for i in 0..<6_400 {
             t.event(time: Int64(i) * 10, service: 0)
-            t.reject(i % 2 == 0 ? .noTime : .malformed, line: UInt64(i))
+            t.reject(i % 2 == 0 ? .noTime : .malformed, line: UInt64(2 * i + 2))
         }
-        t.event(time: 99_999, service: 0)
+        t.event(time: 64_000, service: 0)
         let runs = t.runs { _ in "s" }
         XCTAssertTrue(t.capped)
         XCTAssertLessThanOrEqual(runs.count, RejectionTracker.cap)
-        XCTAssertEqual(runs.reduce(0) { $0 + $1.count }, 500)
-        XCTAssertEqual(runs.filter { $0.reason == .noTime }.reduce(0) { $0 + $1.count }, 250)
+        XCTAssertEqual(runs.reduce(0) { $0 + $1.count }, 6_400)
+        XCTAssertEqual(runs.filter { $0.reason == .noTime }.reduce(0) { $0 + $1.count }, 3_200)
+        let widths = runs.map { $0.latest! - $0.earliest! }
+        XCTAssertLessThanOrEqual(widths.max()!, 64_000 / 8, "no run spans more than an eighth of the source: \(widths)")
+    }
+
+    /// Runs one event apart stay apart (each is placed between its own neighbours).
+    func testRunsOneEventApartStayApart() {
+        var t = RejectionTracker()
+        for i in 0..<9 {
+            t.event(time: Int64(i) * 1_000, service: 0)
+            t.reject(.noTime, line: UInt64(2 * i + 2))
+        }
+        t.event(time: 9_000, service: 0)
+        let runs = t.runs { _ in "gateway" }
+        XCTAssertEqual(runs.count, 9)
+        XCTAssertEqual(runs.map(\.earliest), (0..<9).map { Int64($0) * 1_000 })
+        XCTAssertEqual(runs.map(\.latest), (1...9).map { Int64($0) * 1_000 })
     }
 }
