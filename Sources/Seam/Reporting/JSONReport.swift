@@ -133,11 +133,12 @@ public enum JSONReport {
                 + counts.map { ($0.0, .count(h[$0.1])) }
                 + [
                     ("latency_ms", latency(h.latency)),
-                    ("pairs", .array(h.servicePairs.map(pair))),
                     ("examples", .array(examples.map { finding($0, summary: summary) })),
                     ("unverified", .object(h.unverified.sorted { $0.key < $1.key }.map { ($0.key, .count($0.value)) })),
                     ("caution", summary.caution(h).map { .string($0) } ?? .null),
                     ("diagnosis", diagnosis(h, summary: summary)),
+                    // Additive (issue 16): after the keys documented before it.
+                    ("pairs", .array(h.servicePairs.map(pair))),
                 ])
     }
 
@@ -230,9 +231,10 @@ public enum JSONReport {
             ("fields", .array(f.fields.map { .string($0) })),
             ("why", .string(FindingText.why(f, summary: summary))),
             ("values", .array(f.verdict == .disagree ? values : [])),
-            ("from", .optional(f.from)), ("to", .optional(f.to)),
             ("near_miss", nearMiss(f, summary: summary)),
             ("rejected_nearby", .array(summary.rejectedNearby(f).map { nearby($0, summary: summary) })),
+            // Additive (issue 16): the actual services of the finding's sides.
+            ("from", .optional(f.from)), ("to", .optional(f.to)),
         ])
     }
 }

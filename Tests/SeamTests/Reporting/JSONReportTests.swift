@@ -86,7 +86,7 @@ final class JSONReportTests: XCTestCase {
                 + #""receive":null,"latency_ms":null,"fields":[],"#
                 + #""why":"orders sent payment.requested for request_id=abc at 2026-11-29T12:00:01.234Z "#
                 + #"(orders.jsonl.gz:1042); payments, logging until 2026-11-29T12:09:59.234Z, never confirmed it "#
-                + #"within 5s (nor in the 5s of grace after)","values":[],"near_miss":null,"rejected_nearby":[]}"#)
+                + #"within 5s (nor in the 5s of grace after)","values":[],"near_miss":null,"rejected_nearby":[],"from":null,"to":null}"#)
     }
 
     func testHandoffKeyOrder() throws {
