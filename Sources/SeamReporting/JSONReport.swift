@@ -142,7 +142,7 @@ public enum JSONReport {
                     ("unverified", .object(h.unverified.sorted { $0.key < $1.key }.map { ($0.key, .count($0.value)) })),
                     ("caution", summary.caution(h).map { .string($0) } ?? .null),
                     ("diagnosis", diagnosis(h, summary: summary)),
-                    // Additive keys go last, so that older readers' key order holds.
+                    // Additive (issue 16): after the keys documented before it.
                     ("pairs", .array(h.servicePairs.map(pair))),
                 ])
     }
@@ -238,6 +238,7 @@ public enum JSONReport {
             ("values", .array(f.verdict == .disagree ? values : [])),
             ("near_miss", nearMiss(f, summary: summary)),
             ("rejected_nearby", .array(summary.rejectedNearby(f).map { nearby($0, summary: summary) })),
+            // Additive (issue 16): the actual services of the finding's sides.
             ("from", .optional(f.from)), ("to", .optional(f.to)),
         ])
     }
