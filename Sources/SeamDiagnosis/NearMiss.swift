@@ -16,7 +16,7 @@ package struct NearMiss: Sendable, Equatable {
     /// The counterpart's event time and line.
     package var time: Int64
     package var position: InputPosition
-    /// The counterpart's service (the handoff's other side).
+    /// The counterpart's service (its record's; under a wildcard side the spec names none).
     package var service: String
     /// Counterpart time minus the finding's time (ns): for an unconfirmed send whose receive
     /// came 3 s later, `+3s` (and `-3s` from that orphan receive); for a receive logged 150 us
@@ -35,14 +35,14 @@ package struct NearMiss: Sendable, Equatable {
     /// index kept no gap of the other side for its key. Ties: the earlier counterpart.
     package static func find(for finding: Finding, rule: HandoffRule, gaps: GapIndex) -> NearMiss? {
         guard let key = finding.key else { return nil }
-        let own: Finding.Evidence, wanted: (Verdict, Verdict), service: String
+        let own: Finding.Evidence, wanted: (Verdict, Verdict), service: String?
         switch finding.verdict {
         case .unconfirmed:
             guard let s = finding.send else { return nil }
-            (own, wanted, service) = (s, (.orphan, .uncoveredReceive), rule.to)
+            (own, wanted, service) = (s, (.orphan, .uncoveredReceive), rule.toParty.service)
         case .orphan:
             guard let r = finding.receive else { return nil }
-            (own, wanted, service) = (r, (.unconfirmed, .uncoveredSend), rule.from)
+            (own, wanted, service) = (r, (.unconfirmed, .uncoveredSend), rule.fromParty.service)
         default:
             return nil
         }
@@ -58,7 +58,9 @@ package struct NearMiss: Sendable, Equatable {
         }
         guard let best else { return nil }
         let d = best.time.subtractingReportingOverflow(own.time)
-        return NearMiss(verdict: best.verdict, time: best.time, position: best.position, service: best.service ?? service,
+        // The counterpart's own record names its service (a wildcard side does not); `?` when
+        // neither does.
+        return NearMiss(verdict: best.verdict, time: best.time, position: best.position, service: best.service ?? service ?? "?",
                         offset: d.overflow ? (best.time > own.time ? .max : .min) : d.partialValue)
     }
 }

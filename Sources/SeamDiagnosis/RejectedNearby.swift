@@ -25,12 +25,19 @@ package struct RejectedNearby: Sendable, Equatable {
 
     /// Where the other side of a gap of `verdict` at `time` would be: its service and window
     /// (SEMANTICS.md: a receive looks back `within + grace` and ahead `tolerance`; a send waits
-    /// `within + grace` and allows a receive `tolerance` before it). Nil for other verdicts.
-    package static func window(of verdict: Verdict, at time: Int64, rule: HandoffRule) -> (service: String, from: Int64, to: Int64)? {
+    /// `within + grace` and allows a receive `tolerance` before it). The service is `other`
+    /// (a finding's own `from`/`to`) or the one the rule names; nil for other verdicts, and for
+    /// a wildcard side that names none (nothing is guessed).
+    package static func window(of verdict: Verdict, at time: Int64, rule: HandoffRule, other: String? = nil)
+        -> (service: String, from: Int64, to: Int64)? {
         let wg = rule.within.addingSaturating(rule.grace)
         switch verdict {
-        case .orphan: return (rule.from, time.subtractingSaturating(wg), time.addingSaturating(rule.tolerance))
-        case .unconfirmed: return (rule.to, time.subtractingSaturating(rule.tolerance), time.addingSaturating(wg))
+        case .orphan:
+            guard let s = other ?? rule.fromParty.service else { return nil }
+            return (s, time.subtractingSaturating(wg), time.addingSaturating(rule.tolerance))
+        case .unconfirmed:
+            guard let s = other ?? rule.toParty.service else { return nil }
+            return (s, time.subtractingSaturating(rule.tolerance), time.addingSaturating(wg))
         default: return nil
         }
     }
@@ -39,7 +46,8 @@ package struct RejectedNearby: Sendable, Equatable {
     /// source order; empty for findings other than unconfirmed and orphan.
     package static func find(for finding: Finding, rule: HandoffRule, index: RejectionIndex) -> [RejectedNearby] {
         guard let e = finding.verdict == .orphan ? finding.receive : finding.send,
-              let w = window(of: finding.verdict, at: e.time, rule: rule) else { return [] }
+              let w = window(of: finding.verdict, at: e.time, rule: rule,
+                             other: finding.verdict == .orphan ? finding.from : finding.to) else { return [] }
         var out: [RejectedNearby] = []
         for (source, run) in index.overlapping(service: w.service, from: w.from, to: w.to) {
             add(run, source: source, to: &out)

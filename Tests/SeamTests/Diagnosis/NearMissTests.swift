@@ -215,4 +215,23 @@ final class NearMissTests: XCTestCase {
         let caution = try XCTUnwrap(summary.caution(summary.handoffs[0]), "\(summary.gapIndex.keys(of: 0))")
         XCTAssertTrue(caution.contains("looked for among the first 6 gaps of the run only"), caution)
     }
+
+    /// Under `to: "*"` the spec names no receiver: the near miss names the service of the
+    /// receive's own record.
+    func testWildcardSideNamesTheCounterpartsOwnService() throws {
+        var orders = "", payments = ""
+        for i in 0..<12 {
+            let t = Int64(i) * 1_000_000_000
+            orders += Self.line("orders", "sent", "k\(i)", t)
+            payments += Self.line("payments", "got", "k\(i)", t + (i == 5 ? 3_000_000_000 : 100_000_000))
+        }
+        let (summary, _) = try run("  - {name: pay, from: orders, to: \"*\", key: id, send: sent, receive: got, within: 500ms}\n",
+                                   orders: orders, payments: payments)
+        let h = summary.handoffs[0]
+        let send = try XCTUnwrap(h.examples[.unconfirmed]?.first, "\(h.counts)")
+        XCTAssertEqual(summary.nearMiss(of: send)?.service, "payments")
+        XCTAssertTrue(FindingText.why(send, summary: summary).contains("near miss: payments received this key at +3s"))
+        let orphan = try XCTUnwrap(h.examples[.orphan]?.first)
+        XCTAssertEqual(summary.nearMiss(of: orphan)?.service, "orders")
+    }
 }
