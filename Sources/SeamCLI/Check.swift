@@ -112,7 +112,7 @@ enum FailOn {
 
     static func parse(_ text: String) throws -> Set<Verdict> {
         var kinds = Set<Verdict>()
-        for word in text.split(separator: ",").map({ String($0).trimmingSpaces() }) where !word.isEmpty {
+        for word in text.split(separator: ",").map({ String($0).trimmingSpaces }) where !word.isEmpty {
             switch word {
             case "gaps": kinds.formUnion(gaps)
             case "defects": kinds.formUnion(defects)
@@ -191,15 +191,6 @@ final class FindingCollector: FindingSink, @unchecked Sendable {
                 + "the findings below are those decided by then (confirmed pairs are not counted), "
                 + "handoffs still open are left out")
         return (Summary(sources: [], inputErrors: [error], coverage: [:], handoffs: tallies), all)
-    }
-}
-
-extension String {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
     }
 }
 

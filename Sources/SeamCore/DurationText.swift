@@ -99,15 +99,6 @@ public enum DurationText {
     }
 }
 
-fileprivate extension String {
-    /// Without leading and trailing spaces and tabs.
-    var trimmingSpaces: String {
-        let isSpace = { (c: Character) in c == " " || c == "\t" }
-        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[start...end])
-    }
-}
-
 extension DurationText {
     /// The exact duration in the grammar above, largest units first: `250ms`, `7.2s`, `1h30m`,
     /// `2m5.5s`, `-1.5s`. `nanoseconds(text(x)) == x` for every x.

@@ -29,13 +29,14 @@ package struct HandoffMatcher {
         /// otherwise `predicates[predicate]` decides.
         var eventText: Bool
         var predicate: Int32
-        var name: Extent
+        var name: PoolRange
         /// The agree fields' slots: `slots[agree]`.
-        var agree: Extent
+        var agree: PoolRange
     }
 
-    /// `count` entries at `offset` of one of `SideTable`'s pools.
-    struct Extent {
+    /// `count` entries at `offset` of one of `SideTable`'s pools (named apart from the
+    /// time-span `Extent`s of coverage and `Summary`).
+    struct PoolRange {
         var offset: Int32
         var count: Int32
     }
@@ -43,18 +44,18 @@ package struct HandoffMatcher {
     /// The compiled sides in flat memory, freed with it; immutable after init.
     final class SideTable {
         /// The sides of service id `s`: `sides[byService[s]]` (its own, then the wildcard sides).
-        let byService: UnsafeMutablePointer<Extent>
+        let byService: UnsafeMutablePointer<PoolRange>
         let serviceCount: Int
         /// The wildcard sides alone: for ids at or past `serviceCount` (services the spec never
         /// names, interned later). Empty without wildcard sides.
-        let anyService: Extent
+        let anyService: PoolRange
         let sides: UnsafeMutablePointer<Side>
         let slots: UnsafeMutablePointer<Int32>
         let names: UnsafeMutablePointer<UInt8>
         /// Predicates other than a plain event name (field tests, decimal event names).
         let predicates: [CompiledPredicate]
 
-        init(byService: [Extent], anyService: Extent, sides: [Side], slots: [Int32], names: [UInt8],
+        init(byService: [PoolRange], anyService: PoolRange, sides: [Side], slots: [Int32], names: [UInt8],
              predicates: [CompiledPredicate]) {
             self.byService = .copying(byService)
             serviceCount = byService.count
@@ -151,13 +152,13 @@ package struct HandoffMatcher {
             }
             let compiled = compile(p)
             var eventText = false
-            var name = Extent(offset: Int32(names.count), count: 0)
+            var name = PoolRange(offset: Int32(names.count), count: 0)
             if case .event(let text, decimal: false) = compiled {
                 eventText = true
                 name.count = Int32(text.count)
                 names += text
             }
-            let agreeRange = Extent(offset: Int32(slots.count), count: Int32(agree.count))
+            let agreeRange = PoolRange(offset: Int32(slots.count), count: Int32(agree.count))
             slots += agree.map { Int32(slot($0)) }
             let compiledSide = Side(
                 rule: Int32(rule), side: side, keySlot: Int32(slot(key)), peerSlot: peer.map { Int32(slot($0)) } ?? -1,
@@ -180,15 +181,15 @@ package struct HandoffMatcher {
         if !wild.isEmpty, byService.count < services.count {
             byService += Array(repeating: [], count: services.count - byService.count)
         }
-        var ranges: [Extent] = [], flat: [Side] = []
+        var ranges: [PoolRange] = [], flat: [Side] = []
         for sides in byService {
             // Within a service, sides keep rule order: named and wildcard sides of one record are
             // appended in the order of their rules (then send before receive).
             let all = (sides + wild).sorted { ($0.rule, $0.side.rawValue) < ($1.rule, $1.side.rawValue) }
-            ranges.append(Extent(offset: Int32(flat.count), count: Int32(all.count)))
+            ranges.append(PoolRange(offset: Int32(flat.count), count: Int32(all.count)))
             flat += all
         }
-        let anyService = Extent(offset: Int32(flat.count), count: Int32(wild.count))
+        let anyService = PoolRange(offset: Int32(flat.count), count: Int32(wild.count))
         flat += wild
         table = SideTable(byService: ranges, anyService: anyService, sides: flat, slots: slots, names: names,
                           predicates: predicates)

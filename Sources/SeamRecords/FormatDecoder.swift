@@ -425,12 +425,3 @@ package final class FormatDecoder {
         return .event
     }
 }
-
-fileprivate extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " || s.first == "\t" { s.removeFirst() }
-        while s.last == " " || s.last == "\t" { s.removeLast() }
-        return String(s)
-    }
-}

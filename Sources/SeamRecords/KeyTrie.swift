@@ -1,7 +1,8 @@
 /// The compiled trie of wanted keys: nodes with edges labelled by key bytes.
 ///
 /// Node 0 is the root (the top-level object). A node's `target` is the span index filled by the
-/// value at that key (or -1); `hasChildren` tells the scanner to descend into an object value.
+/// value at that key (or -1); a node with edges (`edgeCount > 0`) tells the scanner to descend
+/// into an object value.
 /// Memory is allocated once and freed in `deinit`; the scanners read it through raw pointers to
 /// stay free of bounds checks and reference counting on the hot path.
 ///
