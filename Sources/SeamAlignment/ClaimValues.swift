@@ -13,9 +13,9 @@ import Darwin
 /// or `keyText`), then one per agree field in the rule's order (`Tag`).
 ///
 /// Invariant: `length <= inlineCapacity` iff `spill == nil`.
-package struct ClaimValues: Sendable {
+public struct ClaimValues: Sendable {
     /// Kind of one packed value.
-    package enum Tag: UInt8, Sendable {
+    public enum Tag: UInt8, Sendable {
         /// Agree field absent or null; for the key: unkeyed.
         case absent = 0
         /// Decoded string text; for the key: the key's text.
@@ -30,17 +30,17 @@ package struct ClaimValues: Sendable {
         case composite = 5
     }
 
-    package static let inlineCapacity = 56
+    public static let inlineCapacity = 56
 
     @usableFromInline var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0)
     @usableFromInline var length: Int32 = 0
     @usableFromInline var spill: [UInt8]?
 
     /// No key, no values.
-    package init() {}
+    public init() {}
 
     /// Packs a key (nil: unkeyed) and agree values.
-    package init(key: String?, agree: [FieldValue?]) {
+    public init(key: String?, agree: [FieldValue?]) {
         if var k = key {
             k.withUTF8 { append(.string, UnsafeRawBufferPointer($0)) }
         } else {
@@ -58,7 +58,7 @@ package struct ClaimValues: Sendable {
     }
 
     /// Values from their packed bytes (as `withBytes` gave them, e.g. read back from a spool).
-    package init(packed: UnsafeRawBufferPointer) {
+    public init(packed: UnsafeRawBufferPointer) {
         if packed.count <= Self.inlineCapacity {
             withUnsafeMutableBytes(of: &storage) { s in
                 for k in 0..<packed.count { s[k] = packed[k] }
@@ -71,7 +71,7 @@ package struct ClaimValues: Sendable {
 
     /// Appends one entry. Allocates only when the claim outgrows `inlineCapacity`.
     @inlinable
-    package mutating func append(_ tag: Tag, _ bytes: UnsafeRawBufferPointer) {
+    public mutating func append(_ tag: Tag, _ bytes: UnsafeRawBufferPointer) {
         let old = Int(length), n = bytes.count
         if spill == nil && n < 0x80 && old + 2 + n <= Self.inlineCapacity {
             // The common case: a one-byte length, inline. No `memmove` call (it cost more than
@@ -127,14 +127,14 @@ package struct ClaimValues: Sendable {
 
     /// Calls `body` with the packed bytes.
     @inlinable
-    package func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
         if let s = spill { return s.withUnsafeBytes(body) }
         return withUnsafeBytes(of: storage) { body(UnsafeRawBufferPointer(rebasing: $0[..<Int(length)])) }
     }
 
     /// Calls `body` with the key's bytes, or nil when unkeyed.
     @inlinable
-    package func withKey<R>(_ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    public func withKey<R>(_ body: (UnsafeRawBufferPointer?) -> R) -> R {
         withBytes { b in
             var r = Reader(b)
             guard let (tag, k) = r.next(), tag != .absent else { return body(nil) }
@@ -143,12 +143,12 @@ package struct ClaimValues: Sendable {
     }
 
     /// The key as text, nil when unkeyed.
-    package var key: String? {
+    public var key: String? {
         withKey { k in k.map { String(decoding: $0, as: UTF8.self) } }
     }
 
     /// The agree values as owned values, in the rule's order.
-    package var agree: [FieldValue?] {
+    public var agree: [FieldValue?] {
         withBytes { b in
             var r = Reader(b)
             _ = r.next()
@@ -159,7 +159,7 @@ package struct ClaimValues: Sendable {
     }
 
     /// Number of agree entries.
-    package var agreeCount: Int {
+    public var agreeCount: Int {
         withBytes { b in
             var r = Reader(b)
             _ = r.next()
@@ -181,16 +181,16 @@ package struct ClaimValues: Sendable {
     }
 
     /// Walks packed entries in order.
-    package struct Reader {
+    public struct Reader {
         @usableFromInline let bytes: UnsafeRawBufferPointer
         @usableFromInline var at = 0
 
-        @inlinable package init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+        @inlinable public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
         /// The next entry, or nil at the end. Inline for the common one-byte length (a value
         /// under 128 bytes); LEB128 out of line.
         @inlinable @inline(__always)
-        package mutating func next() -> (Tag, UnsafeRawBufferPointer)? {
+        public mutating func next() -> (Tag, UnsafeRawBufferPointer)? {
             guard at < bytes.count, let base = bytes.baseAddress else { return nil }
             let length = base.load(fromByteOffset: at &+ 1, as: UInt8.self)
             guard length < 0x80 else { return nextLong() }
@@ -220,7 +220,7 @@ package struct ClaimValues: Sendable {
 }
 
 extension ClaimValues: Equatable {
-    package static func == (a: ClaimValues, b: ClaimValues) -> Bool {
+    public static func == (a: ClaimValues, b: ClaimValues) -> Bool {
         a.withBytes { x in
             b.withBytes { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
         }

@@ -6,11 +6,11 @@ import Foundation
 /// Shared by `watch`'s reader threads: each cursor raises it once per step and reads it only
 /// while it has no trusted time of its own, so the lock is taken a few times per step, never
 /// per line.
-package final class ClockReference: @unchecked Sendable {
+public final class ClockReference: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Int64 = .min
 
-    package init() {}
+    public init() {}
 
     /// The latest trusted time shown so far (`.min` before any).
     var latest: Int64 {

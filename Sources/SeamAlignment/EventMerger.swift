@@ -39,41 +39,41 @@ import HeapModule
 /// thread. When there are fewer sources than threads, gzip is also inflated on a thread of its
 /// own (`LineReader` pipelined), so a single file or stdin uses two cores. The `ServiceTable`
 /// must then be made `shared`.
-package final class EventMerger<Selector: ObservationSelector> {
-    package struct Options {
+public final class EventMerger<Selector: ObservationSelector> {
+    public struct Options {
         /// Lines read from each source to decide whether it is time-sorted.
-        package var probeLines = 4096
+        public var probeLines = 4096
         /// Lines read from one source before looking again which source is behind. Small enough
         /// that a step's lines and observations do not push the correlator's open handoffs out
         /// of the CPU caches (4096 cost ~5% more CPU), large enough to amortize a step.
-        package var stepLines = 512
-        package var maxLineLength = 1 << 20
+        public var stepLines = 512
+        public var maxLineLength = 1 << 20
         /// Disorder within one source that is tolerated without reordering (ns).
-        package var reorderBound: Int64 = 1_000_000_000
+        public var reorderBound: Int64 = 1_000_000_000
         /// Observations of the read-ahead sources held in memory (all of them together) before
         /// sorted runs go to temporary files.
-        package var reorderBudget = 131_072
+        public var reorderBudget = 131_072
         /// Probed sorted sources kept open until the merge reaches them, so their heads are not
         /// read twice. Each holds a reader's buffers (~1.3 MiB) and its probe's observations;
         /// past the bound, those reached last are read again instead (0: all are).
-        package var parkedSources = 8
+        public var parkedSources = 8
         /// Lines between two points inside a step where the watermark may move (`StepMark`):
         /// the correlator then holds about this many lines' observations ahead of the watermark,
         /// not a whole step's, so `maxOpen` is about open handoffs rather than step sizes.
-        package var markLines = 64
+        public var markLines = 64
         /// Restarts after which every source not yet seen sorted to its end is read ahead.
-        package var maxRestarts = 2
+        public var maxRestarts = 2
         /// Threads that decode (1: everything on the caller's thread).
-        package var threads = 1
+        public var threads = 1
         /// Steps a worker may run ahead of the merge (threads > 1). With more sources than
         /// cores, a worker is often off its core when the merge wants its step: 16 queued steps
         /// (each at most `stepLines` lines' observations) cut wall time 7% against 4 on 4 files.
-        package var feedDepth = 16
+        public var feedDepth = 16
         /// Validate every JSON line whole (`RecordDecoder.strictJSON`).
-        package var strictJSON = false
+        public var strictJSON = false
         /// The spec's per-source formats (`HandoffSpec.format(for:)`); none: auto-detect all.
-        package var formats: (String) -> SourceFormat? = { _ in nil }
-        package init() {}
+        public var formats: (String) -> SourceFormat? = { _ in nil }
+        public init() {}
     }
 
     /// A source read to its end ahead of the merge: what it contributes besides its
@@ -90,7 +90,7 @@ package final class EventMerger<Selector: ObservationSelector> {
     private var coverage: CoverageTracker
     private let options: Options
     /// Final accounting per source, filled as sources finish.
-    package private(set) var stats: [SourceStats]
+    public private(set) var stats: [SourceStats]
     /// Observations of every read-ahead source, put in time order.
     private let spool: ObservationSpool
     /// Sources read ahead so far, by index.
@@ -101,11 +101,11 @@ package final class EventMerger<Selector: ObservationSelector> {
     private var seenSorted: Set<Int> = []
     /// Problems of the run itself (not of one source): a temporary file of the reorder spool
     /// that could not be read back. Each makes the run incomplete.
-    package private(set) var errors: [InputError] = []
+    public private(set) var errors: [InputError] = []
     /// Passes started over because a source turned out of order after its probe.
-    package private(set) var restarts = 0
+    public private(set) var restarts = 0
 
-    package init(sources: [SourceDescriptor], config: FieldConfig, selector: Selector,
+    public init(sources: [SourceDescriptor], config: FieldConfig, selector: Selector,
                 services: ServiceTable, coverage: CoverageTracker, options: Options) {
         self.sources = sources
         self.config = config
@@ -136,7 +136,7 @@ package final class EventMerger<Selector: ObservationSelector> {
 
     /// Prepares another pass after `run` returned false: `coverage` is the fresh tracker the
     /// new consumers read. Sources read ahead keep their observations and accounting.
-    package func restart(coverage: CoverageTracker) {
+    public func restart(coverage: CoverageTracker) {
         self.coverage = coverage
         errors = []
         stats = Array(repeating: SourceStats(), count: sources.count)
@@ -199,7 +199,7 @@ package final class EventMerger<Selector: ObservationSelector> {
     /// - Returns: true when every source was read; false when a source turned out of time order
     ///   after its probe, so that what was delivered is void: call `restart(coverage:)` and run
     ///   again with fresh consumers.
-    package func run(deliver: (ArraySlice<Observation>) -> Void, advance: (Int64) -> Void,
+    public func run(deliver: (ArraySlice<Observation>) -> Void, advance: (Int64) -> Void,
                     progress: ((UInt64) -> Void)? = nil) -> Bool {
         var pending = Heap<PendingSource>()
         /// Sorted sources still open after their probe, by source index (at most `parkedSources`).
@@ -386,7 +386,7 @@ package final class EventMerger<Selector: ObservationSelector> {
     }
 
     /// Regular files can be probed and read again; pipes, FIFOs and stdin cannot.
-    package static func isRereadable(_ d: SourceDescriptor) -> Bool {
+    public static func isRereadable(_ d: SourceDescriptor) -> Bool {
         guard case .file(let path) = d.location else { return false }
         var st = stat()
         guard stat(path, &st) == 0 else { return false }

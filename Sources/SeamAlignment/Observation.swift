@@ -5,26 +5,26 @@ import SeamRecords
 /// Made only for records that match a rule's predicate. Its key and agree values are packed in
 /// `values` (inline up to `ClaimValues.inlineCapacity` bytes), so making one allocates nothing
 /// in the common case. A record may yield several (one per matching rule and side).
-package struct Observation: Sendable, Equatable {
-    package enum Side: UInt8, Sendable { case send, receive }
+public struct Observation: Sendable, Equatable {
+    public enum Side: UInt8, Sendable { case send, receive }
 
     /// Event time, nanoseconds since the Unix epoch.
-    package var time: Int64
+    public var time: Int64
     /// Input order of the record.
-    package var position: InputPosition
+    public var position: InputPosition
     /// Index of the handoff rule in the spec.
-    package var rule: Int32
-    package var side: Side
+    public var rule: Int32
+    public var side: Side
     /// The service id (`ServiceTable`) of the record: this side's actual service, which a
     /// wildcard side (`*`, `{field: F}`) needs to tally pairs per actual (from, to); -1 unknown.
-    package var service: Int32
+    public var service: Int32
     /// The service id the record names for the other side (`to: {field: F}` on a send,
     /// `from: {field: F}` on a receive); -1 when the rule names none or the field is absent.
-    package var peer: Int32
+    public var peer: Int32
     /// The key and the agree values, packed.
-    package var values: ClaimValues
+    public var values: ClaimValues
 
-    package init(time: Int64, position: InputPosition, rule: Int32, side: Side, service: Int32 = -1, peer: Int32 = -1,
+    public init(time: Int64, position: InputPosition, rule: Int32, side: Side, service: Int32 = -1, peer: Int32 = -1,
                 values: ClaimValues) {
         self.time = time
         self.position = position
@@ -38,14 +38,14 @@ package struct Observation: Sendable, Equatable {
     /// - Parameters:
     ///   - key: the key as text; `nil` when the record matched but has no key (unkeyed).
     ///   - agree: agree field values, in the rule's agree order (`nil` where absent).
-    package init(time: Int64, position: InputPosition, rule: Int32, side: Side, service: Int32 = -1, peer: Int32 = -1,
+    public init(time: Int64, position: InputPosition, rule: Int32, side: Side, service: Int32 = -1, peer: Int32 = -1,
                 key: String?, agree: [FieldValue?]) {
         self.init(time: time, position: position, rule: rule, side: side, service: service, peer: peer,
                   values: ClaimValues(key: key, agree: agree))
     }
 
     /// The key as text; `nil` when unkeyed. Allocates for keys longer than 15 bytes.
-    package var key: String? { values.key }
+    public var key: String? { values.key }
     /// Agree field values, in the rule's agree order (`nil` where the field is absent). Allocates.
-    package var agree: [FieldValue?] { values.agree }
+    public var agree: [FieldValue?] { values.agree }
 }

@@ -4,7 +4,7 @@ import SeamRecords
 ///
 /// Alignment moves observations, not records: most lines match no rule and leave nothing but
 /// a coverage note behind. The correlation stage supplies the selector (`HandoffMatcher`).
-package protocol ObservationSelector {
+public protocol ObservationSelector {
     /// Every field path the selector reads, so the decoder's plan includes them.
     var fieldPaths: [FieldPath] { get }
     /// Which of `fieldPaths` `observations(in:)` reads of a record, by its service and event
@@ -16,5 +16,5 @@ package protocol ObservationSelector {
 }
 
 extension ObservationSelector {
-    package var fieldNeeds: FieldNeeds? { nil }
+    public var fieldNeeds: FieldNeeds? { nil }
 }

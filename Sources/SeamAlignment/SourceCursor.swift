@@ -10,7 +10,7 @@ import SeamRecords
 ///
 /// Threading: used by one thread at a time; a batch run may step it on a worker
 /// (`SourceFeed`), whose handing over of finished steps orders every access.
-package final class SourceCursor<Selector: ObservationSelector> {
+public final class SourceCursor<Selector: ObservationSelector> {
     let descriptor: SourceDescriptor
     private let reader: LineReader
     private var decoder: RecordDecoder
@@ -47,9 +47,9 @@ package final class SourceCursor<Selector: ObservationSelector> {
     /// Events that ran more than `clockJump` ahead and were not (yet) confirmed.
     private(set) var clockJumps: UInt64 = 0
     /// Events that ran more than the reorder bound behind `latestTime`.
-    package private(set) var disorderedEvents: UInt64 = 0
+    public private(set) var disorderedEvents: UInt64 = 0
     /// How far behind the latest time the most belated of those events came (ns).
-    package private(set) var maxLateness: Int64 = 0
+    public private(set) var maxLateness: Int64 = 0
     /// True once the reader is exhausted.
     private(set) var ended = false
     /// Rejected lines in runs placed by the events around them (`stats.rejectionRuns`).
@@ -60,7 +60,7 @@ package final class SourceCursor<Selector: ObservationSelector> {
     /// step; the runs change far less often).
     private var runsSnapshot: (version: Int, runs: [RejectionRun]) = (0, [])
 
-    package init(descriptor: SourceDescriptor, config: FieldConfig, selector: Selector, services: ServiceTable,
+    public init(descriptor: SourceDescriptor, config: FieldConfig, selector: Selector, services: ServiceTable,
          maxLineLength: Int, reorderBound: Int64, format: SourceFormat? = nil, pipelined: Bool = false,
          strictJSON: Bool = false, reference: ClockReference? = nil) {
         self.descriptor = descriptor
@@ -88,7 +88,7 @@ package final class SourceCursor<Selector: ObservationSelector> {
     private var absorbedLines: UInt64 = 0
 
     /// Accounting so far: bytes, lines, events, rejections, errors.
-    package var stats: SourceStats {
+    public var stats: SourceStats {
         var s = reader.stats
         s.lines -= absorbedLines
         if !rejections.isEmpty {
@@ -104,7 +104,7 @@ package final class SourceCursor<Selector: ObservationSelector> {
 
     /// The lower bound on times still to come, given disorder within the reorder bound; `.min`
     /// (nothing claimed) until the source has a trusted time.
-    package var lowerBound: Int64 {
+    public var lowerBound: Int64 {
         if ended { return .max }
         if latestTime == .min { return .min }
         return latestTime.subtractingSaturating(reorderBound)
@@ -116,7 +116,7 @@ package final class SourceCursor<Selector: ObservationSelector> {
     /// line): the next line would wait on the source, so what was read should be handed on now
     /// (a live pipe's findings are not held back, and a busy pipe still goes in large steps).
     @discardableResult
-    package func step(maxLines: Int, untilDry: Bool = false, into out: inout [Observation]) -> Bool {
+    public func step(maxLines: Int, untilDry: Bool = false, into out: inout [Observation]) -> Bool {
         var marks: [StepMark] = []
         return step(maxLines: maxLines, untilDry: untilDry, into: &out, marks: &marks, markEvery: .max)
     }
@@ -306,7 +306,7 @@ package final class SourceCursor<Selector: ObservationSelector> {
     }
 
     /// Takes the extents gathered since the last call: (service, smallest, largest time).
-    package func takeExtents() -> [(service: Int32, first: Int64, last: Int64)] {
+    public func takeExtents() -> [(service: Int32, first: Int64, last: Int64)] {
         var out: [(service: Int32, first: Int64, last: Int64)] = []
         out.reserveCapacity(touched.count)
         for s in touched {
@@ -325,7 +325,7 @@ package final class SourceCursor<Selector: ObservationSelector> {
     }
 
     /// Releases the file and zlib state.
-    package func close() {
+    public func close() {
         reader.close()
     }
 }

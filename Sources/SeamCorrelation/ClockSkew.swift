@@ -8,24 +8,24 @@
 /// that much: receives logged before their sends, which `tolerance` must cover or they
 /// turn into orphans and unconfirmed sends. Pairs give no bound in the other direction unless
 /// handoffs also run from b to a.
-package struct ClockSkew: Sendable, Equatable {
+public struct ClockSkew: Sendable, Equatable {
     /// The service whose clock is the reference.
-    package var a: String
+    public var a: String
     /// The service whose offset is bounded.
-    package var b: String
+    public var b: String
     /// `clock(b) - clock(a) <= upper` (ns), from the fastest a->b pair.
-    package var upper: Int64?
+    public var upper: Int64?
     /// `clock(b) - clock(a) >= lower` (ns), from the fastest b->a pair.
-    package var lower: Int64?
+    public var lower: Int64?
     /// The rules that gave the bounds.
-    package var handoffs: [String]
+    public var handoffs: [String]
 
     /// True when the bounds exclude a zero offset: the clocks certainly disagree.
-    package var isSkewed: Bool { (upper.map { $0 < 0 } ?? false) || (lower.map { $0 > 0 } ?? false) }
+    public var isSkewed: Bool { (upper.map { $0 < 0 } ?? false) || (lower.map { $0 > 0 } ?? false) }
 
     /// Bounds per unordered pair of services, from every rule with at least one pair (per
     /// actual pair of services under a wildcard side). O(rules + pairs). Pairs of services are ordered by name, so each appears once.
-    package static func estimate(_ tallies: [HandoffTally]) -> [ClockSkew] {
+    public static func estimate(_ tallies: [HandoffTally]) -> [ClockSkew] {
         var byPair: [String: ClockSkew] = [:]
         var order: [String] = []
         // Per actual pair of services: a rule with a wildcard side bounds each pair it saw.

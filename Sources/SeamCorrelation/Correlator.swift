@@ -43,7 +43,7 @@ import HeapModule
 ///   the service speaks past it or ends, however long that is; the `silent` notice covers it.
 /// - Eviction cascades into `evicted` verdicts for every item whose pairing it might have changed,
 ///   pairs included (see `Correlator+Eviction.swift`): it never produces a finding.
-package final class Correlator {
+public final class Correlator {
     /// Per rule: the compiled numbers and the pending work of that rule.
     struct RuleState {
         let rule: HandoffRule
@@ -117,9 +117,9 @@ package final class Correlator {
     let sink: FindingSink?
 
     /// One tally per rule, in rule order.
-    package internal(set) var tallies: [HandoffTally]
+    public internal(set) var tallies: [HandoffTally]
     /// The first `gapCapacity` gaps by (rule, key), for near misses.
-    package internal(set) var gaps: GapIndex
+    public internal(set) var gaps: GapIndex
 
     /// Held sends per (rule, key), sorted by (time, input order).
     var held = HeldSends()
@@ -147,14 +147,14 @@ package final class Correlator {
     var tentative: [WaitingItem] = []
 
     /// Sends + receives held in memory (pending, paired sends kept for duplicates, waiting).
-    package var openCount: Int { held.count + pendingReceives + waitingCount }
+    public var openCount: Int { held.count + pendingReceives + waitingCount }
 
     /// - Parameters:
     ///   - fromService, toService: service ids of each rule's A and B (for coverage queries);
     ///     -1 for a wildcard side.
     ///   - services: the run's service table, for the names of actual services under wildcard
     ///     sides (without it they are shown as `#id`).
-    package init(
+    public init(
         rules: [HandoffRule], fromService: [Int32], toService: [Int32], coverage: CoverageTracker,
         options: CorrelatorOptions = CorrelatorOptions(), sink: FindingSink?, services: ServiceTable? = nil
     ) {
@@ -190,7 +190,7 @@ package final class Correlator {
 
     /// Takes one send or receive. O(log n + sends of its key); resolves it at once when its
     /// window is already behind the watermark, and evicts past `maxOpen`.
-    package func observe(_ o: Observation) {
+    public func observe(_ o: Observation) {
         let r = Int(o.rule)
         precondition(rules.indices.contains(r), "observation of unknown rule \(o.rule)")
         // The closure captures the rule, not `o` (capturing `o` copied it).
@@ -238,14 +238,14 @@ package final class Correlator {
     /// Moves the watermark to `w` (never back) and resolves everything it decides, including
     /// items whose coverage was settled by notes since the last call (even if `w` did not move).
     /// O(rules + services waiting + resolved x (log n + sends of the key)).
-    package func advance(to w: Int64) {
+    public func advance(to w: Int64) {
         if watermark.map({ w > $0 }) ?? true { watermark = w }
         resolveDue()
         noticeSilence(at: watermark!)
     }
 
     /// End of input: ends every source's coverage and resolves everything still open.
-    package func finish() {
+    public func finish() {
         coverage.endAll()
         watermark = .max
         resolveDue()

@@ -1,21 +1,21 @@
 /// Limits and knobs of a `Correlator`.
-package struct CorrelatorOptions: Sendable, Equatable {
+public struct CorrelatorOptions: Sendable, Equatable {
     /// Most sends + receives held at once; past it the oldest are resolved as evicted.
-    package var maxOpen: Int
+    public var maxOpen: Int
     /// Examples kept per verdict kind in each tally.
-    package var examplesPerKind: Int
+    public var examplesPerKind: Int
     /// Event-time silence of a receiver, with sends to it pending, that triggers a `silent`
     /// notice (nanoseconds).
-    package var idleBound: Int64
+    public var idleBound: Int64
     /// Gaps (unconfirmed sends, orphan receives) kept by key for near misses (`GapIndex`).
-    package var gapCapacity: Int
+    public var gapCapacity: Int
     /// Wildcard coverage (SEMANTICS.md "Wildcard sides") against every service that took part
     /// in the rule in the whole run: an unpaired side that looks judged against the services
     /// known so far is held until `finish` (a batch run; memory O(such findings)). False
     /// (`watch`): judged at once against the services known so far.
-    package var wildcardsAtEnd: Bool = false
+    public var wildcardsAtEnd: Bool = false
 
-    package init(maxOpen: Int = 1_000_000, examplesPerKind: Int = 5, idleBound: Int64 = 30_000_000_000,
+    public init(maxOpen: Int = 1_000_000, examplesPerKind: Int = 5, idleBound: Int64 = 30_000_000_000,
                 gapCapacity: Int = 65_536) {
         self.maxOpen = maxOpen
         self.examplesPerKind = examplesPerKind

@@ -10,17 +10,17 @@ import SeamAlignment
 /// a run with a million unconfirmed sends holds at most `capacity` keys here. Never changes a
 /// verdict. Memory: one entry (time, position) per gap kept, plus its key's text once.
 /// O(1) expected per `add`.
-package struct GapIndex: Sendable {
+public struct GapIndex: Sendable {
     /// One gap: which side, when and where.
-    package struct Entry: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
         /// `.unconfirmed` or `.uncoveredSend` (a send), `.orphan` or `.uncoveredReceive`.
-        package var verdict: Verdict
-        package var time: Int64
-        package var position: InputPosition
+        public var verdict: Verdict
+        public var time: Int64
+        public var position: InputPosition
         /// The service that logged it (the finding's `from` for a send, `to` for a receive;
         /// nil when unknown): what a near miss names under a wildcard side.
-        package var service: String?
-        package init(verdict: Verdict, time: Int64, position: InputPosition, service: String? = nil) {
+        public var service: String?
+        public init(verdict: Verdict, time: Int64, position: InputPosition, service: String? = nil) {
             self.verdict = verdict
             self.time = time
             self.position = position
@@ -36,23 +36,23 @@ package struct GapIndex: Sendable {
     /// Gaps kept per (rule, key), in the order decided.
     private var byKey: [Slot: [Entry]] = [:]
     /// Most gaps kept.
-    package let capacity: Int
+    public let capacity: Int
     /// Gaps kept.
-    package private(set) var count = 0
+    public private(set) var count = 0
     /// Gaps decided after the index was full: not looked at for near misses.
-    package private(set) var dropped: UInt64 = 0
+    public private(set) var dropped: UInt64 = 0
 
-    package init(capacity: Int = 65_536) {
+    public init(capacity: Int = 65_536) {
         self.capacity = max(0, capacity)
     }
 
     /// Whether `add` keeps findings of `verdict`.
-    package static func keeps(_ verdict: Verdict) -> Bool {
+    public static func keeps(_ verdict: Verdict) -> Bool {
         verdict == .unconfirmed || verdict == .orphan || verdict == .uncoveredSend || verdict == .uncoveredReceive
     }
 
     /// Keeps `f` when it is a keyed gap or uncovered side (`keeps`) and there is room.
-    package mutating func add(_ f: Finding) {
+    public mutating func add(_ f: Finding) {
         guard Self.keeps(f.verdict), let key = f.key, let e = f.send ?? f.receive else { return }
         guard count < capacity else {
             dropped += 1
@@ -64,12 +64,12 @@ package struct GapIndex: Sendable {
     }
 
     /// The gaps kept of `rule` and `key`, in the order decided.
-    package func entries(rule: Int32, key: String) -> [Entry] {
+    public func entries(rule: Int32, key: String) -> [Entry] {
         byKey[Slot(rule: rule, key: key)] ?? []
     }
 
     /// Every key of `rule` with gaps kept, and those gaps (in no particular key order).
-    package func keys(of rule: Int32) -> [(key: String, entries: [Entry])] {
+    public func keys(of rule: Int32) -> [(key: String, entries: [Entry])] {
         byKey.compactMap { $0.key.rule == rule ? ($0.key.key, $0.value) : nil }
     }
 }

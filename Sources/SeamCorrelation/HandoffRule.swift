@@ -5,42 +5,42 @@ import SeamRecords
 ///
 /// All durations are nanoseconds. Invariants (checked by the spec loader):
 /// `within > 0`, `grace >= 0`, `tolerance >= 0`.
-package struct HandoffRule: Sendable, Equatable {
+public struct HandoffRule: Sendable, Equatable {
     /// Shown in reports; default `FROM->TO`.
-    package var name: String
+    public var name: String
     /// Sending service (A) as the spec names it: a service, `*`, or `{field: F}` (`fromParty`).
-    package var from: String
+    public var from: String
     /// Receiving service (B) as the spec names it: a service, `*`, or `{field: F}` (`toParty`).
-    package var to: String
+    public var to: String
     /// Who may send: one service, or any (SEMANTICS.md "Wildcard sides").
-    package var fromParty: Party
+    public var fromParty: Party
     /// Who may receive: one service, or any.
-    package var toParty: Party
+    public var toParty: Party
     /// Key field on A's send events.
-    package var sendKey: FieldPath
+    public var sendKey: FieldPath
     /// Key field on B's receive events.
-    package var receiveKey: FieldPath
+    public var receiveKey: FieldPath
     /// Which of A's events are sends.
-    package var send: Predicate
+    public var send: Predicate
     /// Which of B's events are receives.
-    package var receive: Predicate
+    public var receive: Predicate
     /// W: a pair with latency <= W is confirmed.
-    package var within: Int64
+    public var within: Int64
     /// G: a pair with W < latency <= W + G is late.
-    package var grace: Int64
+    public var grace: Int64
     /// T: how far a receive may precede its send (clock skew).
-    package var tolerance: Int64
+    public var tolerance: Int64
     /// Fields whose values must agree across a pair, (send field, receive field).
-    package var agree: [AgreeField]
+    public var agree: [AgreeField]
     /// True: a second receive for an already confirmed send is a duplicate; false: a repeat.
-    package var once: Bool
+    public var once: Bool
 
-    package struct AgreeField: Sendable, Equatable {
-        package var send: FieldPath
-        package var receive: FieldPath
+    public struct AgreeField: Sendable, Equatable {
+        public var send: FieldPath
+        public var receive: FieldPath
         /// Name used in reports: the send field, or `send=receive` when they differ.
-        package var label: String { send == receive ? send.text : "\(send.text)=\(receive.text)" }
-        package init(send: FieldPath, receive: FieldPath) {
+        public var label: String { send == receive ? send.text : "\(send.text)=\(receive.text)" }
+        public init(send: FieldPath, receive: FieldPath) {
             self.send = send
             self.receive = receive
         }
@@ -49,7 +49,7 @@ package struct HandoffRule: Sendable, Equatable {
     /// - Parameters:
     ///   - from, to: service names; `fromParty`/`toParty`, when given, say who each side is
     ///     instead (`from`/`to` then default to their text: `*`, `{field: F}`).
-    package init(
+    public init(
         name: String, from: String = "", to: String = "", fromParty: Party? = nil, toParty: Party? = nil,
         sendKey: FieldPath, receiveKey: FieldPath,
         send: Predicate, receive: Predicate, within: Int64, grace: Int64, tolerance: Int64,
@@ -74,7 +74,7 @@ package struct HandoffRule: Sendable, Equatable {
 
 extension HandoffRule {
     /// Who one side of a handoff is (SEMANTICS.md "Wildcard sides").
-    package enum Party: Sendable, Equatable {
+    public enum Party: Sendable, Equatable {
         /// Records of this service only.
         case service(String)
         /// Records of any service (`"*"`), services the spec never names included.
@@ -85,16 +85,16 @@ extension HandoffRule {
         case named(by: FieldPath)
 
         /// The service, for a side that names one.
-        package var service: String? {
+        public var service: String? {
             if case .service(let s) = self { return s }
             return nil
         }
 
         /// True for `*` and `{field: F}`: records of any service may be this side.
-        package var isWildcard: Bool { service == nil }
+        public var isWildcard: Bool { service == nil }
 
         /// As the spec writes it: the name, `*`, or `{field: F}`.
-        package var text: String {
+        public var text: String {
             switch self {
             case .service(let s): return s
             case .any: return "*"
@@ -104,11 +104,11 @@ extension HandoffRule {
     }
 
     /// True when a side is `*` or `{field: F}`: tallies are then kept per actual pair too.
-    package var hasWildcard: Bool { fromParty.isWildcard || toParty.isWildcard }
+    public var hasWildcard: Bool { fromParty.isWildcard || toParty.isWildcard }
 }
 
 /// Which events of a service count as a send (or receive) of a rule.
-package indirect enum Predicate: Sendable, Equatable {
+public indirect enum Predicate: Sendable, Equatable {
     /// The record's event name (first present field of `fields.event`) equals this text.
     case event(String)
     /// Every listed field satisfies its condition.
@@ -121,7 +121,7 @@ package indirect enum Predicate: Sendable, Equatable {
     case all([Predicate])
 
     /// Every field path the predicate tests, in order (repeats kept).
-    package var fieldPaths: [FieldPath] {
+    public var fieldPaths: [FieldPath] {
         switch self {
         case .event: return []
         case .fields(let conds): return conds.map(\.path)
@@ -132,8 +132,8 @@ package indirect enum Predicate: Sendable, Equatable {
 }
 
 /// One field test inside a predicate.
-package struct FieldCondition: Sendable, Equatable {
-    package enum Test: Sendable, Equatable {
+public struct FieldCondition: Sendable, Equatable {
+    public enum Test: Sendable, Equatable {
         /// Equal as agree values are equal: same text, or both decimal numbers of equal value.
         case equals(String)
         /// The value (a scalar, as text) holds a match of the regular expression somewhere
@@ -146,9 +146,9 @@ package struct FieldCondition: Sendable, Equatable {
         /// `true`: the field is present with a non-null value; `false`: it is absent or null.
         case exists(Bool)
     }
-    package var path: FieldPath
-    package var test: Test
-    package init(path: FieldPath, test: Test) {
+    public var path: FieldPath
+    public var test: Test
+    public init(path: FieldPath, test: Test) {
         self.path = path
         self.test = test
     }

@@ -5,14 +5,14 @@ import SeamAlignment
 ///
 /// Every source's decoder is built from the same config and field paths, so slots agree
 /// across sources and one compiled matcher serves them all.
-package final class HandoffSelector: ObservationSelector {
-    package let rules: [HandoffRule]
-    package let fieldPaths: [FieldPath]
+public final class HandoffSelector: ObservationSelector {
+    public let rules: [HandoffRule]
+    public let fieldPaths: [FieldPath]
     /// By service and event: the key, agree and predicate fields of the sides a record could match.
-    package let fieldNeeds: FieldNeeds?
+    public let fieldNeeds: FieldNeeds?
     private let matcher: HandoffMatcher
 
-    package init(rules: [HandoffRule], config: FieldConfig, services: ServiceTable) {
+    public init(rules: [HandoffRule], config: FieldConfig, services: ServiceTable) {
         self.rules = rules
         let paths = HandoffMatcher.fieldPaths(for: rules)
         self.fieldPaths = paths
@@ -22,7 +22,7 @@ package final class HandoffSelector: ObservationSelector {
     }
 
     @inlinable
-    package func observations(in record: RecordView, position: InputPosition, into out: inout [Observation]) {
+    public func observations(in record: RecordView, position: InputPosition, into out: inout [Observation]) {
         matcherObservations(record, position, &out)
     }
 

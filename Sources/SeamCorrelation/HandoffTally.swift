@@ -8,7 +8,7 @@ import SeamAlignment
 /// received = confirmed + late + duplicate + repeat + orphan + uncovered_receives + evicted_receives;
 /// disagree <= confirmed + late.
 public struct HandoffTally: Sendable {
-    package let rule: HandoffRule
+    public let rule: HandoffRule
     /// The handoff's name in the spec (`from->to` unless named).
     public var name: String { rule.name }
     /// Count per verdict, indexed by `Verdict.ordinal` (an array: hashing a verdict hashes its
@@ -34,26 +34,26 @@ public struct HandoffTally: Sendable {
         return d
     }
     /// How many examples to keep per verdict.
-    package let examplesPerKind: Int
+    public let examplesPerKind: Int
     /// Earliest and latest event time of the observations counted evicted (`nil`: none), so
     /// a summary can say where its verdicts are partial.
-    package private(set) var evictedSpan: (first: Int64, last: Int64)?
+    public private(set) var evictedSpan: (first: Int64, last: Int64)?
 
     /// The tally of one actual (from, to) pair of services of a rule (nil: unknown, `?`).
-    package struct ServicePair: Sendable {
-        package var from: String?
-        package var to: String?
+    public struct ServicePair: Sendable {
+        public var from: String?
+        public var to: String?
         /// Counts and latency of the pair's findings (no examples).
-        package var tally: HandoffTally
+        public var tally: HandoffTally
     }
 
     /// Per actual pair, for a rule with a wildcard side, in first-seen order; empty for a rule
     /// with fixed sides, whose one pair is the rule itself (`servicePairs` gives it).
-    package internal(set) var pairs: [ServicePair] = []
+    public internal(set) var pairs: [ServicePair] = []
     /// Index in `pairs` by (from id, to id) of the run's `ServiceTable` (-1: unknown).
     private var pairIndex: [Int64: Int] = [:]
 
-    package init(rule: HandoffRule, examplesPerKind: Int) {
+    public init(rule: HandoffRule, examplesPerKind: Int) {
         self.rule = rule
         self.examplesPerKind = examplesPerKind
         self.latency = LatencyDistribution(offset: rule.tolerance)
@@ -79,7 +79,7 @@ public struct HandoffTally: Sendable {
 
     /// Counts one finding; records latency for pairs, unverified fields, and keeps it as an
     /// example when it is among the earliest of its kind. O(examplesPerKind).
-    package mutating func record(_ finding: Finding) {
+    public mutating func record(_ finding: Finding) {
         if finding.verdict == .confirmed || finding.verdict == .late, let l = finding.latency {
             countPair(finding.verdict, latency: l, unverified: finding.fields)
         } else {
@@ -94,7 +94,7 @@ public struct HandoffTally: Sendable {
 
     /// Counts a pair (confirmed or late) without keeping it as an example: what `record` does
     /// for a pair, minus the `Finding`. O(unverified labels).
-    package mutating func countPair(_ verdict: Verdict, latency l: Int64, unverified labels: [String]) {
+    public mutating func countPair(_ verdict: Verdict, latency l: Int64, unverified labels: [String]) {
         countByVerdict[verdict.ordinal] += 1
         latency.record(l)
         for f in labels { unverified[f, default: 0] += 1 }
@@ -103,7 +103,7 @@ public struct HandoffTally: Sendable {
     /// Counts a pair like `countPair`, unless a finding of it would be kept as an example: then
     /// returns false and counts nothing (the caller records the `Finding`). Mutating, so it
     /// works in place where a tally lives in an array. O(1).
-    package mutating func countPairUnlessExample(_ verdict: Verdict, latency l: Int64, unverified labels: [String],
+    public mutating func countPairUnlessExample(_ verdict: Verdict, latency l: Int64, unverified labels: [String],
                                                 time: Int64, position: InputPosition) -> Bool {
         if keepsExample(verdict, time: time, position: position) { return false }
         countPair(verdict, latency: l, unverified: labels)
@@ -112,7 +112,7 @@ public struct HandoffTally: Sendable {
 
     /// Whether a finding of `verdict` whose order is (time, position) would be kept as an
     /// example (among the earliest `examplesPerKind`). O(1).
-    package func keepsExample(_ verdict: Verdict, time: Int64, position: InputPosition) -> Bool {
+    public func keepsExample(_ verdict: Verdict, time: Int64, position: InputPosition) -> Bool {
         guard examplesPerKind > 0 else { return false }
         let list = examplesByVerdict[verdict.ordinal]
         guard list.count == examplesPerKind, let last = list.last else { return true }
@@ -152,7 +152,7 @@ public struct HandoffTally: Sendable {
     /// Every actual pair of services with its tally, sorted by names (unknown `?` last): the
     /// recorded pairs of a rule with a wildcard side, or the rule itself for fixed sides.
     /// Per pair the invariants hold as for the rule, and the pairs' counts add up to the rule's.
-    package var servicePairs: [ServicePair] {
+    public var servicePairs: [ServicePair] {
         guard rule.hasWildcard else {
             var me = self
             me.pairs = []
@@ -165,7 +165,7 @@ public struct HandoffTally: Sendable {
     }
 
     /// Adds another tally of the same rule (e.g. from another shard of the input); pairs by name.
-    package mutating func merge(_ other: HandoffTally) {
+    public mutating func merge(_ other: HandoffTally) {
         for p in other.pairs {
             if let i = pairs.firstIndex(where: { $0.from == p.from && $0.to == p.to }) {
                 pairs[i].tally.merge(p.tally)
@@ -180,7 +180,7 @@ public struct HandoffTally: Sendable {
     }
 
     /// The invariants of SEMANTICS.md that do not hold by construction; empty when all hold.
-    package func checkInvariants() -> [String] {
+    public func checkInvariants() -> [String] {
         var broken: [String] = []
         if self[.disagree] > self[.confirmed] + self[.late] {
             broken.append("\(rule.name): disagree \(self[.disagree]) > confirmed + late")

@@ -10,7 +10,7 @@ import Darwin
 /// both sides for good: `put` then drops its item and returns false, `take` returns nil once
 /// the queue is empty. Memory: at most `capacity` items (a ring, never grown).
 /// `@unchecked Sendable`: every access to its ring goes through its mutex and conditions.
-package final class BoundedQueue<Element>: @unchecked Sendable {
+public final class BoundedQueue<Element>: @unchecked Sendable {
     private var ring: [Element?]
     private var head = 0
     private var count = 0
@@ -19,7 +19,7 @@ package final class BoundedQueue<Element>: @unchecked Sendable {
     private let notEmpty = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private let notFull = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    package init(capacity: Int) {
+    public init(capacity: Int) {
         precondition(capacity > 0)
         ring = Array(repeating: nil, count: capacity)
         pthread_mutex_init(mutex, nil)
@@ -38,7 +38,7 @@ package final class BoundedQueue<Element>: @unchecked Sendable {
 
     /// Appends `item`, waiting for room. False (item dropped) once cancelled.
     @discardableResult
-    package func put(_ item: Element) -> Bool {
+    public func put(_ item: Element) -> Bool {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         while count == ring.count && !cancelled { pthread_cond_wait(notFull, mutex) }
@@ -50,7 +50,7 @@ package final class BoundedQueue<Element>: @unchecked Sendable {
     }
 
     /// The oldest item, waiting for one; nil once cancelled and empty.
-    package func take() -> Element? {
+    public func take() -> Element? {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         while count == 0 && !cancelled { pthread_cond_wait(notEmpty, mutex) }
@@ -63,7 +63,7 @@ package final class BoundedQueue<Element>: @unchecked Sendable {
     }
 
     /// Wakes every waiter for good; later `put`s are dropped.
-    package func cancel() {
+    public func cancel() {
         pthread_mutex_lock(mutex)
         cancelled = true
         pthread_cond_broadcast(notEmpty)

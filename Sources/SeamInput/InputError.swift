@@ -23,7 +23,7 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
 
         /// True for a note that loses no line (a loop not followed, a file not read twice): it
         /// does not make the run incomplete.
-        package var isNote: Bool { self == .symlinkLoop || self == .duplicateSource }
+        public var isNote: Bool { self == .symlinkLoop || self == .duplicateSource }
     }
 
     public var code: Code
@@ -34,7 +34,7 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A sentence for people: what happened and what it means for the lines read.
     public var message: String
 
-    package init(code: Code, source: String, offset: UInt64?, message: String) {
+    public init(code: Code, source: String, offset: UInt64?, message: String) {
         self.code = code
         self.source = source
         self.offset = offset

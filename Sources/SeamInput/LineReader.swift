@@ -35,20 +35,20 @@ import Darwin
 /// Errors (open, read, gzip) go to `stats.errors`; after one, the lines decoded before it are
 /// still returned, then `next()` returns nil. `stats.lines` counts every framed line, rejected
 /// or not; the record stage adds `events` and its own rejections to the same `stats`.
-package final class LineReader {
+public final class LineReader {
     /// The source being read.
-    package let source: SourceDescriptor
+    public let source: SourceDescriptor
     /// Longest line accepted, in bytes without the line end: the value given, at most
     /// `maxLineLengthLimit`.
-    package let maxLineLength: Int
+    public let maxLineLength: Int
     /// The largest `maxLineLength` honoured (1 GiB); a larger one is clamped to it. A line is
     /// held whole in memory, the record stage addresses fields with 32-bit offsets, and the
     /// framing arithmetic (`maxLineLength + 1`, carry + chunk) then cannot overflow.
-    package static let maxLineLengthLimit = 1 << 30
+    public static let maxLineLengthLimit = 1 << 30
     /// Counts for this source; the record stage adds `events` and its rejections.
-    package var stats = SourceStats()
+    public var stats = SourceStats()
     /// True once the source was found to start with the gzip magic bytes.
-    package private(set) var isGzip = false
+    public private(set) var isGzip = false
 
     private enum State { case unopened, reading, ended, closed }
 
@@ -86,7 +86,7 @@ package final class LineReader {
     ///
     /// - Parameter maxLineLength: >= 0; above `maxLineLengthLimit` it is clamped to it.
     /// - Parameter pipelined: inflate a gzip source on a second thread (see the type's notes).
-    package convenience init(source: SourceDescriptor, maxLineLength: Int = 1 << 20, pipelined: Bool = false) {
+    public convenience init(source: SourceDescriptor, maxLineLength: Int = 1 << 20, pipelined: Bool = false) {
         self.init(source: source, maxLineLength: maxLineLength, readChunk: 256 << 10, outputChunk: 1 << 20,
                   pipelined: pipelined)
     }
@@ -99,7 +99,7 @@ package final class LineReader {
     ///
     /// For tests and the fuzz targets (`package`: release builds cannot `@testable import`);
     /// use `init(source:maxLineLength:pipelined:)` otherwise.
-    package init(source: SourceDescriptor, maxLineLength: Int, readChunk: Int, outputChunk: Int,
+    public init(source: SourceDescriptor, maxLineLength: Int, readChunk: Int, outputChunk: Int,
                 initialCarry: Int = 64 << 10, pipelined: Bool = false) {
         precondition(maxLineLength >= 0 && readChunk > 0 && outputChunk > 0 && initialCarry > 0)
         self.source = source
@@ -114,7 +114,7 @@ package final class LineReader {
 
     /// Releases the file descriptor, zlib state and buffers. Idempotent; `next()` then
     /// returns nil. Standard input's descriptor is left open.
-    package func close() {
+    public func close() {
         // The inflate thread reads the descriptor: stop it first.
         pipeline?.stop()
         pipeline = nil
@@ -138,7 +138,7 @@ package final class LineReader {
     /// The next line or framing rejection, or nil at the end of the source (or after an
     /// error, recorded in `stats.errors`). A returned line's bytes are valid until the next
     /// call. Amortized O(line length); no allocation per line.
-    package func next() -> LineItem? {
+    public func next() -> LineItem? {
         switch state {
         case .reading: break
         case .unopened:
@@ -204,7 +204,7 @@ package final class LineReader {
     /// True when the next `next()` returns without reading: a complete line (or the end) is
     /// already buffered. `watch` hands a batch over when this turns false, so a live pipe's
     /// findings are never held back waiting for more input. O(line length).
-    package var hasBufferedLine: Bool {
+    public var hasBufferedLine: Bool {
         switch state {
         case .unopened, .reading: break
         case .ended, .closed: return true
@@ -271,7 +271,7 @@ package final class LineReader {
     }
 
     /// Bytes reserved for lines crossing buffer boundaries (tests: never past maxLineLength + 1).
-    package var carryCapacityForTesting: Int { carryCapacity }
+    public var carryCapacityForTesting: Int { carryCapacity }
 
     /// Control bytes that make a line binary: 00-08, 0E-1A, 1C-1F (bit set = rejected).
     @usableFromInline static let controlMask: UInt32 = 0xF7FF_C1FF

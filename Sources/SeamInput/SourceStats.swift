@@ -26,22 +26,22 @@ public struct SourceStats: Sendable, Equatable {
     /// Its rejected lines (but blank ones) in runs placed by their neighbouring events, in line
     /// order, at most 64 of them: past that, the two adjacent runs of one reason whose merged span
     /// is the narrowest merge, and `rejectionRunsCapped` says so. Not added up by `add` (runs belong to a source).
-    package var rejectionRuns: [RejectionRun] = []
-    package var rejectionRunsCapped = false
+    public var rejectionRuns: [RejectionRun] = []
+    public var rejectionRunsCapped = false
 
-    package init() {}
+    public init() {}
 
     /// Sum of all rejections.
     public var rejectedTotal: UInt64 { rejected.values.reduce(0, +) }
 
     /// Counts one rejection, remembering the first line for each reason.
-    package mutating func reject(_ reason: RejectReason, line: UInt64) {
+    public mutating func reject(_ reason: RejectReason, line: UInt64) {
         rejected[reason, default: 0] += 1
         if firstRejectedLine[reason] == nil { firstRejectedLine[reason] = line }
     }
 
     /// Adds another source's counts (for totals).
-    package mutating func add(_ other: SourceStats) {
+    public mutating func add(_ other: SourceStats) {
         bytesIn += other.bytesIn
         bytesDecoded += other.bytesDecoded
         lines += other.lines

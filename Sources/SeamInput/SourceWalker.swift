@@ -31,8 +31,8 @@ import Darwin
 /// or a directory above it (keys are paths as given, trailing `/` ignored; `-` maps stdin),
 /// else the file name up to its first `.` (`orders.jsonl.gz` -> `orders`), else nil.
 /// O(entries * log(entries)) for the sort.
-package enum SourceWalker {
-    package static func expand(_ paths: [String], services: [String: String] = [:])
+public enum SourceWalker {
+    public static func expand(_ paths: [String], services: [String: String] = [:])
         -> (sources: [SourceDescriptor], errors: [InputError])
     {
         var walker = Walk(services: services)

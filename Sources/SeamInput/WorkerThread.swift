@@ -8,7 +8,7 @@ import Darwin
 ///
 /// Foundation's `Thread` cannot be joined; the pipeline must know a worker has stopped
 /// touching a file descriptor or buffer before it releases them.
-package final class WorkerThread {
+public final class WorkerThread {
     private final class Box {
         let body: () -> Void
         init(_ body: @escaping () -> Void) { self.body = body }
@@ -17,7 +17,7 @@ package final class WorkerThread {
     private var thread: pthread_t?
 
     /// Starts `body` on a new thread at once (1 MiB stack: workers keep no deep recursion).
-    package init(_ body: @escaping () -> Void) {
+    public init(_ body: @escaping () -> Void) {
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         pthread_attr_setstacksize(&attributes, 1 << 20)
@@ -37,7 +37,7 @@ package final class WorkerThread {
     }
 
     /// Waits for the body to return. Idempotent.
-    package func join() {
+    public func join() {
         guard let t = thread else { return }
         thread = nil
         #if canImport(Glibc)

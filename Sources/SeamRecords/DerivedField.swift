@@ -3,14 +3,14 @@
 ///
 /// The value is the group named like the new field when the pattern has one, else its first
 /// named group, else the whole match. No match (or `from` absent) leaves the field absent.
-package struct DerivedField: Sendable, Equatable {
+public struct DerivedField: Sendable, Equatable {
     /// Name of the new field (usable in keys, predicates, agree, time and service).
-    package var field: String
+    public var field: String
     /// Field whose value is searched.
-    package var from: String
-    package var pattern: TextPattern
+    public var from: String
+    public var pattern: TextPattern
 
-    package init(field: String, from: String, pattern: TextPattern) {
+    public init(field: String, from: String, pattern: TextPattern) {
         self.field = field
         self.from = from
         self.pattern = pattern

@@ -2,16 +2,16 @@
 /// each list (list order, not record order) with a scalar value.
 ///
 /// The spec's `fields:` block replaces only the lists it names.
-package struct FieldConfig: Sendable, Equatable {
-    package var time: [FieldPath]
-    package var service: [FieldPath]
-    package var event: [FieldPath]
+public struct FieldConfig: Sendable, Equatable {
+    public var time: [FieldPath]
+    public var service: [FieldPath]
+    public var event: [FieldPath]
 
-    package static let defaultTime: [FieldPath] = ["ts", "time", "timestamp", "@timestamp"]
-    package static let defaultService: [FieldPath] = ["service", "service.name", "app"]
-    package static let defaultEvent: [FieldPath] = ["event", "msg", "message"]
+    public static let defaultTime: [FieldPath] = ["ts", "time", "timestamp", "@timestamp"]
+    public static let defaultService: [FieldPath] = ["service", "service.name", "app"]
+    public static let defaultEvent: [FieldPath] = ["event", "msg", "message"]
 
-    package init(
+    public init(
         time: [FieldPath] = FieldConfig.defaultTime,
         service: [FieldPath] = FieldConfig.defaultService,
         event: [FieldPath] = FieldConfig.defaultEvent

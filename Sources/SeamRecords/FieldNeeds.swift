@@ -7,27 +7,27 @@
 /// entries for every service (`service` nil) exist: then those, which every record also needs.
 /// Services compare as exact bytes, like `ServiceTable` ids. Built by the stage that consumes
 /// records (the observation selector), so the record stage never learns what a handoff is.
-package struct FieldNeeds: Sendable, Equatable {
-    package struct Entry: Sendable, Equatable {
+public struct FieldNeeds: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
         /// nil: records of every service.
-        package var service: String?
+        public var service: String?
         /// The event name the record must carry; nil: any record of `service`, whatever its event.
-        package var event: String?
-        package var paths: [FieldPath]
+        public var event: String?
+        public var paths: [FieldPath]
 
-        package init(service: String?, event: String?, paths: [FieldPath]) {
+        public init(service: String?, event: String?, paths: [FieldPath]) {
             self.service = service
             self.event = event
             self.paths = paths
         }
     }
 
-    package private(set) var entries: [Entry] = []
+    public private(set) var entries: [Entry] = []
 
-    package init() {}
+    public init() {}
 
     /// Records of `service` (nil: every service) with event `event` (nil: any event) need `paths`.
-    package mutating func add(service: String?, event: String?, paths: [FieldPath]) {
+    public mutating func add(service: String?, event: String?, paths: [FieldPath]) {
         entries.append(Entry(service: service, event: event, paths: paths))
     }
 }

@@ -2,18 +2,18 @@
 ///
 /// Lookup (SEMANTICS.md): the literal key `"a.b"` when that key holds a non-null value,
 /// else the nested lookup `a` then `b`. `null` counts as absent.
-package struct FieldPath: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+public struct FieldPath: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The path as written.
-    package let text: String
+    public let text: String
     /// `text` split on `.`; a single component when there is no dot.
-    package let components: [String]
+    public let components: [String]
 
-    package init(_ text: String) {
+    public init(_ text: String) {
         self.text = text
         self.components = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     }
 
-    package init(stringLiteral value: String) { self.init(value) }
+    public init(stringLiteral value: String) { self.init(value) }
 
-    package var description: String { text }
+    public var description: String { text }
 }

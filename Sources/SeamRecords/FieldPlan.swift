@@ -9,15 +9,15 @@
 /// Span storage for a scanner therefore holds `spanCapacity` entries; only the first `count` are
 /// meaningful to callers once a scan finished.
 /// `@unchecked Sendable`: immutable once built; its trie is read-only (see `KeyTrie`).
-package struct FieldPlan: @unchecked Sendable {
+public struct FieldPlan: @unchecked Sendable {
     /// The distinct wanted paths in slot order (first occurrence order of `init(paths:)`).
-    package let paths: [FieldPath]
+    public let paths: [FieldPath]
     @usableFromInline let slots: [FieldPath: Int]
     /// Compiled trie; immutable after init, shared by copies.
     @usableFromInline let trie: KeyTrie
 
     /// Dedups `paths` (first occurrence keeps its place) and compiles the trie. O(total key bytes).
-    package init(paths: [FieldPath]) {
+    public init(paths: [FieldPath]) {
         var unique: [FieldPath] = []
         var slots: [FieldPath: Int] = [:]
         for p in paths where slots[p] == nil {
@@ -30,13 +30,13 @@ package struct FieldPlan: @unchecked Sendable {
     }
 
     /// Number of slots (distinct paths).
-    @inlinable package var count: Int { paths.count }
+    @inlinable public var count: Int { paths.count }
 
     /// The slot of `path`, or nil when it is not in the plan.
-    @inlinable package func slot(for path: FieldPath) -> Int? { slots[path] }
+    @inlinable public func slot(for path: FieldPath) -> Int? { slots[path] }
 
     /// Span entries a scanner needs: `count` slots plus one alternate per dotted path.
-    @inlinable package var spanCapacity: Int { count + trie.alternateCount }
+    @inlinable public var spanCapacity: Int { count + trie.alternateCount }
 
     /// Copies alternate (nested) spans into their slots where the literal key was absent or null.
     @inlinable

@@ -1,5 +1,5 @@
 /// The kind of value a scanner found for a wanted field.
-package enum FieldKind: UInt8, Sendable {
+public enum FieldKind: UInt8, Sendable {
     /// Not present in the record (or not yet seen).
     case absent
     case null
@@ -15,16 +15,16 @@ package enum FieldKind: UInt8, Sendable {
 ///
 /// For strings, `start`/`count` cover the text between the quotes (still escaped when
 /// `escaped` is true); for other kinds, the value's literal bytes.
-package struct FieldSpan: Sendable, Equatable {
-    package var start: Int32
-    package var count: Int32
-    package var kind: FieldKind
+public struct FieldSpan: Sendable, Equatable {
+    public var start: Int32
+    public var count: Int32
+    public var kind: FieldKind
     /// True when the string holds backslash escapes that must be decoded before comparing.
-    package var escaped: Bool
+    public var escaped: Bool
 
-    package static let absent = FieldSpan(start: 0, count: 0, kind: .absent, escaped: false)
+    public static let absent = FieldSpan(start: 0, count: 0, kind: .absent, escaped: false)
 
-    package init(start: Int32, count: Int32, kind: FieldKind, escaped: Bool) {
+    public init(start: Int32, count: Int32, kind: FieldKind, escaped: Bool) {
         self.start = start
         self.count = count
         self.kind = kind
@@ -32,9 +32,9 @@ package struct FieldSpan: Sendable, Equatable {
     }
 
     /// Present with a non-null value.
-    @inlinable package var isPresent: Bool { kind != .absent && kind != .null }
+    @inlinable public var isPresent: Bool { kind != .absent && kind != .null }
     /// Present with a string, number or bool.
-    @inlinable package var isScalar: Bool {
+    @inlinable public var isScalar: Bool {
         switch kind {
         case .string, .number, .true, .false: return true
         default: return false

@@ -14,8 +14,8 @@ import SeamCore
 ///
 /// CSV records may span lines (a quoted field with line ends): `decode` then returns `.pending`
 /// until the record is complete, and the record counts as one line, at its first line's number.
-package final class FormatDecoder {
-    package enum Outcome: Equatable {
+public final class FormatDecoder {
+    public enum Outcome: Equatable {
         /// `body` was called once with the record (at line `line`).
         case event
         case rejected(RejectReason)
@@ -24,12 +24,12 @@ package final class FormatDecoder {
         case pending
     }
 
-    package let format: SourceFormat
-    package let plan: FieldPlan
-    package let config: FieldConfig
-    package let services: ServiceTable
+    public let format: SourceFormat
+    public let plan: FieldPlan
+    public let config: FieldConfig
+    public let services: ServiceTable
     /// Longest record (CSV joins lines) before it is rejected `malformed`.
-    package var maxRecordLength = 1 << 20
+    public var maxRecordLength = 1 << 20
 
     // Field table: names -> index; per line each index has a (start, count) or is absent.
     private var names: [String] = []
@@ -66,9 +66,9 @@ package final class FormatDecoder {
     private var pending: [UInt8] = []
     private var pendingLine: UInt64 = 0
     /// The line number of the last record given to `body` (its first line).
-    package private(set) var recordLine: UInt64 = 0
+    public private(set) var recordLine: UInt64 = 0
 
-    package init(format: SourceFormat, config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable) {
+    public init(format: SourceFormat, config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable) {
         self.format = format
         self.config = config
         self.services = services
@@ -114,7 +114,7 @@ package final class FormatDecoder {
         dockerSpans.deallocate()
     }
 
-    package func slot(for path: FieldPath) -> Int? { plan.slot(for: path) }
+    public func slot(for path: FieldPath) -> Int? { plan.slot(for: path) }
 
     private func fieldIndex(_ name: String) -> Int {
         if let i = index[name] { return i }
@@ -156,7 +156,7 @@ package final class FormatDecoder {
     }
 
     /// Decodes one line (numbered `number`); calls `body` for an event.
-    package func decode(_ line: UnsafeRawBufferPointer, number: UInt64, defaultService: Int32?,
+    public func decode(_ line: UnsafeRawBufferPointer, number: UInt64, defaultService: Int32?,
                        _ body: (RecordView) -> Void) -> Outcome {
         for i in counts.indices { counts[i] = -1 }
         used = 0
@@ -215,14 +215,14 @@ package final class FormatDecoder {
     /// fields, derived fields; of a JSON/logfmt layer only the planned paths): index in the
     /// decoder's name table (stable for the decoder's life), name and decoded value. Valid until
     /// the next `decode`. For `seam discover`, which reads every field, not a plan's.
-    package func forEachField(_ body: (_ index: Int, _ name: String, _ value: UnsafeRawBufferPointer) -> Void) {
+    public func forEachField(_ body: (_ index: Int, _ name: String, _ value: UnsafeRawBufferPointer) -> Void) {
         for i in names.indices where counts[i] >= 0 {
             body(i, names[i], UnsafeRawBufferPointer(start: work + Int(starts[i]), count: Int(counts[i])))
         }
     }
 
     /// A record left open at the end of input (a CSV quote never closed): its rejection.
-    package func finish() -> RejectReason? {
+    public func finish() -> RejectReason? {
         guard !pending.isEmpty else { return nil }
         pending.removeAll()
         recordLine = pendingLine
@@ -230,7 +230,7 @@ package final class FormatDecoder {
     }
 
     /// The first line number of the record `finish()` rejected.
-    package var finishedLine: UInt64 { pendingLine }
+    public var finishedLine: UInt64 { pendingLine }
 
     private func scanCSV(_ record: UnsafeRawBufferPointer) -> CSVRecordScanner.Outcome {
         ensure(record.count)

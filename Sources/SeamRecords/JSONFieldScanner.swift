@@ -20,9 +20,9 @@ import SeamCore
 /// Duplicate keys: the first occurrence wins (a later one never overwrites a span, so stopping
 /// early gives the same values as a full scan). A repeated parent object is searched again for
 /// wanted fields still missing.
-package struct JSONFieldScanner {
+public struct JSONFieldScanner {
     /// How a scan ended.
-    package enum Outcome: Equatable, Sendable {
+    public enum Outcome: Equatable, Sendable {
         /// The whole line is one valid JSON object.
         case complete
         /// The stop rule ended the scan; the rest of the line was not read (nor validated).
@@ -31,17 +31,17 @@ package struct JSONFieldScanner {
         case malformed
     }
 
-    package let plan: FieldPlan
+    public let plan: FieldPlan
     @usableFromInline var buffers: ScanBuffers
 
-    package init(plan: FieldPlan) {
+    public init(plan: FieldPlan) {
         self.plan = plan
         self.buffers = ScanBuffers(levels: plan.trie.levelCount)
     }
 
     /// Scans `line` into `spans` (resized to `plan.spanCapacity` once, then reused). After a
     /// non-malformed scan, `spans[slot]` for `slot < plan.count` holds each wanted field's span.
-    package mutating func scan(_ line: UnsafeRawBufferPointer, into spans: inout ContiguousArray<FieldSpan>,
+    public mutating func scan(_ line: UnsafeRawBufferPointer, into spans: inout ContiguousArray<FieldSpan>,
                               stopEarly: Bool = false) -> Outcome {
         if spans.count != plan.spanCapacity {
             spans = ContiguousArray(repeating: .absent, count: plan.spanCapacity)
@@ -50,7 +50,7 @@ package struct JSONFieldScanner {
     }
 
     /// Scans `line` into `spans`, which must hold `plan.spanCapacity` entries (all are reset).
-    package mutating func scan(_ line: UnsafeRawBufferPointer, into spans: UnsafeMutablePointer<FieldSpan>,
+    public mutating func scan(_ line: UnsafeRawBufferPointer, into spans: UnsafeMutablePointer<FieldSpan>,
                               stopEarly: Bool = false) -> Outcome {
         if stopEarly {
             var stop = AllTargetsFound(total: plan.spanCapacity)
@@ -90,7 +90,7 @@ package struct JSONFieldScanner {
     /// line's unread rest after a scan stopped early (a truncated line fails it). O(trailing
     /// whitespace).
     @inline(__always)
-    package static func endsWithClosingBrace(_ line: UnsafeRawBufferPointer) -> Bool {
+    public static func endsWithClosingBrace(_ line: UnsafeRawBufferPointer) -> Bool {
         var i = line.count - 1
         while i >= 0 && isSpace(line[i]) { i -= 1 }
         return i >= 0 && line[i] == UInt8(ascii: "}")

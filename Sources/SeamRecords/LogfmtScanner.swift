@@ -12,13 +12,13 @@ import SeamCore
 /// Malformed: no `k=v` pair at all (plain text), an unterminated quoted value, a quoted value
 /// followed by something other than a space or the line end, an empty key (`=v`), or a key
 /// holding `"`. O(line length), no allocation.
-package struct LogfmtScanner {
-    package let plan: FieldPlan
+public struct LogfmtScanner {
+    public let plan: FieldPlan
 
-    package init(plan: FieldPlan) { self.plan = plan }
+    public init(plan: FieldPlan) { self.plan = plan }
 
     /// Scans `line` into `spans` (resized to `plan.spanCapacity` once); false when malformed.
-    package func scan(_ line: UnsafeRawBufferPointer, into spans: inout ContiguousArray<FieldSpan>) -> Bool {
+    public func scan(_ line: UnsafeRawBufferPointer, into spans: inout ContiguousArray<FieldSpan>) -> Bool {
         if spans.count != plan.spanCapacity {
             spans = ContiguousArray(repeating: .absent, count: plan.spanCapacity)
         }
@@ -26,7 +26,7 @@ package struct LogfmtScanner {
     }
 
     /// Scans `line` into `spans` (`plan.spanCapacity` entries, all reset); false when malformed.
-    package func scan(_ line: UnsafeRawBufferPointer, into spans: UnsafeMutablePointer<FieldSpan>) -> Bool {
+    public func scan(_ line: UnsafeRawBufferPointer, into spans: UnsafeMutablePointer<FieldSpan>) -> Bool {
         for t in 0..<plan.spanCapacity { spans[t] = .absent }
         guard let base = line.baseAddress, line.count > 0, line.count < Int(Int32.max) else { return false }
         let p = base.assumingMemoryBound(to: UInt8.self)

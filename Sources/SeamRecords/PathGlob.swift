@@ -8,17 +8,17 @@
 /// `x.csv.gz`, since a compressed log is the same log (`*.gz` still matches it as written).
 /// Matching is by Unicode scalars,
 /// backtracking only at `*` and `**`: O(pattern x path) per call, done once per source.
-package struct PathGlob: Sendable, Equatable, CustomStringConvertible {
+public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
     /// The pattern as written.
-    package let text: String
+    public let text: String
     private let segments: [[Unicode.Scalar]]
     private let nameOnly: Bool
 
-    package struct Invalid: Error, Equatable, Sendable {
-        package var message: String
+    public struct Invalid: Error, Equatable, Sendable {
+        public var message: String
     }
 
-    package init(_ text: String) throws(Invalid) {
+    public init(_ text: String) throws(Invalid) {
         guard !text.isEmpty else { throw Invalid(message: "the path pattern is empty; write e.g. '**/*.log'") }
         let scalars = Array(text.unicodeScalars)
         var depth = 0, i = 0
@@ -43,10 +43,10 @@ package struct PathGlob: Sendable, Equatable, CustomStringConvertible {
         self.segments = t.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.unicodeScalars) }
     }
 
-    package var description: String { text }
+    public var description: String { text }
 
     /// Whether `path` (a display path: as given or found, `-` for stdin) matches.
-    package func matches(_ path: String) -> Bool {
+    public func matches(_ path: String) -> Bool {
         var p = path
         if p.hasPrefix("./") { p.removeFirst(2) }
         var parts = p.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.unicodeScalars) }

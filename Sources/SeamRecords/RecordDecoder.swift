@@ -23,18 +23,18 @@ import SeamCore
 /// view's other slots may then read absent. With `strictJSON`, every line is validated whole.
 ///
 /// Per line: no allocation (spans and scratch are reused; a new service name allocates once).
-package struct RecordDecoder {
-    package enum Format: Sendable, Equatable { case json, logfmt }
+public struct RecordDecoder {
+    public enum Format: Sendable, Equatable { case json, logfmt }
 
-    package let plan: FieldPlan
-    package let config: FieldConfig
-    package let services: ServiceTable
+    public let plan: FieldPlan
+    public let config: FieldConfig
+    public let services: ServiceTable
     /// The format: detected (nil until a line showed it), or forced before the first line by a
     /// spec's `format: json` / `format: logfmt`, which then skips detection altogether (a
     /// non-JSON banner line of a JSON source is `malformed`, not taken as logfmt).
-    package var format: Format?
+    public var format: Format?
     /// Validate every JSON line whole instead of stopping once its outcome is decided.
-    package var strictJSON = false
+    public var strictJSON = false
 
     private let timeSlots: [Int]
     private let serviceSlots: [Int]
@@ -60,7 +60,7 @@ package struct RecordDecoder {
     /// agree fields), deduplicated: `slot(for:)` finds any of them. `needs` says which of them a
     /// record needs, by service and event (its paths must be among these); nil: all of
     /// `extraPaths`, in every record.
-    package init(config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable, needs: FieldNeeds? = nil) {
+    public init(config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable, needs: FieldNeeds? = nil) {
         let plan = FieldPlan(paths: config.time + config.service + config.event + extraPaths)
         self.plan = plan
         self.config = config
@@ -77,12 +77,12 @@ package struct RecordDecoder {
         serviceIDs = Array(repeating: -1, count: needsTable.serviceCount)
     }
 
-    package func slot(for path: FieldPath) -> Int? { plan.slot(for: path) }
+    public func slot(for path: FieldPath) -> Int? { plan.slot(for: path) }
 
     /// Decodes `line` (without its line end). For an event, calls `body` exactly once and returns
     /// nil; else returns the rejection without calling `body`. `defaultService` (from
     /// `--service` or the file name) is used when no service field is present.
-    package mutating func decode(_ line: UnsafeRawBufferPointer, defaultService: Int32?,
+    public mutating func decode(_ line: UnsafeRawBufferPointer, defaultService: Int32?,
                                 _ body: (RecordView) -> Void) -> RejectReason? {
         // Value semantics: a copy of this decoder gets memory of its own on first use.
         if !isKnownUniquelyReferenced(&storage) {

@@ -10,19 +10,19 @@ import Darwin
 /// line and into the decoder's buffers): never store it. Reading is free of allocation except
 /// `value(_:)`. `equals`, `eventEquals` and `withScalarBytes` share one scratch buffer, so bytes
 /// handed to a `withScalarBytes` closure are valid only inside it.
-package struct RecordView {
+public struct RecordView {
     /// The line, without its line end.
-    package let line: UnsafeRawBufferPointer
+    public let line: UnsafeRawBufferPointer
     /// Event time, ns since the Unix epoch.
-    package let time: Int64
+    public let time: Int64
     /// Service id in the decoder's `ServiceTable`.
-    package let service: Int32
+    public let service: Int32
     /// Slot of the event-name field found (first scalar of `FieldConfig.event`), if any.
-    package let eventSlot: Int?
+    public let eventSlot: Int?
     /// True when the decoder's early stop (`FieldNeeds`) found that no consumer needs anything
     /// of a record with this service and event beyond time, service and event: the consumer
     /// that declared those needs can skip it. False when unknown (strict JSON, logfmt, text).
-    package let needsNothingMore: Bool
+    public let needsNothingMore: Bool
     @usableFromInline let spans: UnsafePointer<FieldSpan>
     @usableFromInline let slotCount: Int
     /// At least `line.count` bytes: decoded text is never longer than its escaped span.
@@ -43,16 +43,16 @@ package struct RecordView {
     }
 
     /// The span of `slot` (`.absent` kind when the field is missing).
-    @inlinable package func span(_ slot: Int) -> FieldSpan {
+    @inlinable public func span(_ slot: Int) -> FieldSpan {
         precondition(slot >= 0 && slot < slotCount, "slot out of range")
         return spans[slot]
     }
 
     /// Present with a non-null value.
-    @inlinable package func isPresent(_ slot: Int) -> Bool { span(slot).isPresent }
+    @inlinable public func isPresent(_ slot: Int) -> Bool { span(slot).isPresent }
 
     /// The field's value, owned (allocates); nil when absent or null.
-    package func value(_ slot: Int) -> FieldValue? {
+    public func value(_ slot: Int) -> FieldValue? {
         let s = span(slot)
         switch s.kind {
         case .absent, .null: return nil
@@ -66,21 +66,21 @@ package struct RecordView {
 
     /// Whether the field holds a scalar that agrees with `text` (same text or equal decimal
     /// numbers, SEMANTICS.md). False when absent, null, object or array. No allocation.
-    @inlinable package func equals(_ slot: Int, _ text: [UInt8]) -> Bool {
+    @inlinable public func equals(_ slot: Int, _ text: [UInt8]) -> Bool {
         text.withUnsafeBytes { t in
             withScalarBytes(slot) { FieldValue.scalarTextsAgree($0, t) } ?? false
         }
     }
 
     /// Whether the record's event name agrees with `text`; false when it has none.
-    @inlinable package func eventEquals(_ text: [UInt8]) -> Bool {
+    @inlinable public func eventEquals(_ text: [UInt8]) -> Bool {
         guard let s = eventSlot else { return false }
         return equals(s, text)
     }
 
     /// Calls `body` with the decoded text of a scalar field (`true`/`false` for bools) and
     /// returns its result; nil when the field is not a present scalar. No allocation.
-    @inlinable package func withScalarBytes<R>(_ slot: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
+    @inlinable public func withScalarBytes<R>(_ slot: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
         let s = span(slot)
         return Self.withScalarBytes(s, line: line, scratch: scratch, body)
     }

@@ -11,7 +11,7 @@ import Darwin
 /// Made with `shared: true`, every call takes a mutex, so reader threads (`watch`) can share
 /// one table; a batch run's single thread skips the lock.
 /// `@unchecked Sendable`: only a `shared` table is used from several threads, under its mutex.
-package final class ServiceTable: @unchecked Sendable {
+public final class ServiceTable: @unchecked Sendable {
     private var names: [String] = []
     private var bytes: [[UInt8]] = []
     private var hashes: [UInt64] = []
@@ -21,7 +21,7 @@ package final class ServiceTable: @unchecked Sendable {
     /// Present when the table is shared between threads.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>?
 
-    package init(shared: Bool = false) {
+    public init(shared: Bool = false) {
         if shared {
             let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
             pthread_mutex_init(m, nil)
@@ -47,11 +47,11 @@ package final class ServiceTable: @unchecked Sendable {
     }
 
     /// Number of names interned.
-    package var count: Int { locked { names.count } }
+    public var count: Int { locked { names.count } }
 
     /// The id of `name`, interning it when new.
     @discardableResult
-    package func intern(_ name: String) -> Int32 {
+    public func intern(_ name: String) -> Int32 {
         var s = name
         return s.withUTF8 { intern(bytes: UnsafeRawBufferPointer($0)) }
     }
@@ -59,7 +59,7 @@ package final class ServiceTable: @unchecked Sendable {
     /// The id of the name in `bytes` (UTF-8; invalid bytes are kept for identity, repaired with
     /// U+FFFD in `name(_:)`), interning it when new. No allocation when already known.
     @discardableResult
-    package func intern(bytes: UnsafeRawBufferPointer) -> Int32 {
+    public func intern(bytes: UnsafeRawBufferPointer) -> Int32 {
         locked { internUnlocked(bytes) }
     }
 
@@ -76,16 +76,16 @@ package final class ServiceTable: @unchecked Sendable {
     }
 
     /// The id of `name` when already interned.
-    package func id(of name: String) -> Int32? {
+    public func id(of name: String) -> Int32? {
         var s = name
         return s.withUTF8 { let b = UnsafeRawBufferPointer($0); return locked { find(b, Self.hash(b)) } }
     }
 
     /// The id of the name in `bytes` when already interned (no allocation).
-    package func id(bytes: UnsafeRawBufferPointer) -> Int32? { locked { find(bytes, Self.hash(bytes)) } }
+    public func id(bytes: UnsafeRawBufferPointer) -> Int32? { locked { find(bytes, Self.hash(bytes)) } }
 
     /// The name of `id` (which must come from this table).
-    package func name(_ id: Int32) -> String { locked { names[Int(id)] } }
+    public func name(_ id: Int32) -> String { locked { names[Int(id)] } }
 
     private func find(_ key: UnsafeRawBufferPointer, _ h: UInt64) -> Int32? {
         let mask = table.count - 1

@@ -5,19 +5,19 @@
 /// matches is auto-detected (JSON lines or logfmt) as before. Formats that are not JSON/logfmt
 /// decode through `FormatDecoder` (one work buffer per source, no String per field except where
 /// a regular expression runs).
-package struct SourceFormat: Sendable, Equatable {
+public struct SourceFormat: Sendable, Equatable {
     /// Which display paths this entry applies to.
-    package var path: PathGlob?
+    public var path: PathGlob?
     /// How one line (record) becomes fields, possibly with a record nested in a field.
-    package var layer: FormatLayer
+    public var layer: FormatLayer
     /// Where the time is: a field and, for text times, a layout.
-    package var time: TimeSource?
+    public var time: TimeSource?
     /// Where the service is: a fixed name, or a field (optionally cut by a regex).
-    package var service: ServiceSource?
+    public var service: ServiceSource?
     /// Fields computed after decoding, in order (a later one may read an earlier one).
-    package var derive: [DerivedField]
+    public var derive: [DerivedField]
 
-    package init(path: PathGlob?, layer: FormatLayer = FormatLayer(kind: .auto), time: TimeSource? = nil,
+    public init(path: PathGlob?, layer: FormatLayer = FormatLayer(kind: .auto), time: TimeSource? = nil,
                 service: ServiceSource? = nil, derive: [DerivedField] = []) {
         self.path = path
         self.layer = layer
@@ -27,14 +27,14 @@ package struct SourceFormat: Sendable, Equatable {
     }
 
     /// The entry for a source: the first whose glob matches `displayName` (nil: auto-detect).
-    package static func first(in formats: [SourceFormat], for displayName: String) -> SourceFormat? {
+    public static func first(in formats: [SourceFormat], for displayName: String) -> SourceFormat? {
         formats.first { $0.path?.matches(displayName) ?? true }
     }
 }
 
 /// One level of record format; `inner` names a field holding another record to unwrap.
-package struct FormatLayer: Sendable, Equatable {
-    package enum Kind: Sendable, Equatable {
+public struct FormatLayer: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
         /// JSON lines or logfmt, detected from the first line (as without a spec entry).
         case auto
         case json
@@ -50,16 +50,16 @@ package struct FormatLayer: Sendable, Equatable {
         case cri
     }
 
-    package var kind: Kind
+    public var kind: Kind
     /// A field of this layer's record that holds a record in another format.
-    package var inner: InnerRecord? {
+    public var inner: InnerRecord? {
         get { innerStorage.first }
         set { innerStorage = newValue.map { [$0] } ?? [] }
     }
     // An array breaks the value-type recursion FormatLayer -> InnerRecord -> FormatLayer.
     private var innerStorage: [InnerRecord]
 
-    package init(kind: Kind, inner: InnerRecord? = nil) {
+    public init(kind: Kind, inner: InnerRecord? = nil) {
         self.kind = kind
         self.innerStorage = inner.map { [$0] } ?? []
     }
@@ -77,28 +77,28 @@ package struct FormatLayer: Sendable, Equatable {
 
 /// A field whose value is itself a record (a Docker JSON line in a CSV column, a JSON app line in
 /// Docker's `log`); its fields join the outer record's (the outer ones win on equal names).
-package struct InnerRecord: Sendable, Equatable {
-    package var field: String
-    package var layer: FormatLayer
-    package init(field: String, layer: FormatLayer) {
+public struct InnerRecord: Sendable, Equatable {
+    public var field: String
+    public var layer: FormatLayer
+    public init(field: String, layer: FormatLayer) {
         self.field = field
         self.layer = layer
     }
 }
 
 /// Where a source's event time is.
-package struct TimeSource: Sendable, Equatable {
-    package var field: String
+public struct TimeSource: Sendable, Equatable {
+    public var field: String
     /// nil: RFC 3339 / ISO 8601 or epoch, as for JSON (`Timestamp`).
-    package var layout: TimeLayout?
-    package init(field: String, layout: TimeLayout?) {
+    public var layout: TimeLayout?
+    public init(field: String, layout: TimeLayout?) {
         self.field = field
         self.layout = layout
     }
 }
 
 /// Where a source's service name is.
-package enum ServiceSource: Sendable, Equatable {
+public enum ServiceSource: Sendable, Equatable {
     /// Every record of the source has this service.
     case name(String)
     /// The field's value, or the part a regex picks: its group `service`, else its first named
@@ -109,7 +109,7 @@ package enum ServiceSource: Sendable, Equatable {
 extension SourceFormat {
     /// The format a `RecordDecoder` must use instead of detecting one: json or logfmt as the
     /// entry says (a spec's `format:` always wins over sniffing); nil for `auto` and the rest.
-    package var forcedRecordFormat: RecordDecoder.Format? {
+    public var forcedRecordFormat: RecordDecoder.Format? {
         guard layer.inner == nil else { return nil }
         switch layer.kind {
         case .json: return .json
@@ -119,7 +119,7 @@ extension SourceFormat {
     }
 
     /// True when `RecordDecoder` alone reads this entry exactly (auto/JSON/logfmt, nothing derived).
-    package var isPlainRecordFormat: Bool {
+    public var isPlainRecordFormat: Bool {
         guard layer.inner == nil, time == nil, service == nil, derive.isEmpty else { return false }
         switch layer.kind {
         case .auto, .json, .logfmt: return true

@@ -8,19 +8,19 @@
 /// not a grapheme cluster, as in other engines). Matching allocates a String per text (tens of
 /// microseconds a line): fine for the text formats, never on the JSON/logfmt fast path.
 /// `@unchecked Sendable`: wraps a compiled `Regex` that is never mutated after init.
-package final class TextPattern: @unchecked Sendable {
+public final class TextPattern: @unchecked Sendable {
     /// The pattern as written.
-    package let source: String
+    public let source: String
     /// Named groups in pattern order.
-    package let names: [String]
+    public let names: [String]
     private let regex: Regex<AnyRegexOutput>
 
     /// Why a pattern is not valid; `message` is a sentence for people.
-    package struct Invalid: Error, Equatable, Sendable {
-        package var message: String
+    public struct Invalid: Error, Equatable, Sendable {
+        public var message: String
     }
 
-    package init(_ pattern: String) throws(Invalid) {
+    public init(_ pattern: String) throws(Invalid) {
         do {
             regex = try Regex(pattern).matchingSemantics(.unicodeScalar)
         } catch {
@@ -31,21 +31,21 @@ package final class TextPattern: @unchecked Sendable {
     }
 
     /// A matched group: byte offset and length within the text searched.
-    package struct Group: Equatable, Sendable {
-        package var start: Int
-        package var count: Int
+    public struct Group: Equatable, Sendable {
+        public var start: Int
+        public var count: Int
     }
 
     /// Searches `bytes` (first match anywhere; anchor with `^`/`$` for whole lines). Returns nil
     /// when it does not match or the bytes are not valid UTF-8; else the whole match, then each
     /// of `names` (nil for a group that did not take part).
-    package func match(_ bytes: UnsafeRawBufferPointer) -> (whole: Group, groups: [Group?])? {
+    public func match(_ bytes: UnsafeRawBufferPointer) -> (whole: Group, groups: [Group?])? {
         guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
         return match(text)
     }
 
     /// The same on a String.
-    package func match(_ text: String) -> (whole: Group, groups: [Group?])? {
+    public func match(_ text: String) -> (whole: Group, groups: [Group?])? {
         guard let m = try? regex.firstMatch(in: text) else { return nil }
         let utf8 = text.utf8
         func group(_ r: Range<String.Index>) -> Group {
@@ -57,7 +57,7 @@ package final class TextPattern: @unchecked Sendable {
     }
 
     /// Whether the pattern occurs in `text`.
-    package func occurs(in text: String) -> Bool {
+    public func occurs(in text: String) -> Bool {
         (try? regex.firstMatch(in: text)) != nil
     }
 
@@ -94,5 +94,5 @@ package final class TextPattern: @unchecked Sendable {
 }
 
 extension TextPattern: Equatable {
-    package static func == (a: TextPattern, b: TextPattern) -> Bool { a.source == b.source }
+    public static func == (a: TextPattern, b: TextPattern) -> Bool { a.source == b.source }
 }

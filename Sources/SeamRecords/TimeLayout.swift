@@ -12,7 +12,7 @@
 /// `offset` seconds east of UTC (the spec's `zone`, default UTC). Zone names other than UTC/Z are
 /// not looked up: there is no time-zone database here, so offsets are fixed (no DST).
 /// Parsing is O(text length) and allocates nothing.
-package struct TimeLayout: Sendable, Equatable {
+public struct TimeLayout: Sendable, Equatable {
     enum Piece: Sendable, Equatable {
         case year4, year2, month, monthName, day, hour, minute, second, fraction, zone
         case space
@@ -20,21 +20,21 @@ package struct TimeLayout: Sendable, Equatable {
     }
 
     /// The layout as written.
-    package let text: String
+    public let text: String
     let pieces: [Piece]
     /// Year for layouts that lack one.
-    package var year: Int?
+    public var year: Int?
     /// Seconds east of UTC for layouts that lack `%z`.
-    package var offset: Int
+    public var offset: Int
 
     /// Why a layout is not valid; `message` is a sentence for people.
-    package struct Invalid: Error, Equatable, Sendable {
-        package var message: String
+    public struct Invalid: Error, Equatable, Sendable {
+        public var message: String
     }
 
     /// Compiles `text`; throws for unknown directives, a layout without month, day, hour or
     /// minute, or without a year when `year` is nil.
-    package init(_ text: String, year: Int? = nil, offset: Int = 0) throws(Invalid) {
+    public init(_ text: String, year: Int? = nil, offset: Int = 0) throws(Invalid) {
         var pieces: [Piece] = []
         var bytes = Array(text.utf8)[...]
         while let b = bytes.popFirst() {
@@ -81,7 +81,7 @@ package struct TimeLayout: Sendable, Equatable {
 
     /// The time in `bytes` as ns since the epoch; nil when it does not fit the layout or is not a
     /// real date and time.
-    package func parse(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+    public func parse(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         guard let base = bytes.baseAddress else { return nil }
         let p = base.assumingMemoryBound(to: UInt8.self)
         let n = bytes.count
@@ -170,7 +170,7 @@ package struct TimeLayout: Sendable, Equatable {
         return Timestamp.nanoseconds(seconds: secs, fraction: fraction)
     }
 
-    package func parse(_ text: String) -> Int64? {
+    public func parse(_ text: String) -> Int64? {
         var t = text
         return t.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
     }
@@ -201,7 +201,7 @@ package struct TimeLayout: Sendable, Equatable {
     }
 
     /// Seconds east of UTC for a zone as the spec writes it: `UTC`, `Z`, `+08:00`, `-0500`, `+8`.
-    package static func zoneOffset(_ text: String) -> Int? {
+    public static func zoneOffset(_ text: String) -> Int? {
         let t = text.trimmingCharacters(in: " ")
         if ["UTC", "Z", "GMT", "utc", "z", "gmt"].contains(t) { return 0 }
         var rest = Substring(t)
