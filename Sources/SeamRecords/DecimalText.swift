@@ -29,15 +29,15 @@ public enum DecimalText {
     /// nonzero digits (none for zero).
     @usableFromInline
     package struct Parsed {
-        let p: UnsafePointer<UInt8>
-        let negative: Bool
-        let intStart: Int, intEnd: Int
-        let fracStart: Int, fracEnd: Int
-        let expNegative: Bool
+        package let p: UnsafePointer<UInt8>
+        package let negative: Bool
+        package let intStart: Int, intEnd: Int
+        package let fracStart: Int, fracEnd: Int
+        package let expNegative: Bool
         /// Exponent digits with leading zeros stripped (may be empty: exponent 0).
-        let expStart: Int, expEnd: Int
+        package let expStart: Int, expEnd: Int
         /// Index (in the virtual digit sequence) of the first and last nonzero digit; -1 for zero.
-        let first: Int, last: Int
+        package let first: Int, last: Int
 
         @usableFromInline
         package init?(_ bytes: UnsafeRawBufferPointer) {
@@ -105,7 +105,7 @@ public enum DecimalText {
         }
 
         @inline(__always)
-        static func digitAt(_ p: UnsafePointer<UInt8>, _ intStart: Int, _ intEnd: Int, _ fracStart: Int, _ k: Int) -> UInt8 {
+        package static func digitAt(_ p: UnsafePointer<UInt8>, _ intStart: Int, _ intEnd: Int, _ fracStart: Int, _ k: Int) -> UInt8 {
             let intLen = intEnd - intStart
             return (k < intLen ? p[intStart + k] : p[fracStart + k - intLen]) &- 0x30
         }
