@@ -11,10 +11,16 @@ public protocol ObservationSelector {
     /// name, so the decoder may stop reading a JSON line once those are known; nil: all of them
     /// in every record (the default).
     var fieldNeeds: FieldNeeds? { get }
+    /// The field plan of records read with `config` for this selector:
+    /// `FieldPlan(config: config, extraPaths: fieldPaths)`. A selector that compiled its own
+    /// (`HandoffSelector`) returns it, so every source's decoder shares its slots instead of
+    /// rebuilding the plan.
+    func plan(for config: FieldConfig) -> FieldPlan
     /// Appends the observations `record` makes to `out`.
     func observations(in record: RecordView, position: InputPosition, into out: inout [Observation])
 }
 
 extension ObservationSelector {
     public var fieldNeeds: FieldNeeds? { nil }
+    public func plan(for config: FieldConfig) -> FieldPlan { FieldPlan(config: config, extraPaths: fieldPaths) }
 }

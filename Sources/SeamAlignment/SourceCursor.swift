@@ -13,9 +13,9 @@ import SeamRecords
 public final class SourceCursor<Selector: ObservationSelector> {
     let descriptor: SourceDescriptor
     private let reader: LineReader
-    private var decoder: RecordDecoder
-    /// Set when the spec's `sources:` entry for this source needs more than JSON/logfmt.
-    private let formatDecoder: FormatDecoder?
+    /// The source's record format, chosen once from its `sources:` entry; nil only while a
+    /// step runs (the step holds it, so that a `RecordDecoder`'s buffers stay unshared).
+    private var decoder: SourceDecoder?
     private let selector: Selector
     private let defaultService: Int32?
     /// How far a source's events may run behind its latest time before counting as out of order.
@@ -66,17 +66,10 @@ public final class SourceCursor<Selector: ObservationSelector> {
         self.descriptor = descriptor
         self.reference = reference
         self.reader = LineReader(source: descriptor, maxLineLength: maxLineLength, pipelined: pipelined)
-        self.decoder = RecordDecoder(config: config, extraPaths: selector.fieldPaths, services: services,
-                                     needs: selector.fieldNeeds)
-        decoder.strictJSON = strictJSON
-        decoder.format = format?.forcedRecordFormat  // `format: json` wins over sniffing the first line
-        if let format, !format.isPlainRecordFormat {
-            let d = FormatDecoder(format: format, config: config, extraPaths: selector.fieldPaths, services: services)
-            d.maxRecordLength = maxLineLength
-            formatDecoder = d
-        } else {
-            formatDecoder = nil
-        }
+        self.decoder = SourceDecoder.make(for: format, plan: selector.plan(for: config), config: config,
+                                          extraPaths: selector.fieldPaths, services: services,
+                                          needs: selector.fieldNeeds, strictJSON: strictJSON,
+                                          maxRecordLength: maxLineLength)
         self.selector = selector
         self.services = services
         self.defaultService = descriptor.defaultService.map { services.intern($0) }
@@ -136,6 +129,23 @@ public final class SourceCursor<Selector: ObservationSelector> {
               markEvery: Int) -> Bool {
         guard !ended else { return false }
         defer { if let reference { settle(with: reference) } }
+        // The format was chosen once; this switch picks the loop specialized for it.
+        switch decoder.take()! {
+        case .records(var d):
+            defer { decoder = .records(d) }
+            return step(&d, maxLines: maxLines, untilDry: untilDry, into: &out, marks: &marks, markEvery: markEvery)
+        case .table(var d):
+            defer { decoder = .table(d) }
+            return step(&d, maxLines: maxLines, untilDry: untilDry, into: &out, marks: &marks, markEvery: markEvery)
+        }
+    }
+
+    /// The step loop for one record format: lines -> records -> observations and accounting.
+    /// Lines a record absorbs (CSV header and continuation lines) do not count as lines:
+    /// `lines` counts records for such sources.
+    @inline(__always)
+    private func step<F: RecordFormat>(_ format: inout F, maxLines: Int, untilDry: Bool, into out: inout [Observation],
+                                       marks: inout [StepMark], markEvery: Int) -> Bool {
         let sourceIndex = Int32(descriptor.index)
         // Locals, so the per-line closure below captures no `self` (a capture of `self` cost a
         // retain and a release per line).
@@ -145,7 +155,7 @@ public final class SourceCursor<Selector: ObservationSelector> {
             if n > 0 && n % markEvery == 0 { marks.append(StepMark(count: out.count, lowerBound: lowerBound)) }
             if untilDry && n > 0 && !reader.hasBufferedLine { return true }
             guard let item = reader.next() else {
-                if let f = formatDecoder { finishRecord(f) }
+                finishRecord(&format)
                 ended = true
                 reader.close()
                 return false
@@ -154,59 +164,37 @@ public final class SourceCursor<Selector: ObservationSelector> {
             switch item {
             case .rejected(let number, let reason):
                 // Counted by the reader; a CSV record it interrupts is rejected too.
-                if let f = formatDecoder { finishRecord(f) }
+                finishRecord(&format)
                 rejections.reject(reason, line: number)
                 continue
-            case .line(let number, let bytes) where formatDecoder != nil:
-                stepFormatted(formatDecoder!, number, bytes, sourceIndex, &out)
             case .line(let number, let bytes):
-                let position = InputPosition(source: sourceIndex, line: number)
                 var time: Int64 = 0, service: Int32 = 0
-                let reason = decoder.decode(bytes, defaultService: defaultService) { record in
+                let outcome = format.decode(bytes, number: number, defaultService: defaultService) { record, line in
                     time = record.time
                     service = record.service
+                    let position = InputPosition(source: sourceIndex, line: line)
                     selector.observations(in: record, position: position, into: &out)
                 }
-                if let reason {
-                    reader.stats.reject(reason, line: number)
-                    rejections.reject(reason, line: number)
-                } else {
+                switch outcome {
+                case .event:
                     reader.stats.events += 1
                     noteEvent(time: time, service: service)
+                case .rejected(let reason):
+                    reader.stats.reject(reason, line: format.recordLine)
+                    rejections.reject(reason, line: format.recordLine)
+                case .pending:
+                    absorbedLines += 1
                 }
             }
         }
         return true
     }
 
-    /// One line through the spec's format: an event, a rejection, or part of a record (CSV
-    /// continuation lines and the header do not count as lines: `lines` counts records).
-    private func stepFormatted(_ f: FormatDecoder, _ number: UInt64, _ bytes: UnsafeRawBufferPointer,
-                               _ sourceIndex: Int32, _ out: inout [Observation]) {
-        var time: Int64 = 0, service: Int32 = 0
-        let outcome = f.decode(bytes, number: number, defaultService: defaultService) { record in
-            time = record.time
-            service = record.service
-            let position = InputPosition(source: sourceIndex, line: f.recordLine)
-            selector.observations(in: record, position: position, into: &out)
-        }
-        switch outcome {
-        case .event:
-            reader.stats.events += 1
-            noteEvent(time: time, service: service)
-        case .rejected(let reason):
-            reader.stats.reject(reason, line: f.recordLine)
-            rejections.reject(reason, line: f.recordLine)
-        case .pending:
-            absorbedLines += 1
-        }
-    }
-
     /// Ends a CSV record left open (by the end of input or a line the reader rejected).
-    private func finishRecord(_ f: FormatDecoder) {
-        guard let reason = f.finish() else { return }
-        reader.stats.reject(reason, line: f.finishedLine)
-        rejections.reject(reason, line: f.finishedLine)
+    private func finishRecord<F: RecordFormat>(_ format: inout F) {
+        guard let (reason, line) = format.finish() else { return }
+        reader.stats.reject(reason, line: line)
+        rejections.reject(reason, line: line)
         absorbedLines -= 1  // its first line was absorbed; the record now counts as one line
     }
 

@@ -115,10 +115,15 @@ public struct HandoffMatcher {
 
     /// Compiles `rules` against `decoder`'s plan (which must include `fieldPaths(for: rules)`).
     public init(rules: [HandoffRule], decoder: RecordDecoder, services: ServiceTable) {
+        self.init(rules: rules, plan: decoder.plan, services: services)
+    }
+
+    /// Compiles `rules` against `plan` (which must include `fieldPaths(for: rules)`).
+    public init(rules: [HandoffRule], plan: FieldPlan, services: ServiceTable) {
         self.rules = rules
         self.services = services
         func slot(_ p: FieldPath) -> Int {
-            guard let s = decoder.slot(for: p) else { preconditionFailure("field \(p) missing from the plan") }
+            guard let s = plan.slot(for: p) else { preconditionFailure("field \(p) missing from the plan") }
             return s
         }
         func compile(_ p: Predicate) -> CompiledPredicate {

@@ -10,6 +10,9 @@ public final class HandoffSelector: ObservationSelector {
     public let fieldPaths: [FieldPath]
     /// By service and event: the key, agree and predicate fields of the sides a record could match.
     public let fieldNeeds: FieldNeeds?
+    /// The record plan the matcher was compiled against; handed to every source's decoder.
+    public let plan: FieldPlan
+    private let config: FieldConfig
     private let matcher: HandoffMatcher
 
     public init(rules: [HandoffRule], config: FieldConfig, services: ServiceTable) {
@@ -17,8 +20,15 @@ public final class HandoffSelector: ObservationSelector {
         let paths = HandoffMatcher.fieldPaths(for: rules)
         self.fieldPaths = paths
         self.fieldNeeds = HandoffMatcher.fieldNeeds(for: rules)
-        let decoder = RecordDecoder(config: config, extraPaths: paths, services: services)
-        self.matcher = HandoffMatcher(rules: rules, decoder: decoder, services: services)
+        let plan = FieldPlan(config: config, extraPaths: paths)
+        self.plan = plan
+        self.config = config
+        self.matcher = HandoffMatcher(rules: rules, plan: plan, services: services)
+    }
+
+    /// The matcher's plan (built once); another config gets a plan of its own.
+    public func plan(for config: FieldConfig) -> FieldPlan {
+        config == self.config ? plan : FieldPlan(config: config, extraPaths: fieldPaths)
     }
 
     @inlinable

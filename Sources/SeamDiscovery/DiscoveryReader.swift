@@ -49,18 +49,19 @@ final class DiscoveryReader {
         let format = spec.format(for: descriptor.displayName)
         let defaultService = descriptor.defaultService.map { services.intern($0) }
         var absorbed: UInt64 = 0
-        if let format, !format.isPlainRecordFormat {
-            let decoder = FormatDecoder(format: format, config: spec.fields, extraPaths: [], services: services)
-            decoder.maxRecordLength = maxLineLength
+        let plan = FieldPlan(config: spec.fields, extraPaths: [])
+        switch SourceDecoder.make(for: format, plan: plan, config: spec.fields, extraPaths: [], services: services,
+                                  maxRecordLength: maxLineLength) {
+        case .table(let decoder):
             var nameCache: [(hash: UInt64, bytes: [UInt8], name: String)] = []
-            let (walkOuter, outerJSON, innerFields) = Self.structuredText(format)
+            let (walkOuter, outerJSON, innerFields) = Self.structuredText(decoder.format)
             while let item = reader.next() {
                 switch item {
                 case .rejected:
-                    if let r = decoder.finish() { reader.stats.reject(r, line: decoder.finishedLine); absorbed -= 1 }
+                    if let r = decoder.finish() { reader.stats.reject(r.reason, line: r.line); absorbed -= 1 }
                 case .line(let number, let bytes):
                     ensureScratch(bytes.count * 2 + 64)
-                    let outcome = decoder.decode(bytes, number: number, defaultService: defaultService) { record in
+                    let outcome = decoder.decode(bytes, number: number, defaultService: defaultService) { record, _ in
                         walker.reset()
                         // JSON or logfmt text (the line, or a field holding an inner record):
                         // every field of it, not only those the decoder planned.
@@ -94,22 +95,18 @@ final class DiscoveryReader {
                 }
                 progress?(reader.stats.bytesIn)
             }
-            if let r = decoder.finish() { reader.stats.reject(r, line: decoder.finishedLine); absorbed -= 1 }
-        } else {
-            var decoder = RecordDecoder(config: spec.fields, extraPaths: [], services: services)
-            decoder.format = format?.forcedRecordFormat
-            let plan = decoder.plan
+            if let r = decoder.finish() { reader.stats.reject(r.reason, line: r.line); absorbed -= 1 }
+        case .records(var decoder):
             var lines = 0
             while let item = reader.next() {
                 guard case .line(_, let bytes) = item else { continue }  // counted by the reader
                 ensureScratch(bytes.count + 64)
                 let reason = decoder.decode(bytes, defaultService: defaultService) { record in
-                    // The decoder took the line as JSON exactly when it starts with `{`.
+                    // An event's line shows the syntax the decoder read it in (a forced syntax
+                    // rejects lines of the other one).
                     let line = record.line
-                    var i = 0
-                    while i < line.count, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
                     walker.reset()
-                    if i < line.count, line[i] == UInt8(ascii: "{") { walker.walkJSON(line) } else { walker.walkLogfmt(line) }
+                    if RecordSyntax.detect(line) == .json { walker.walkJSON(line) } else { walker.walkLogfmt(line) }
                     var eventValue: UnsafeRawBufferPointer?
                     var eventField: String?
                     if let slot = record.eventSlot {

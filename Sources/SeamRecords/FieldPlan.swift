@@ -29,6 +29,14 @@ public struct FieldPlan: @unchecked Sendable {
         self.trie = KeyTrie(paths: unique)
     }
 
+    /// The plan of a source's records: `config`'s time, service and event paths, then
+    /// `extraPaths` (keys, predicates, agree fields of the rules), deduplicated. Built once per
+    /// run by the observation selector and handed to every source's decoder, so that the
+    /// matcher's slots and the decoders' agree by construction.
+    public init(config: FieldConfig, extraPaths: [FieldPath]) {
+        self.init(paths: config.time + config.service + config.event + extraPaths)
+    }
+
     /// Number of slots (distinct paths).
     @inlinable public var count: Int { paths.count }
 

@@ -1,10 +1,12 @@
 import SeamCore
 
-/// Turns one source's lines into events (`RecordView`) or rejections: format, fields, time, service.
+/// The `RecordFormat` of JSON lines and logfmt: one source's lines into events (`RecordView`)
+/// or rejections: syntax, fields, time, service. The hot path: spans point straight into the line.
 ///
-/// One decoder per source: it detects the format from the first line that is not all
-/// whitespace (`{` first: JSON lines; else logfmt when the line holds a `k=v` pair; else the
-/// line is malformed and detection waits for the next line) and keeps it. A later line in the
+/// One decoder per source: unless a spec's `format:` forced it, it detects the syntax with
+/// `RecordSyntax.detect` from the first line that is not all whitespace (`{` first: JSON lines,
+/// kept at once; else logfmt, kept once a line holds a `k=v` pair; else the line is malformed
+/// and detection waits for the next line). A later line in the
 /// other format is then malformed (a JSON source's logfmt line fails JSON; a logfmt source's
 /// JSON line has a `"` in its first key). A leading UTF-8 byte order mark is skipped (the
 /// view's `line` then starts after it).
@@ -23,18 +25,18 @@ import SeamCore
 /// view's other slots may then read absent. With `strictJSON`, every line is validated whole.
 ///
 /// Per line: no allocation (spans and scratch are reused; a new service name allocates once).
-public struct RecordDecoder {
-    public enum Format: Sendable, Equatable { case json, logfmt }
-
+public struct RecordDecoder: RecordFormat {
     public let plan: FieldPlan
     public let config: FieldConfig
     public let services: ServiceTable
     /// The format: detected (nil until a line showed it), or forced before the first line by a
     /// spec's `format: json` / `format: logfmt`, which then skips detection altogether (a
     /// non-JSON banner line of a JSON source is `malformed`, not taken as logfmt).
-    public var format: Format?
+    public var format: RecordSyntax?
     /// Validate every JSON line whole instead of stopping once its outcome is decided.
     public var strictJSON = false
+    /// Every record is one line: the last line decoded.
+    public private(set) var recordLine: UInt64 = 0
 
     private let timeSlots: [Int]
     private let serviceSlots: [Int]
@@ -61,7 +63,14 @@ public struct RecordDecoder {
     /// record needs, by service and event (its paths must be among these); nil: all of
     /// `extraPaths`, in every record.
     public init(config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable, needs: FieldNeeds? = nil) {
-        let plan = FieldPlan(paths: config.time + config.service + config.event + extraPaths)
+        self.init(plan: FieldPlan(config: config, extraPaths: extraPaths), config: config, extraPaths: extraPaths,
+                  services: services, needs: needs)
+    }
+
+    /// The same on a plan already built (`FieldPlan(config:extraPaths:)` of the same
+    /// arguments, e.g. the observation selector's), so that slots agree by construction.
+    public init(plan: FieldPlan, config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable,
+                needs: FieldNeeds? = nil) {
         self.plan = plan
         self.config = config
         self.services = services
@@ -90,24 +99,20 @@ public struct RecordDecoder {
         }
         let buffers = storage
         let spans = buffers.spans
-        guard var base = line.baseAddress, line.count > 0 else { return .malformed }
+        guard line.baseAddress != nil, line.count > 0 else { return .malformed }
         var line = line
         // A UTF-8 byte order mark (first line of some files) is not part of the record.
         if line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
             line = UnsafeRawBufferPointer(rebasing: line[3...])
-            guard let b = line.baseAddress, line.count > 0 else { return .malformed }
-            base = b
+            guard line.count > 0 else { return .malformed }
         }
 
-        let fmt: Format
+        let fmt: RecordSyntax
         if let f = format {
             fmt = f
         } else {
-            let p = base.assumingMemoryBound(to: UInt8.self)
-            var i = 0
-            while i < line.count, p[i] == 0x20 || p[i] == 0x09 || p[i] == 0x0D || p[i] == 0x0A { i += 1 }
-            guard i < line.count else { return .malformed }
-            fmt = p[i] == UInt8(ascii: "{") ? .json : .logfmt
+            guard let f = RecordSyntax.detect(line) else { return .malformed }
+            fmt = f
             if fmt == .json { format = .json }
         }
         let scratch = buffers.scratch(capacity: line.count)
@@ -162,6 +167,18 @@ public struct RecordDecoder {
                         needsNothingMore: fmt == .json && !strictJSON && stop.needsNothing))
         return nil
     }
+
+    /// `RecordFormat`: the line is the record; `body` gets the event, else the rejection.
+    @inline(__always)
+    public mutating func decode(_ line: UnsafeRawBufferPointer, number: UInt64, defaultService: Int32?,
+                                _ body: (RecordView, UInt64) -> Void) -> RecordOutcome {
+        recordLine = number
+        if let reason = decode(line, defaultService: defaultService, { body($0, number) }) { return .rejected(reason) }
+        return .event
+    }
+
+    /// Nothing spans lines here.
+    public func finish() -> (reason: RejectReason, line: UInt64)? { nil }
 
     /// `RecordStop`'s index of the default service `id`: -2 for none, -1 when nothing is
     /// needed of its records. Cached: a source's default service does not change.

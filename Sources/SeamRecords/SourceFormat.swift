@@ -2,9 +2,8 @@
 /// service come from, and fields derived from others. Built by the spec's `sources:` list.
 ///
 /// A source takes the first entry whose `path` matches its display path; a source that no entry
-/// matches is auto-detected (JSON lines or logfmt) as before. Formats that are not JSON/logfmt
-/// decode through `FormatDecoder` (one work buffer per source, no String per field except where
-/// a regular expression runs).
+/// matches is auto-detected (JSON lines or logfmt). `SourceDecoder.make` turns an entry into
+/// the source's `RecordFormat`, once per source.
 public struct SourceFormat: Sendable, Equatable {
     /// Which display paths this entry applies to.
     public var path: PathGlob?
@@ -106,19 +105,21 @@ public enum ServiceSource: Sendable, Equatable {
     case field(String, pattern: TextPattern?)
 }
 
-extension SourceFormat {
-    /// The format a `RecordDecoder` must use instead of detecting one: json or logfmt as the
-    /// entry says (a spec's `format:` always wins over sniffing); nil for `auto` and the rest.
-    public var forcedRecordFormat: RecordDecoder.Format? {
-        guard layer.inner == nil else { return nil }
-        switch layer.kind {
+extension FormatLayer.Kind {
+    /// The syntax a spec's `format: json` / `format: logfmt` forces (it always wins over
+    /// detection); nil for `auto` (detect) and the other formats.
+    public var forcedSyntax: RecordSyntax? {
+        switch self {
         case .json: return .json
         case .logfmt: return .logfmt
         default: return nil
         }
     }
+}
 
-    /// True when `RecordDecoder` alone reads this entry exactly (auto/JSON/logfmt, nothing derived).
+extension SourceFormat {
+    /// True when `RecordDecoder` alone reads this entry exactly: auto, JSON or logfmt with
+    /// nothing nested, derived, or taken from elsewhere (a forced syntax still applies).
     public var isPlainRecordFormat: Bool {
         guard layer.inner == nil, time == nil, service == nil, derive.isEmpty else { return false }
         switch layer.kind {

@@ -7,6 +7,8 @@
 final class JourneySelector: ObservationSelector {
     let fieldPaths: [FieldPath]
     var fieldNeeds: FieldNeeds? { nil }
+    /// The inner matcher's plan, so that its slots are the decoders'.
+    func plan(for config: FieldConfig) -> FieldPlan { inner.plan(for: config) }
     private let inner: HandoffSelector
     private let keySlots: [Int]
     private let key: [UInt8]
@@ -21,12 +23,12 @@ final class JourneySelector: ObservationSelector {
         self.fieldPaths = inner.fieldPaths
         self.key = Array(key.utf8)
         self.services = services
-        // Slots agree across decoders built from the same config and paths.
-        let decoder = RecordDecoder(config: spec.fields, extraPaths: inner.fieldPaths, services: services)
+        // The inner selector's plan is the one every source's decoder gets (`plan(for:)`).
+        let plan = inner.plan(for: spec.fields)
         var slots: [Int] = []
         for r in spec.rules {
             for p in [r.sendKey, r.receiveKey] {
-                if let s = decoder.slot(for: p), !slots.contains(s) { slots.append(s) }
+                if let s = plan.slot(for: p), !slots.contains(s) { slots.append(s) }
             }
         }
         self.keySlots = slots
