@@ -21,7 +21,7 @@ public final class HandoffWatch {
     public let options: RunOptions
     /// Held strongly: a sink made inline in the call must live as long as the run.
     private let sink: FindingSink?
-    private let queue = BatchQueue(capacity: 16)
+    private let queue = BoundedQueue<Batch>(capacity: 16)
 
     public init(spec: HandoffSpec, options: RunOptions = RunOptions(), sink: FindingSink? = nil) {
         self.spec = spec
@@ -31,7 +31,7 @@ public final class HandoffWatch {
 
     /// Asks a running `run` to stop at the next batch and summarize what was decided so far.
     /// Safe to call from any thread.
-    public func requestStop() { queue.stop() }
+    public func requestStop() { queue.cancel() }
 
     /// Reads until every source ends (or `requestStop`), then returns the summary. After a
     /// stop, handoffs still open are left out: the summary holds only what was decided.
@@ -59,6 +59,7 @@ public final class HandoffWatch {
         // What a source's first event is checked against: one line dated 2099 at the head of
         // a source does not move its watermark unless other sources have shown times near it.
         let clock = ClockReference()
+        var readers: [WorkerThread] = []
 
         for d in sources {
             let cursor = SourceCursor(descriptor: d, config: spec.fields, selector: selector, services: table,
@@ -68,13 +69,13 @@ public final class HandoffWatch {
             let live = !EventMerger<HandoffSelector>.isRereadable(d)
             let queue = self.queue
             let owned = MovedToThread(cursor)
-            // A Foundation thread, not a joined `WorkerThread`: a reader blocked on a live pipe
-            // cannot be joined when the run is stopped; it ends with the process.
-            let thread = Thread {
+            // Joined when every source ended; detached when the run is stopped, since a reader
+            // blocked on a live pipe cannot be joined then (it ends with the process).
+            readers.append(WorkerThread {
                 let cursor = owned.value
                 var batch: [Observation] = []
                 var more = true
-                while more && !queue.isStopped {
+                while more && !queue.isCancelled {
                     // A live pipe hands over what it has whenever it would block; a file in steps.
                     more = cursor.step(maxLines: 4096, untilDry: live, into: &batch)
                     var stats = cursor.stats
@@ -84,14 +85,13 @@ public final class HandoffWatch {
                                     lowerBound: cursor.lowerBound, ended: !more, stats: stats))
                     batch.removeAll(keepingCapacity: true)
                 }
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
+            })
         }
 
         var stopped = false
         while running > 0 {
-            guard let b = queue.take() else {
+            // After a stop, batches still queued are left: the summary holds what was decided.
+            guard let b = queue.take(), !queue.isCancelled else {
                 stopped = true
                 break
             }
@@ -107,6 +107,7 @@ public final class HandoffWatch {
             let w = lowerBounds.min() ?? .max
             if w != .min { correlator.advance(to: w == .max ? .max : w - 1) }
         }
+        for r in readers { if stopped { r.detach() } else { r.join() } }
         if !stopped { correlator.finish() }
         let summary = Summary.make(sources: sources, stats: stats, inputErrors: errors, services: table,
                                    coverage: coverage, tallies: correlator.tallies, gaps: correlator.gaps)
@@ -122,54 +123,6 @@ struct Batch {
     var lowerBound: Int64
     var ended: Bool
     var stats: SourceStats
-}
-
-/// A bounded blocking queue between reader threads and the correlator: a ring of `capacity`
-/// slots, each emptied as it is taken, so nothing but the waiting batches is held.
-/// `@unchecked Sendable`: every access to its ring goes through its condition's lock.
-final class BatchQueue: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var ring: [Batch?]
-    private var head = 0
-    private var count = 0
-    private var stopped = false
-
-    init(capacity: Int) { ring = Array(repeating: nil, count: max(1, capacity)) }
-
-    var isStopped: Bool {
-        condition.lock(); defer { condition.unlock() }
-        return stopped
-    }
-
-    func put(_ b: Batch) {
-        condition.lock()
-        defer { condition.unlock() }
-        while count == ring.count && !stopped { condition.wait() }
-        if stopped { return }
-        ring[(head + count) % ring.count] = b
-        count += 1
-        condition.broadcast()
-    }
-
-    /// The next batch, or nil once stopped.
-    func take() -> Batch? {
-        condition.lock()
-        defer { condition.unlock() }
-        while count == 0 && !stopped { condition.wait() }
-        if stopped { return nil }
-        let b = ring[head].take()
-        head = (head + 1) % ring.count
-        count -= 1
-        condition.broadcast()
-        return b
-    }
-
-    func stop() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        condition.unlock()
-    }
 }
 
 /// A value handed to one thread at its start and used only there from then on, so it needs no

@@ -18,8 +18,10 @@ struct Check: ParsableCommand {
     @Option(help: "Output format: text, json, jsonl or markdown.")
     var format: ReportFormat = .text
 
-    @Option(name: .customLong("fail-on"), help: ArgumentHelp(FailOn.help, valueName: "KINDS"))
-    var failOn: String = "gaps"
+    /// Parsed once, when the arguments are (a bad kind is a usage error, exit 2).
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp(FailOn.help + " (default: gaps)", valueName: "KINDS"),
+            transform: FailOn.parse)
+    var failOn: Set<Verdict> = FailOn.gaps
 
     @Option(help: "Examples kept per verdict kind and handoff (>= 0).")
     var examples: Int = 5
@@ -44,12 +46,10 @@ struct Check: ParsableCommand {
         guard threads >= 1 && threads <= Check.maxThreads else {
             throw ValidationError("--threads must be 1 to \(Check.maxThreads), got \(threads)")
         }
-        _ = try FailOn.parse(failOn)
     }
 
     func run() throws {
         let spec = try shared.loadSpec()
-        let kinds = try FailOn.parse(failOn)
         var options = shared.runOptions()
         options.examplesPerKind = examples
         options.threads = threads
@@ -69,7 +69,7 @@ struct Check: ParsableCommand {
                                 progress: progress.map { p in { p.update(bytes: $0) } })
         stop.finishing()
         progress?.finish()
-        let code = summary.exitCode(failOn: kinds)
+        let code = summary.exitCode(failOn: failOn)
         Output.standard.exitCodeOnClosedPipe = code
         reportInputProblems(summary)
         write(summary, findings: collector.findings)

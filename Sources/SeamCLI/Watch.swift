@@ -23,8 +23,9 @@ struct Watch: ParsableCommand {
     @Option(help: "Event-time silence of a receiver with sends pending before a silent notice (e.g. 30s).")
     var idle: String = "30s"
 
-    @Option(name: .customLong("fail-on"), help: "Finding kinds that make the exit code 1 (as for check: gaps, defects, not-judged, all, none or kinds).")
-    var failOn: String = "gaps"
+    @Option(name: .customLong("fail-on"), help: "Finding kinds that make the exit code 1 (as for check: gaps, defects, not-judged, all, none or kinds; default: gaps).",
+            transform: FailOn.parse)
+    var failOn: Set<Verdict> = FailOn.gaps
 
     @Argument(help: "Files, folders or - (stdin, the default).")
     var paths: [String] = []
@@ -32,7 +33,6 @@ struct Watch: ParsableCommand {
     func validate() throws {
         _ = try parseDurationOption(reorder, name: "--reorder")
         _ = try parseDurationOption(idle, name: "--idle")
-        _ = try FailOn.parse(failOn)
     }
 
     func run() throws {
@@ -40,7 +40,6 @@ struct Watch: ParsableCommand {
         var options = shared.runOptions()
         options.reorderBound = try parseDurationOption(reorder, name: "--reorder")
         options.idleBound = try parseDurationOption(idle, name: "--idle")
-        let kinds = try FailOn.parse(failOn)
         let inputs = paths.isEmpty ? ["-"] : paths
         let (sources, inputErrors) = SourceWalker.expand(inputs, services: try shared.services())
         let printer = LivePrinter(spec: spec, sources: sources, format: format, color: useColor(for: Output.standard))
@@ -51,7 +50,7 @@ struct Watch: ParsableCommand {
 
         let (summary, stopped) = watch.run(sources: sources, inputErrors: inputErrors)
         let signal = stop.finishing()
-        let code: Int32 = stopped ? StopSignals.exitCode(for: signal ?? SIGINT) : summary.exitCode(failOn: kinds)
+        let code: Int32 = stopped ? StopSignals.exitCode(for: signal ?? SIGINT) : summary.exitCode(failOn: failOn)
         let out = Output.standard
         out.exitCodeOnClosedPipe = code
         reportInputProblems(summary)

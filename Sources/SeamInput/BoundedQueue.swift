@@ -62,6 +62,13 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
         return item
     }
 
+    /// True once `cancel()` was called (from any thread).
+    public var isCancelled: Bool {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return cancelled
+    }
+
     /// Wakes every waiter for good; later `put`s are dropped.
     public func cancel() {
         pthread_mutex_lock(mutex)

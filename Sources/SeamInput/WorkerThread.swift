@@ -47,5 +47,18 @@ public final class WorkerThread {
         #endif
     }
 
+    /// Lets the thread run on unjoined (it ends with the body or the process): for a reader
+    /// that may be blocked on a live pipe when a run is stopped (`HandoffWatch`). Idempotent;
+    /// a later `join` does nothing.
+    public func detach() {
+        guard let t = thread else { return }
+        thread = nil
+        #if canImport(Glibc)
+        pthread_detach(t)
+        #else
+        pthread_detach(t!)
+        #endif
+    }
+
     deinit { join() }
 }
