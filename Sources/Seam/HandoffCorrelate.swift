@@ -24,7 +24,9 @@ public final class HandoffCorrelate {
     /// - Parameters:
     ///   - accounts: every line of the run's coverage files.
     ///   - origin: where the rows come from, for errors (`-` for stdin).
-    public init(spec: HandoffSpec, options: RunOptions = RunOptions(), accounts: [InputAccount], origin: String = "-") {
+    ///   - sink: gets each finding as it is decided (tests compare them with the oracle's).
+    public init(spec: HandoffSpec, options: RunOptions = RunOptions(), accounts: [InputAccount], origin: String = "-",
+                sink: FindingSink? = nil) {
         self.spec = spec
         self.options = options
         self.origin = origin
@@ -42,7 +44,7 @@ public final class HandoffCorrelate {
                                                   gapCapacity: options.gapCapacity)
         correlatorOptions.wildcardsAtEnd = true
         correlator = Correlator(rules: spec.rules, fromService: fromService, toService: toService, coverage: coverage,
-                                options: correlatorOptions, sink: nil, services: services)
+                                options: correlatorOptions, sink: sink, services: services)
         for a in accounts where a.kind == .source {
             for p in a.participants {
                 correlator.noteParticipant(rule: p.rule, side: p.side == "send" ? .send : .receive,
