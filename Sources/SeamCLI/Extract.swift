@@ -68,8 +68,9 @@ struct Extract: ParsableCommand {
     private func reportInputErrors(_ accounts: [InputAccount]) {
         for a in accounts {
             for e in (a.error.map { [$0] } ?? []) + (a.stats?.errors ?? []) {
-                if e.code.isNote { Diagnostics.warning("\(e.source): \(e.message)") }
-                else { Diagnostics.error("\(e.source): error: \(e.message)") }
+                let place = "\(e.source)\(e.offset.map { ": byte \($0)" } ?? "")"
+                if e.code.isNote { Diagnostics.warning("\(place): \(e.message)") }
+                else { Diagnostics.error("\(place): error: \(e.message)") }
             }
         }
     }
