@@ -26,27 +26,47 @@ struct Extract: ParsableCommand {
     @Option(name: .customLong("sources"), help: "Number of sources in the whole run, so that the merge names a missing one (default: those given here).")
     var sources: Int?
 
+    @Option(help: ArgumentHelp("Read stdin (-, the one path) as the file NAME: its display name, and its service from the file name unless --service maps NAME (a driver streaming remote files).", valueName: "NAME"))
+    var name: String?
+
+    @Flag(help: "Only list the sources the paths expand to, in input order, as seam check would read them: a JSON line {\"source\": INDEX, \"path\": PATH} each, then the input errors as coverage accounts. Reads no file.")
+    var list = false
+
     @Argument(help: "Files, folders or - (stdin), as seam check takes them.")
     var paths: [String] = []
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("no input: give files, folders or - for stdin") }
         guard sourceIndex >= 0 else { throw ValidationError("--source-index must be >= 0") }
+        guard name == nil || paths == ["-"] else { throw ValidationError("--name names stdin: give - as the only path") }
     }
 
     func run() throws {
         let spec = try shared.loadSpec()
-        let (found, errors) = SourceWalker.expand(paths, services: try shared.services())
-        let list = found.map { d in
-            SourceDescriptor(index: d.index + sourceIndex, location: d.location, displayName: d.displayName,
-                             defaultService: d.defaultService)
-        }
+        let services = try shared.services()
+        let (found, errors) = SourceWalker.expand(paths, services: services)
         let out = Output.standard
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        if self.list {
+            struct Listed: Encodable { var source: Int; var path: String }
+            for d in found {
+                guard case .file(let path) = d.location else { continue }
+                out.write(String(decoding: try encoder.encode(Listed(source: d.index + sourceIndex, path: path)), as: UTF8.self) + "\n")
+            }
+            for (i, e) in errors.enumerated() {
+                out.write(String(decoding: try encoder.encode(InputAccount(index: i, error: e)), as: UTF8.self) + "\n")
+            }
+            out.flush()
+            return
+        }
+        let list = found.map { d in
+            SourceDescriptor(index: d.index + sourceIndex, location: d.location, displayName: name ?? d.displayName,
+                             defaultService: name.map { services[$0] ?? SourceWalker.serviceFromFileName($0) } ?? d.defaultService)
+        }
         Output.standard.exitCodeOnClosedPipe = 3
         let accounts = HandoffExtract(spec: spec, options: shared.runOptions())
             .run(sources: list, inputErrors: errors, total: sources ?? (sourceIndex + list.count)) { out.write(bytes: $0) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         var text = ""
         for a in accounts { text += String(decoding: try encoder.encode(a), as: UTF8.self) + "\n" }
         if let path = coverage {

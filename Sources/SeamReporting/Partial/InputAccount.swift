@@ -74,7 +74,7 @@ public struct InputAccount: Codable, Sendable {
         self.sample = sample
     }
 
-    package init(index: Int, error: InputError) {
+    public init(index: Int, error: InputError) {
         self.kind = .error
         self.index = index
         self.name = error.source
