@@ -155,11 +155,6 @@ extension Summary {
     mutating func diagnose(sources: [SourceDescriptor], spec: HandoffSpec, options: RunOptions) {
         allowUnjudged = options.allowUnjudged
         guard handoffs.contains(where: HandoffDiagnosis.needed) else { return }
-        var sample = InputSampler.sample(sources: sources, spec: spec, maxLineLength: options.maxLineLength)
-        // Services are known exactly from the whole run's coverage, not only from the sample.
-        for (service, _) in coverage where sample.services[service] == nil { sample.services[service] = 0 }
-        for h in handoffs {
-            if let d = HandoffDiagnosis.diagnose(h, sample: sample) { diagnoses[h.rule.name] = d }
-        }
+        diagnose(sample: InputSampler.sample(sources: sources, spec: spec, maxLineLength: options.maxLineLength))
     }
 }

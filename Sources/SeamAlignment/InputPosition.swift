@@ -1,7 +1,7 @@
 /// Where an event stands in input order: source index, then line number (1-based).
 ///
 /// Ties in time are broken by this order (SEMANTICS.md), so it is the total order of events.
-public struct InputPosition: Hashable, Comparable, Sendable {
+public struct InputPosition: Hashable, Comparable, Sendable, Codable {
     public var source: Int32
     public var line: UInt64
 

@@ -24,6 +24,17 @@ final class Output: @unchecked Sendable {
     /// True when the descriptor is a terminal.
     var isTerminal: Bool { isatty(fd) == 1 }
 
+    /// A write failed for another reason than a closed pipe (a full disk, say).
+    private(set) var failed = false
+
+    func write(bytes: [UInt8]) {
+        pthread_mutex_lock(mutex)
+        buffer.append(contentsOf: bytes)
+        let full = buffer.count >= 1 << 16
+        pthread_mutex_unlock(mutex)
+        if full { flush() }
+    }
+
     func write(_ text: String) {
         pthread_mutex_lock(mutex)
         buffer.append(contentsOf: text.utf8)
@@ -42,6 +53,7 @@ final class Output: @unchecked Sendable {
             if n < 0 {
                 if errno == EINTR { continue }
                 if errno == EPIPE { exit(exitCodeOnClosedPipe) }
+                failed = true
                 break
             }
             offset += n

@@ -23,7 +23,7 @@ struct SeamCommand: ParsableCommand {
             143 stopped by SIGTERM (e.g. Kubernetes); a stopped run still prints what was decided.
             """,
         version: SeamCommand.version,
-        subcommands: [Check.self, Watch.self, Discover.self, Explain.self],
+        subcommands: [Check.self, Watch.self, Discover.self, Explain.self, Extract.self, Correlate.self, Merge.self],
         defaultSubcommand: nil
     )
 }

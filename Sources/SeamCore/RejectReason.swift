@@ -1,5 +1,5 @@
 /// Why a line read did not become an event. Every line is an event or exactly one rejection.
-public enum RejectReason: String, CaseIterable, Hashable, Sendable, Comparable {
+public enum RejectReason: String, CaseIterable, Hashable, Sendable, Comparable, Codable, CodingKeyRepresentable {
     /// Empty line (nothing but the line end).
     case blank
     /// Not a record in the source's format (bad JSON, not logfmt, no pattern match).

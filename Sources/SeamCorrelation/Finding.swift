@@ -5,7 +5,7 @@ import SeamAlignment
 /// The words ("why") are made by Reporting, which knows source names and time zones.
 public struct Finding: Sendable, Equatable {
     /// Where one side of the handoff was logged.
-    public struct Evidence: Sendable, Equatable {
+    public struct Evidence: Sendable, Equatable, Codable {
         /// Event time, nanoseconds since the Unix epoch.
         public var time: Int64
         public var position: InputPosition

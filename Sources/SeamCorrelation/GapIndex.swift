@@ -12,7 +12,7 @@ import SeamAlignment
 /// O(1) expected per `add`.
 public struct GapIndex: Sendable {
     /// One gap: which side, when and where.
-    public struct Entry: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable, Codable {
         /// `.unconfirmed` or `.uncoveredSend` (a send), `.orphan` or `.uncoveredReceive`.
         public var verdict: Verdict
         public var time: Int64
@@ -34,13 +34,13 @@ public struct GapIndex: Sendable {
     }
 
     /// Gaps kept per (rule, key), in the order decided.
-    private var byKey: [Slot: [Entry]] = [:]
+    var byKey: [Slot: [Entry]] = [:]
     /// Most gaps kept.
     public let capacity: Int
     /// Gaps kept.
-    public private(set) var count = 0
+    public internal(set) var count = 0
     /// Gaps decided after the index was full: not looked at for near misses.
-    public private(set) var dropped: UInt64 = 0
+    public internal(set) var dropped: UInt64 = 0
 
     public init(capacity: Int = 65_536) {
         self.capacity = max(0, capacity)

@@ -13,7 +13,7 @@ public struct HandoffTally: Sendable {
     public var name: String { rule.name }
     /// Count per verdict, indexed by `Verdict.ordinal` (an array: hashing a verdict hashes its
     /// raw string, and every pair is counted).
-    private var countByVerdict = [UInt64](repeating: 0, count: Verdict.allCases.count)
+    var countByVerdict = [UInt64](repeating: 0, count: Verdict.allCases.count)
     /// Count per verdict (verdicts never seen are absent).
     public var counts: [Verdict: UInt64] {
         var d: [Verdict: UInt64] = [:]
@@ -21,11 +21,11 @@ public struct HandoffTally: Sendable {
         return d
     }
     /// Latency of confirmed and late pairs.
-    public private(set) var latency: LatencyDistribution
+    public internal(set) var latency: LatencyDistribution
     /// Per agree label: pairs where the field was absent on at least one side.
-    public private(set) var unverified: [String: UInt64] = [:]
+    public internal(set) var unverified: [String: UInt64] = [:]
     /// Examples per verdict, indexed by `Verdict.ordinal`.
-    private var examplesByVerdict = [[Finding]](repeating: [], count: Verdict.allCases.count)
+    var examplesByVerdict = [[Finding]](repeating: [], count: Verdict.allCases.count)
     /// Up to `examplesPerKind` findings per verdict, the earliest by (time, input order)
     /// (verdicts without examples are absent).
     public var examples: [Verdict: [Finding]] {
@@ -37,7 +37,7 @@ public struct HandoffTally: Sendable {
     public let examplesPerKind: Int
     /// Earliest and latest event time of the observations counted evicted (`nil`: none), so
     /// a summary can say where its verdicts are partial.
-    public private(set) var evictedSpan: (first: Int64, last: Int64)?
+    public internal(set) var evictedSpan: (first: Int64, last: Int64)?
 
     /// The tally of one actual (from, to) pair of services of a rule (nil: unknown, `?`).
     public struct ServicePair: Sendable {

@@ -13,17 +13,17 @@ import Histogram
 public struct LatencyDistribution: Sendable {
     /// Added to every latency before recording, in nanoseconds (>= the rule's tolerance).
     public let offset: Int64
-    private var histogram: Histogram<UInt64>
+    var histogram: Histogram<UInt64>
     /// Shifted latencies in microseconds not yet in `histogram`.
     private var pending: [UInt64] = []
     /// Latencies held back before they go into the histogram together.
     static let batch = 2048
     /// Number of latencies recorded.
-    public private(set) var count: UInt64 = 0
+    public internal(set) var count: UInt64 = 0
     /// Exact smallest latency, nanoseconds (`nil` when empty).
-    public private(set) var min: Int64?
+    public internal(set) var min: Int64?
     /// Exact largest latency, nanoseconds (`nil` when empty).
-    public private(set) var max: Int64?
+    public internal(set) var max: Int64?
 
     public init(offset: Int64) {
         self.offset = Swift.max(0, offset)
@@ -72,7 +72,7 @@ public struct LatencyDistribution: Sendable {
     }
 
     /// The histogram with the held-back latencies in it (a copy when there are any).
-    private var settled: Histogram<UInt64> {
+    var settled: Histogram<UInt64> {
         if pending.isEmpty { return histogram }
         var h = histogram
         for m in pending { _ = h.record(m) }

@@ -2,7 +2,7 @@
 /// be judged is compared with ("'gatway' appears in no record; services seen: gateway, ...").
 ///
 /// Bounded: at most `InputSampler.maxNames` event names and field paths per service.
-package struct InputSample: Sendable, Equatable {
+package struct InputSample: Sendable, Equatable, Codable {
     /// Records sampled per service.
     package var services: [String: Int] = [:]
     /// Event names per service, with how many sampled records carried each.

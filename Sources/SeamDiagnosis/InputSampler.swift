@@ -13,9 +13,11 @@ import Foundation
 package enum InputSampler {
     /// Names kept per service (event names and field paths each).
     package static let maxNames = 64
+    /// Sources sampled (the first ones in input order).
+    package static let maxSources = 200
 
     package static func sample(sources: [SourceDescriptor], spec: HandoffSpec, linesPerSource: Int = 2_000,
-                              maxSources: Int = 200, maxLineLength: Int = 1 << 20) -> InputSample {
+                              maxSources: Int = InputSampler.maxSources, maxLineLength: Int = 1 << 20) -> InputSample {
         let services = ServiceTable(shared: false)
         let selector = NameCollector(services: services)
         for d in sources.prefix(maxSources) {

@@ -1,7 +1,7 @@
 /// A problem that stopped a source from being read whole. It never stops the other sources;
 /// it marks the run incomplete (exit 3).
-public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable {
+public struct InputError: Error, Sendable, Equatable, Codable, CustomStringConvertible {
+    public enum Code: String, Sendable, Codable {
         /// Path does not exist.
         case notFound = "not-found"
         /// open/read failed (permissions, I/O error, a directory where a file was expected...).

@@ -7,7 +7,7 @@ import SeamCore
 /// service of those neighbours. So "9 gateway lines rejected `no-time` between 10:00:01 and
 /// 10:00:09" can be set beside findings whose window that span crosses (`RejectedNearby`).
 /// Blank lines are never counted in a run: they cannot have been anyone's send or receive.
-public struct RejectionRun: Sendable, Equatable {
+public struct RejectionRun: Sendable, Equatable, Codable {
     public var reason: RejectReason
     /// Lines in the run.
     public var count: UInt64

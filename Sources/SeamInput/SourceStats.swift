@@ -1,7 +1,7 @@
 import SeamCore
 
 /// What was read from one source, and what became of it. `lines == events + rejected` always.
-public struct SourceStats: Sendable, Equatable {
+public struct SourceStats: Sendable, Equatable, Codable {
     /// Bytes read from the file or pipe (compressed bytes for gzip).
     public var bytesIn: UInt64 = 0
     /// Bytes after decompression (equal to `bytesIn` for plain text).

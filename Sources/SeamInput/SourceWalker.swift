@@ -41,7 +41,7 @@ public enum SourceWalker {
     }
 
     /// The service named by a file name: up to its first `.`; nil when that is empty.
-    static func serviceFromFileName(_ path: String) -> String? {
+    public static func serviceFromFileName(_ path: String) -> String? {
         let name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
         let stem = name.prefix { $0 != "." }
         return stem.isEmpty ? nil : String(stem)
