@@ -1,6 +1,6 @@
 /// One observation as one line of text: what `seam extract` writes and `seam correlate` reads.
 ///
-/// `TIME \t HASH \t SOURCE \t LINE \t RULE \t SIDE \t SERVICE \t PEER \t VALUES`
+/// `TIME \t HASH \t SOURCE \t LINE \t RULE \t SIDE \t SERVICE \t PEER \t VALUES \t .`
 /// - TIME: the event time in ns as 20 decimal digits, offset by 2^63 so that negative times sort
 ///   first: plain `LC_ALL=C sort` (or sorting the lines as strings, as Spark does) puts a
 ///   partition's rows in time order, which is all the correlator needs (it breaks ties by input
@@ -14,6 +14,8 @@
 /// - SERVICE, PEER: the record's service and the one it names for the other side, as hex of
 ///   their UTF-8 (`-`: none), so no name can break the line.
 /// - VALUES: the packed key and agree values (`ClaimValues`) as hex.
+/// - `.`: the end: a row cut anywhere (a task that died mid-write) does not parse, rather than
+///   parsing as a shorter key.
 ///
 /// Text, not binary: Spark's `RDD.pipe` and `sort` are line-oriented, a row is self-delimiting
 /// and greppable, and a row cut short does not parse. About 110 bytes for a UUID key.
@@ -39,6 +41,8 @@ public enum ObservationRow {
         appendName(peer, into: &out)
         out.append(9)
         o.values.withBytes { appendHex($0, into: &out) }
+        out.append(9)
+        out.append(UInt8(ascii: "."))
         out.append(10)
     }
 
@@ -57,13 +61,13 @@ public enum ObservationRow {
     /// Parses one row (without its newline); nil when it is not a well-formed row.
     public static func parse(_ line: UnsafeRawBufferPointer) -> Parsed? {
         var fields: [UnsafeRawBufferPointer] = []
-        fields.reserveCapacity(9)
+        fields.reserveCapacity(10)
         var start = 0
         for i in 0...line.count where i == line.count || line[i] == 9 {
             fields.append(UnsafeRawBufferPointer(rebasing: line[start..<i]))
             start = i + 1
         }
-        guard fields.count == 9, fields[0].count == 20,
+        guard fields.count == 10, fields[9].count == 1, fields[9][0] == UInt8(ascii: "."), fields[0].count == 20,
               let t = decimal(fields[0]), let h = decimal(fields[1]), h <= UInt64(UInt32.max),
               let s = decimal(fields[2]), s <= UInt64(Int32.max), let l = decimal(fields[3]),
               let r = decimal(fields[4]), r <= UInt64(Int32.max), fields[5].count == 1,

@@ -22,8 +22,10 @@ struct Merge: ParsableCommand {
     @Option(help: "Output format: text, json or markdown.")
     var format: ReportFormat = .text
 
-    @Option(name: .customLong("fail-on"), help: ArgumentHelp(FailOn.help, valueName: "KINDS"))
-    var failOn: String = "gaps"
+    /// Parsed once, when the arguments are (a bad kind is a usage error, exit 2), as in check.
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp(FailOn.help + " (default: gaps)", valueName: "KINDS"),
+            transform: FailOn.parse)
+    var failOn: Set<Verdict> = FailOn.gaps
 
     @Flag(name: .customLong("allow-unjudged"), help: "A handoff that could not be judged does not make the run incomplete.")
     var allowUnjudged = false
@@ -37,11 +39,9 @@ struct Merge: ParsableCommand {
         guard format != .jsonl else {
             throw ValidationError("--format jsonl lists every finding, which partial summaries do not keep: use text, json or markdown")
         }
-        _ = try FailOn.parse(failOn)
     }
 
     func run() throws {
-        let kinds = try FailOn.parse(failOn)
         var read: [PartialSummary] = []
         var problems: [InputError] = []
         let decoder = JSONDecoder()
@@ -84,7 +84,7 @@ struct Merge: ParsableCommand {
         let (accounts, accountProblems) = PartFiles.accounts(coverage)
         let summary = Summary.merge(rules: spec.rules, parts: read, accounts: accounts,
                                     problems: problems + accountProblems, allowUnjudged: allowUnjudged)
-        let code = summary.exitCode(failOn: kinds)
+        let code = summary.exitCode(failOn: failOn)
         Output.standard.exitCodeOnClosedPipe = code
         reportInputProblems(summary)
         let out = Output.standard

@@ -153,4 +153,31 @@ final class EndToEndPartialTests: XCTestCase {
         XCTAssertEqual(split.summary.exitCode(), 3)
         XCTAssertTrue(split.summary.incompleteReasons.contains { $0.names.contains("source #0") })
     }
+
+    /// Rows out of time order, or cut short, are errors of the part: the merged run is
+    /// incomplete and says why, never judged as if they were fine.
+    func testUnsortedOrMalformedRowsMakeTheRunIncomplete() throws {
+        let s = EndToEndScenario.random(seed: 11)
+        var g = SeededRandom(seed: 11)
+        let layout = EndToEndLayout.perReplica(s, .sorted, g: &g)
+        var rg = SeededRandom(seed: s.seed ^ 0xE2E)
+        let rendered = layout.render(s, g: &rg)
+        let dir = TempDir()
+        let paths = zip(layout.files, rendered.bytes).map { dir.write($0.name, $1) }
+        let spec = try SpecLoader.load(text: s.spec, file: "seam.yaml")
+        let (sources, _) = SourceWalker.expand(paths)
+        var bytes: [UInt8] = []
+        let accounts = HandoffExtract(spec: spec).run(sources: sources, total: sources.count) { bytes += $0 }
+        let rows = bytes.split(separator: 10).map(Array.init).sorted { $0.lexicographicallyPrecedes($1) }
+        XCTAssertGreaterThan(rows.count, 2)
+        for (damage, words) in [("reversed", "not sorted by time"), ("cut", "did not parse")] {
+            let correlate = HandoffCorrelate(spec: spec, accounts: accounts)
+            let list = damage == "reversed" ? Array(rows.reversed()) : rows.map { Array($0.prefix(30)) }
+            for r in list { r.withUnsafeBytes { correlate.take($0) } }
+            let part = correlate.finish(specText: s.spec, specFile: "seam.yaml", partition: 0, partitions: 1)
+            let summary = Summary.merge(rules: spec.rules, parts: [part], accounts: accounts)
+            XCTAssertEqual(summary.exitCode(), 3, damage)
+            XCTAssertTrue(summary.incompleteReasons.contains { $0.message.contains(words) }, "\(damage): \(summary.incompleteReasons.map(\.message))")
+        }
+    }
 }
