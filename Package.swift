@@ -30,10 +30,13 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // ISA-L's gzip inflate and libzstd, loaded at run time (Sources/CSeamCodecs/seam_codecs.c
+        // says why): the package builds and runs where neither is installed.
+        .target(name: "CSeamCodecs", linkerSettings: [.linkedLibrary("dl")]),
         // One target per stage, in data-flow order; a stage imports only the ones before it, so an
         // arrow running back up is a compile error (ARCHITECTURE.md draws the graph).
         .target(name: "SeamCore", swiftSettings: stageSettings),
-        .target(name: "SeamInput", dependencies: ["SeamCore", "CZlib"], swiftSettings: stageSettings),
+        .target(name: "SeamInput", dependencies: ["SeamCore", "CZlib", "CSeamCodecs"], swiftSettings: stageSettings),
         .target(name: "SeamRecords", dependencies: ["SeamCore"], swiftSettings: stageSettings),
         .target(
             name: "SeamAlignment",
@@ -93,7 +96,7 @@ let package = Package(
         .executableTarget(name: "SeamEmbeddingExample", dependencies: ["Seam"], packageAccess: false),
         // Plain references (JSON via Foundation, gunzip, line framing) shared by the tests and
         // the fuzz targets; no fuzzer flags, so it builds with everything else.
-        .target(name: "SeamFuzzSupport", dependencies: ["Seam", "CZlib"]),
+        .target(name: "SeamFuzzSupport", dependencies: ["Seam", "CZlib", "CSeamCodecs"]),
         .testTarget(name: "SeamTests", dependencies: [
             "Seam", "SeamFuzzSupport", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
@@ -118,6 +121,7 @@ if Context.environment["SEAM_FUZZ"] == "1" {
         ("fuzz-csv", "SeamFuzzCSV"),
         ("fuzz-pipeline", "SeamFuzzPipeline"),
         ("fuzz-reader", "SeamFuzzReader"),
+        ("fuzz-inflate", "SeamFuzzInflate"),
     ] {
         package.targets.append(
             .executableTarget(name: target, dependencies: ["Seam", "SeamFuzzSupport"], swiftSettings: fuzzSettings))

@@ -53,8 +53,13 @@ final class GzipInflater {
 
     /// Creates the zlib state (windowBits 15+32: gzip or zlib header, 32 KiB window).
     /// `crc`: the CRC-32 kernel for member checks.
-    init(sourceName: String, crc: GzipMemberCheck.Kernel = .preferred) {
+    /// `startingAt`: the source offset of the first byte it is given (when ISA-L hands a source
+    /// over mid-way); `betweenMembers`: that byte follows a complete member.
+    init(sourceName: String, crc: GzipMemberCheck.Kernel = .preferred, startingAt: UInt64 = 0,
+         betweenMembers: Bool = false) {
         self.sourceName = sourceName
+        consumed = startingAt
+        if betweenMembers { state = .betweenMembers }
         check = GzipMemberCheck(kernel: crc)
         stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
@@ -129,7 +134,7 @@ final class GzipInflater {
                 guard inPos < input.count else { return (inPos, outPos, nil) }
                 let b = input[inPos]
                 if b == 0x1f {
-                    inflateReset(stream)
+                    if initialized { inflateReset(stream) }
                     memberBytes = 0
                     memberStarting = true
                     state = .member

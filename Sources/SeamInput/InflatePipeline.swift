@@ -1,4 +1,4 @@
-/// Runs a `GzipFeed` on its own thread, a few chunks ahead of the thread framing lines.
+/// Runs a `DecodeFeed` on its own thread, a few chunks ahead of the thread framing lines.
 ///
 /// `slots` buffers of `slotSize` bytes circulate: the inflate thread fills a free one and
 /// queues it; `next()` hands the framing thread the oldest filled one and frees the one it
@@ -15,6 +15,8 @@ final class InflatePipeline {
         /// Errors met since the previous chunk.
         var errors: [InputError]
         var damaged: Bool
+        /// The feed's decoder as of it (zlib once ISA-L handed over).
+        var decoder: String
     }
 
     private let buffers: [UnsafeMutableRawPointer]
@@ -24,7 +26,7 @@ final class InflatePipeline {
     private var held: Int?
     private var worker: WorkerThread?
 
-    init(feed: GzipFeed, slots: Int = 4, slotSize: Int) {
+    init(feed: DecodeFeed, slots: Int = 4, slotSize: Int) {
         precondition(slots >= 2 && slotSize > 0)
         let buffers = (0..<slots).map { _ in UnsafeMutableRawPointer.allocate(byteCount: slotSize, alignment: 64) }
         let filled = BoundedQueue<Chunk>(capacity: slots)
@@ -40,7 +42,8 @@ final class InflatePipeline {
                 let n = feed.fill(UnsafeMutableRawBufferPointer(start: buffers[slot], count: slotSize))
                 let errors = reported < feed.errors.count ? Array(feed.errors[reported...]) : []
                 reported = feed.errors.count
-                let chunk = Chunk(slot: slot, count: n, bytesIn: feed.bytesIn, errors: errors, damaged: feed.damaged)
+                let chunk = Chunk(slot: slot, count: n, bytesIn: feed.bytesIn, errors: errors, damaged: feed.damaged,
+                                  decoder: feed.decoderName)
                 if !filled.put(chunk) || n == 0 { break }
             }
         }

@@ -12,6 +12,12 @@ public struct InputError: Error, Sendable, Equatable, Codable, CustomStringConve
         case truncatedGzip = "truncated-gzip"
         /// The gzip stream holds invalid deflate data, a bad header, or a bad CRC or length.
         case corruptGzip = "corrupt-gzip"
+        /// The zstd stream ends inside a frame.
+        case truncatedZstd = "truncated-zstd"
+        /// The zstd stream holds data libzstd rejects (a bad frame, block or checksum).
+        case corruptZstd = "corrupt-zstd"
+        /// A zstd source where libzstd (`libzstd1`) is not installed: not read.
+        case zstdUnavailable = "zstd-unavailable"
         /// Something that is neither a regular file, a directory, a FIFO nor stdin.
         case unsupported
         /// A tar archive (plain or gzip): its members are not read; unpack it first.

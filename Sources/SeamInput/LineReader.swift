@@ -49,6 +49,11 @@ public final class LineReader {
     public var stats = SourceStats()
     /// True once the source was found to start with the gzip magic bytes.
     public private(set) var isGzip = false
+    /// True once the source was found to start with a zstd frame (or a skippable frame).
+    public private(set) var isZstd = false
+    /// The gzip inflater asked for (a pipe, which cannot be read twice, always gets zlib: see
+    /// `DecodeFeed`); `stats.inflater` says which one decoded the source.
+    public let inflater: Inflater
 
     private enum State { case unopened, reading, ended, closed }
 
@@ -60,7 +65,7 @@ public final class LineReader {
     private let pipelined: Bool
     private var fd: Int32 = -1
     /// Gzip decoding run inline (owns the input buffer once gzip is detected).
-    private var feed: GzipFeed?
+    private var feed: DecodeFeed?
     /// Gzip decoding on its own thread (`pipelined`).
     private var pipeline: InflatePipeline?
     /// Raw input buffer of a plain source (`readChunk` bytes).
@@ -86,9 +91,11 @@ public final class LineReader {
     ///
     /// - Parameter maxLineLength: >= 0; above `maxLineLengthLimit` it is clamped to it.
     /// - Parameter pipelined: inflate a gzip source on a second thread (see the type's notes).
-    public convenience init(source: SourceDescriptor, maxLineLength: Int = 1 << 20, pipelined: Bool = false) {
+    /// - Parameter inflater: the gzip inflater (`Inflater.preferred`: ISA-L where it loads).
+    public convenience init(source: SourceDescriptor, maxLineLength: Int = 1 << 20, pipelined: Bool = false,
+                            inflater: Inflater = .preferred) {
         self.init(source: source, maxLineLength: maxLineLength, readChunk: 256 << 10, outputChunk: 1 << 20,
-                  pipelined: pipelined)
+                  pipelined: pipelined, inflater: inflater)
     }
 
     /// Test seam: `readChunk` bounds each `read(2)`, `outputChunk` each inflate output and
@@ -100,7 +107,7 @@ public final class LineReader {
     /// For tests and the fuzz targets (`package`: release builds cannot `@testable import`);
     /// use `init(source:maxLineLength:pipelined:)` otherwise.
     public init(source: SourceDescriptor, maxLineLength: Int, readChunk: Int, outputChunk: Int,
-                initialCarry: Int = 64 << 10, pipelined: Bool = false) {
+                initialCarry: Int = 64 << 10, pipelined: Bool = false, inflater: Inflater = .preferred) {
         precondition(maxLineLength >= 0 && readChunk > 0 && outputChunk > 0 && initialCarry > 0)
         self.source = source
         self.maxLineLength = min(maxLineLength, LineReader.maxLineLengthLimit)
@@ -108,6 +115,7 @@ public final class LineReader {
         self.outputChunk = outputChunk
         self.initialCarry = initialCarry
         self.pipelined = pipelined
+        self.inflater = inflater.usable
     }
 
     deinit { close() }
@@ -374,25 +382,40 @@ public final class LineReader {
                 return false
             }
         }
-        let capacity = max(readChunk, 2)
+        let capacity = max(readChunk, 4)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         inBuf = buffer
         state = .reading
-        // Two bytes decide gzip or plain; a pipe may deliver them one at a time.
+        // The first bytes decide gzip (1f 8b), zstd (28 b5 2f fd, or a skippable frame's
+        // 5X 2a 4d 18) or plain; a pipe may deliver them one at a time, so read only as many as
+        // still matter.
         var count = 0
-        while count < 2 {
+        while count < LineReader.magicBytesNeeded(buffer, count) {
             let n = readSome(into: buffer + count, min(readChunk, capacity - count))
             if n <= 0 { break }
             count += n
         }
-        if count >= 2 && buffer.load(as: UInt8.self) == 0x1F
-            && buffer.load(fromByteOffset: 1, as: UInt8.self) == 0x8B
-        {
-            isGzip = true
+        let format = LineReader.format(buffer, count)
+        if let format {
+            isGzip = format == .gzip
+            isZstd = format == .zstd
+            // A pipe cannot be read again, which ISA-L's hand-over to zlib needs.
+            let position = lseek(fd, 0, SEEK_CUR)
             // The feed owns the input buffer from here.
             inBuf = nil
-            let feed = GzipFeed(fd: fd, sourceName: source.displayName, buffer: buffer, readChunk: capacity,
-                                filled: count, bytesIn: stats.bytesIn)
+            guard let feed = DecodeFeed(fd: fd, sourceName: source.displayName, format: format,
+                                        inflater: inflater,
+                                        fdStart: position >= 0 ? Int64(position) - Int64(stats.bytesIn) : nil, buffer: buffer,
+                                        readChunk: capacity, filled: count, bytesIn: stats.bytesIn)
+            else {
+                buffer.deallocate()
+                stats.errors.append(InputError(
+                    code: .zstdUnavailable, source: source.displayName, offset: 0,
+                    message: "zstd-compressed, and zstd support needs libzstd (`apt install libzstd1`, "
+                        + "or `zstd -dc` it into Seam through stdin); not read"))
+                return false
+            }
+            stats.inflater = feed.decoderName
             if pipelined && !endOfInput {
                 pipeline = InflatePipeline(feed: feed, slotSize: min(outputChunk, 256 << 10))
             } else {
@@ -406,6 +429,25 @@ public final class LineReader {
             end = count
         }
         return true
+    }
+
+    /// How many leading bytes decide the format, given the `count` read so far at `bytes`.
+    static func magicBytesNeeded(_ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+        guard count >= 1 else { return 2 }
+        let b0 = bytes.load(as: UInt8.self)
+        if b0 == 0x28 || b0 & 0xF0 == 0x50 { return 4 }
+        return 2
+    }
+
+    /// gzip, zstd, or nil (plain) for the first `count` bytes at `bytes`.
+    static func format(_ bytes: UnsafeRawPointer, _ count: Int) -> DecodeFeed.Format? {
+        guard count >= 2 else { return nil }
+        let b = { (i: Int) in bytes.load(fromByteOffset: i, as: UInt8.self) }
+        if b(0) == 0x1F && b(1) == 0x8B { return .gzip }
+        guard count >= 4, b(1) != 0x8B else { return nil }
+        if b(0) == 0x28 && b(1) == 0xB5 && b(2) == 0x2F && b(3) == 0xFD { return .zstd }
+        if b(0) & 0xF0 == 0x50 && b(1) == 0x2A && b(2) == 0x4D && b(3) == 0x18 { return .zstd }
+        return nil
     }
 
     /// One `read(2)` of at most `count` bytes (retrying EINTR). Counts `bytesIn`; at end of
@@ -435,7 +477,7 @@ public final class LineReader {
     /// Makes new decoded bytes available in `chunk[pos..<end]`. False at the end of the
     /// source (clean or not).
     private func refill() -> Bool {
-        guard isGzip else {
+        guard isGzip || isZstd else {
             let buffer = inBuf.unsafelyUnwrapped
             let n = readSome(into: buffer, readChunk)
             guard n > 0 else { return false }
@@ -444,6 +486,7 @@ public final class LineReader {
         if let pipeline {
             guard let c = pipeline.next() else { return false }
             stats.bytesIn = c.bytesIn
+            stats.inflater = c.decoder
             stats.errors.append(contentsOf: c.errors)
             if c.damaged { damaged = true }
             guard c.count > 0 else { return false }
@@ -453,6 +496,7 @@ public final class LineReader {
         let errorsBefore = feed.errors.count
         let produced = feed.fill(UnsafeMutableRawBufferPointer(start: outBuf, count: outputChunk))
         stats.bytesIn = feed.bytesIn
+        stats.inflater = feed.decoderName
         if feed.errors.count > errorsBefore { stats.errors.append(contentsOf: feed.errors[errorsBefore...]) }
         if feed.damaged { damaged = true }
         guard produced > 0 else { return false }

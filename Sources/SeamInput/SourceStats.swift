@@ -28,6 +28,9 @@ public struct SourceStats: Sendable, Equatable, Codable {
     /// is the narrowest merge, and `rejectionRunsCapped` says so. Not added up by `add` (runs belong to a source).
     public var rejectionRuns: [RejectionRun] = []
     public var rejectionRunsCapped = false
+    /// What decoded it: "zlib" or "isal" (gzip; zlib also where ISA-L handed a damaged member
+    /// over), "zstd"; nil for plain text. Not added up by `add`.
+    public var inflater: String? = nil
 
     public init() {}
 

@@ -16,7 +16,9 @@ import SeamDiagnosis
 /// time, offset_ms}, or null), `handoffs[].diagnosis.suggestions` (the within, grace or tolerance
 /// that would pair its near misses), `rejected_nearby` on each finding and in
 /// `handoffs[].diagnosis` (the other side's rejected lines in the windows of gaps), and
-/// `sources_detail[].rejection_runs` / `rejection_runs_capped`. `input.rejected` lists every reason, 0 when
+/// `sources_detail[].rejection_runs` / `rejection_runs_capped`, `sources_detail[].inflater` (what
+/// decoded it: "zlib", "isal", "zstd", null for plain) and `input.inflater` (the run's gzip
+/// inflater: "isal" or "zlib"). `input.rejected` lists every reason, 0 when
 /// none. `clocks`: per pair of services that exchanged pairs, bounds on `clock(b) - clock(a)`
 /// in ms and whether they exclude zero (`ClockSkew`). Examples come in `Verdict.reportOrder`, then by time.
 public enum JSONReport {
@@ -85,6 +87,7 @@ public enum JSONReport {
                 ("complete", .bool(st.errors.allSatisfy { $0.code.isNote })),
                 ("rejection_runs", .array(st.rejectionRuns.map(rejectionRun))),
                 ("rejection_runs_capped", .bool(st.rejectionRunsCapped)),
+                ("inflater", st.inflater.map { .string($0) } ?? .null),
             ])
         }
         return .object([
@@ -97,6 +100,7 @@ public enum JSONReport {
             ("sources_detail", .array(detail)),
             ("reordered", .array(s.sources.filter(\.stats.reordered).map { .string($0.name) })),
             ("incomplete", .array(reasons.map(incomplete))),
+            ("inflater", .string(Inflater.preferred.rawValue)),
         ])
     }
 
