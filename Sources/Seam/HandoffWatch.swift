@@ -54,6 +54,14 @@ public final class HandoffWatch {
     /// Wall time a stop waits for readers to hand over what they hold (10 s).
     public var drainLimit: Double = 10
 
+    /// Told a snapshot of the run every `progressInterval` (wall time) while batches come, after
+    /// the last batch before the correlator waits, and once at the end. Set before `run`.
+    public var progress: WatchProgress?
+    /// Seconds between two snapshots while busy (0.5).
+    public var progressInterval: Double = 0.5
+    /// Told every pair's latency as it is made (on the correlator's thread). Set before `run`.
+    public var pairObserver: PairObserver?
+
     /// Reads until every source ends (or `requestStop`), then returns the summary. After a
     /// stop, handoffs still open are left out: the summary holds only what was decided.
     public func run(paths: [String], services: [String: String] = [:]) -> (summary: Summary, stopped: Bool) {
@@ -77,6 +85,7 @@ public final class HandoffWatch {
             fromService: spec.rules.map { $0.fromParty.service.map { table.intern($0) } ?? -1 },
             toService: spec.rules.map { $0.toParty.service.map { table.intern($0) } ?? -1 },
             coverage: coverage, options: correlatorOptions, sink: sink, services: table)
+        correlator.pairObserver = pairObserver
         // What a source's first event is checked against: one line dated 2099 at the head of
         // a source does not move its watermark unless other sources have shown times near it.
         let clock = ClockReference()
@@ -173,6 +182,14 @@ public final class HandoffWatch {
         var stats: [SourceStats] = []
         var lowerBounds: [Int64] = []
         var stopped = false
+        var runWatermark: Int64?
+        let interval = UInt64(max(0, progressInterval) * 1e9)
+        var lastProgress: UInt64 = 0
+        func report(final: Bool) {
+            guard let progress else { return }
+            progress.progressed(WatchSnapshot.make(sources: registry.descriptors, stats: stats, lowerBounds: lowerBounds,
+                                                   correlator: correlator, watermark: runWatermark, final: final))
+        }
         var quietAfter = follow?.quietAfter ?? .max
         if quietAfter == 0 { quietAfter = .max }
         while true {
@@ -207,10 +224,19 @@ public final class HandoffWatch {
                 w = min(w, bound)
             }
             // Every source still to come is quiet: nothing moves until one speaks.
-            if !holding && unended { continue }
-            if w != .min { correlator.advance(to: w == .max ? .max : w - 1) }
+            if (holding || !unended) && w != .min {
+                correlator.advance(to: w == .max ? .max : w - 1)
+                if w != .max { runWatermark = max(runWatermark ?? .min, w - 1) }
+            }
+            // Every `interval` while busy, and whenever the correlator is about to wait (so the
+            // last batch before a pause is seen at once).
+            if progress != nil, now &- lastProgress >= interval || queue.isEmpty {
+                lastProgress = now
+                report(final: false)
+            }
         }
         if !stopped { correlator.finish() }
+        report(final: true)
         let all = registry.descriptors
         if stats.count < all.count {
             stats += Array(repeating: SourceStats(), count: all.count - stats.count)
@@ -315,6 +341,12 @@ final class BatchQueue: @unchecked Sendable {
     var isDraining: Bool {
         condition.lock(); defer { condition.unlock() }
         return draining
+    }
+
+    /// No batch is waiting now.
+    var isEmpty: Bool {
+        condition.lock(); defer { condition.unlock() }
+        return count == 0
     }
 
     func register() {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Glibc
 import Seam
+import SeamMetrics
 
 /// `seam watch`: a live watch on pipes and growing files; findings as soon as decided.
 struct Watch: ParsableCommand {
@@ -41,6 +42,12 @@ struct Watch: ParsableCommand {
     @Option(name: .customLong("quiet-after"), help: "With --follow: a file that has not grown for this long (wall time) stops holding back the others' verdicts until it grows again (0: never).")
     var quietAfter: String = "10s"
 
+    @Option(help: "Serve Prometheus metrics at http://ADDR:PORT/metrics and a health check at /healthz (e.g. 127.0.0.1:9464; port 0: any free port, printed on stderr).")
+    var metrics: String?
+
+    @Option(name: .customLong("health-stall"), help: "With --metrics: /healthz fails when lines keep coming but the watermark has not advanced for this long (wall time).")
+    var healthStall: String = "5m"
+
     @Argument(help: "Files, folders or - (stdin, the default).")
     var paths: [String] = []
 
@@ -51,6 +58,10 @@ struct Watch: ParsableCommand {
             throw ValidationError("--poll must be more than 0")
         }
         _ = try parseDurationOption(quietAfter, name: "--quiet-after")
+        _ = try parseDurationOption(healthStall, name: "--health-stall")
+        if let metrics, MetricsServer.parse(metrics) == nil {
+            throw ValidationError("--metrics: expected ADDR:PORT (e.g. 127.0.0.1:9464), got '\(metrics)'")
+        }
     }
 
     func run() throws {
@@ -71,8 +82,27 @@ struct Watch: ParsableCommand {
         }
         let watch = HandoffWatch(spec: spec, options: options, sink: printer, follow: follow)
 
+        var server: MetricsServer?
+        var watchMetrics: WatchMetrics?
+        if let metrics, let (host, port) = MetricsServer.parse(metrics) {
+            let m = WatchMetrics(spec: spec, stall: Double(try parseDurationOption(healthStall, name: "--health-stall")) / 1e9)
+            watch.progress = m
+            watch.pairObserver = m
+            do {
+                server = try MetricsServer(host: host, port: port, metrics: m)
+            } catch {
+                Diagnostics.error("--metrics \(metrics): cannot listen: \(error)")
+                throw ExitCode(2)
+            }
+            watchMetrics = m
+            Diagnostics.note("metrics on http://\(host.contains(":") ? "[\(host)]" : host):\(server!.port)/metrics")
+        }
+
         // Ctrl-C or SIGTERM: drain what was read, print what was decided, exit 130 / 143.
-        let stop = StopSignals { _ in watch.requestStop() }
+        let stop = StopSignals { [watchMetrics] _ in
+            watchMetrics?.stopping()
+            watch.requestStop()
+        }
 
         let (summary, stopped) = watch.run(sources: sources, inputErrors: inputErrors,
                                            folders: self.follow ? SourceWalker.folders(in: inputs) : [],
@@ -89,6 +119,8 @@ struct Watch: ParsableCommand {
         case .jsonl: out.write(JSONLinesReport.summaryLine(summary) + "\n")
         }
         out.flush()
+        // The last scrape may come while the summary is printed; then the server goes.
+        server?.close()
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -6,14 +6,14 @@ import XCTest
 /// read exactly once (the summary's line accounting) and the verdicts equal `seam check` on the
 /// final files.
 final class WatchFollowTests: XCTestCase {
-    let spec = SeamBinary.paySpec + """
+    static let spec = SeamBinary.paySpec + """
 
             grace: 1s
         """
 
     /// Sends every 100 ms; receives 0-1.5 s later, a twentieth lost, some late (2.5 s) and some
     /// twice; ticks on both sides. Returns (time, service, line) in time order.
-    func makeEvents(count: Int, seed: UInt64) -> [(Int64, String, String)] {
+    static func makeEvents(count: Int, seed: UInt64) -> [(Int64, String, String)] {
         var rng = SplitMix(seed: seed)
         var events: [(Int64, String, String)] = []
         let base: Int64 = 1_764_000_000_000
@@ -32,7 +32,7 @@ final class WatchFollowTests: XCTestCase {
         return events.sorted { $0.0 < $1.0 }
     }
 
-    func append(_ lines: [String], to url: URL) throws {
+    static func append(_ lines: [String], to url: URL) throws {
         guard !lines.isEmpty else { return }
         if !FileManager.default.fileExists(atPath: url.path) {
             FileManager.default.createFile(atPath: url.path, contents: nil)
@@ -45,19 +45,19 @@ final class WatchFollowTests: XCTestCase {
 
     func testFollowThroughRotationTruncationAndNewFiles() throws {
         let dir = try SeamBinary.temporaryFolder(self)
-        try spec.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
+        try Self.spec.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
         let logs = dir.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let orders = logs.appendingPathComponent("orders.log")
         let payments = logs.appendingPathComponent("payments.log")
         let payments2 = logs.appendingPathComponent("payments-b.log")
-        let events = makeEvents(count: 1500, seed: 7)
+        let events = Self.makeEvents(count: 1500, seed: 7)
         let chunks = 6
         let per = (events.count + chunks - 1) / chunks
         var written = 0
 
-        try append(["{\"ts\":\(events[0].0),\"service\":\"payments\",\"event\":\"tick\"}"], to: payments)
-        try append(["{\"ts\":\(events[0].0),\"service\":\"orders\",\"event\":\"tick\"}"], to: orders)
+        try Self.append(["{\"ts\":\(events[0].0),\"service\":\"payments\",\"event\":\"tick\"}"], to: payments)
+        try Self.append(["{\"ts\":\(events[0].0),\"service\":\"orders\",\"event\":\"tick\"}"], to: orders)
         written += 2
         let p = Process()
         p.executableURL = SeamBinary.executable
@@ -92,7 +92,7 @@ final class WatchFollowTests: XCTestCase {
                 // file starts at the old one's last time, so check's coverage has no seam there.
                 settle()
                 try FileManager.default.moveItem(at: payments, to: logs.appendingPathComponent("payments.log.1"))
-                try append(["{\"ts\":\(lastTime),\"service\":\"payments\",\"event\":\"tick\"}"], to: payments)
+                try Self.append(["{\"ts\":\(lastTime),\"service\":\"payments\",\"event\":\"tick\"}"], to: payments)
                 written += 1
             case 3:
                 // copytruncate: orders.log copied to orders.log.1, then emptied in place.
@@ -101,11 +101,11 @@ final class WatchFollowTests: XCTestCase {
                 let h = try FileHandle(forWritingTo: orders)
                 try h.truncate(atOffset: 0)
                 try h.close()
-                try append(["{\"ts\":\(lastTime),\"service\":\"orders\",\"event\":\"tick\"}"], to: orders)
+                try Self.append(["{\"ts\":\(lastTime),\"service\":\"orders\",\"event\":\"tick\"}"], to: orders)
                 written += 1
             case 4:
                 // A new file in the folder: found, and read from its start.
-                try append(["{\"ts\":\(lastTime),\"service\":\"payments\",\"event\":\"tick\"}"], to: payments2)
+                try Self.append(["{\"ts\":\(lastTime),\"service\":\"payments\",\"event\":\"tick\"}"], to: payments2)
                 written += 1
                 settle()
             default: break
@@ -119,18 +119,18 @@ final class WatchFollowTests: XCTestCase {
             // Half of each chunk, then the rest: lines arrive while the follower reads.
             for part in [0, 1] {
                 let cut = { (a: [String]) in part == 0 ? Array(a.prefix(a.count / 2)) : Array(a.dropFirst(a.count / 2)) }
-                try append(cut(o), to: orders)
-                try append(cut(pa), to: payments)
-                if c >= 4 { try append(cut(pb), to: payments2) }
+                try Self.append(cut(o), to: orders)
+                try Self.append(cut(pa), to: payments)
+                if c >= 4 { try Self.append(cut(pb), to: payments2) }
                 Thread.sleep(forTimeInterval: 0.05)
             }
             written += slice.count
         }
         // Far ticks on every file: every window closes before the stop.
         let far = lastTime + 60_000
-        try append(["{\"ts\":\(far),\"service\":\"orders\",\"event\":\"tick\"}"], to: orders)
-        try append(["{\"ts\":\(far),\"service\":\"payments\",\"event\":\"tick\"}"], to: payments)
-        try append(["{\"ts\":\(far),\"service\":\"payments\",\"event\":\"tick\"}"], to: payments2)
+        try Self.append(["{\"ts\":\(far),\"service\":\"orders\",\"event\":\"tick\"}"], to: orders)
+        try Self.append(["{\"ts\":\(far),\"service\":\"payments\",\"event\":\"tick\"}"], to: payments)
+        try Self.append(["{\"ts\":\(far),\"service\":\"payments\",\"event\":\"tick\"}"], to: payments2)
         written += 3
         settle()
         p.terminate()  // SIGTERM
@@ -199,11 +199,11 @@ extension WatchFollowTests {
     func testQuietFollowedFileLetsSilentNoticeThrough() throws {
         for quiet in ["300ms", "0"] {
             let dir = try SeamBinary.temporaryFolder(self)
-            try spec.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
+            try Self.spec.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
             let logs = dir.appendingPathComponent("logs")
             try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
             let base: Int64 = 1_764_000_000_000
-            try append(["{\"ts\":\(base),\"service\":\"payments\",\"event\":\"tick\"}"], to: logs.appendingPathComponent("payments.log"))
+            try Self.append(["{\"ts\":\(base),\"service\":\"payments\",\"event\":\"tick\"}"], to: logs.appendingPathComponent("payments.log"))
             let run = try followRun(dir, ["--idle", "5s", "--quiet-after", quiet]) {
                 // Orders sends for 60 s of event time, in 6 steps of wall time; payments says nothing.
                 for step in 0..<6 {
@@ -212,7 +212,7 @@ extension WatchFollowTests {
                         let t = base + Int64(step * 100 + i) * 100
                         lines.append("{\"ts\":\(t),\"service\":\"orders\",\"event\":\"sent\",\"id\":\"k\(step)-\(i)\"}")
                     }
-                    try append(lines, to: logs.appendingPathComponent("orders.log"))
+                    try Self.append(lines, to: logs.appendingPathComponent("orders.log"))
                     Thread.sleep(forTimeInterval: 0.2)
                 }
             }
@@ -231,15 +231,15 @@ extension WatchFollowTests {
     /// counted) and the exit code is 130.
     func testInterruptDrainsFollowedFiles() throws {
         let dir = try SeamBinary.temporaryFolder(self)
-        try spec.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
+        try Self.spec.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
         let logs = dir.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let base: Int64 = 1_764_000_000_000
         let file = logs.appendingPathComponent("orders.log")
-        try append(["{\"ts\":\(base),\"service\":\"orders\",\"event\":\"tick\"}"], to: file)
+        try Self.append(["{\"ts\":\(base),\"service\":\"orders\",\"event\":\"tick\"}"], to: file)
         let run = try followRun(dir, ["--poll", "10s"], signal: SIGINT) {
             Thread.sleep(forTimeInterval: 0.5)  // the follower is asleep at the end of the file
-            try append((1...5000).map { "{\"ts\":\(base + Int64($0)),\"service\":\"orders\",\"event\":\"tick\"}" }, to: file)
+            try Self.append((1...5000).map { "{\"ts\":\(base + Int64($0)),\"service\":\"orders\",\"event\":\"tick\"}" }, to: file)
         }
         XCTAssertEqual(run.code, 130, run.stderr)
         let top = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try XCTUnwrap(run.lines.last).utf8)) as? [String: Any])
@@ -253,20 +253,20 @@ extension WatchFollowTests {
     /// (`orders.log` -> `orders.log.1`) is known by device and inode: not read a second time.
     func testRenamedFileInFollowedFolderIsNotReadTwice() throws {
         let dir = try SeamBinary.temporaryFolder(self)
-        try spec.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
+        try Self.spec.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
         let logs = dir.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let base: Int64 = 1_764_000_000_000
         let file = logs.appendingPathComponent("orders.log")
         let line = { (i: Int) in "{\"ts\":\(base + Int64(i) * 10),\"service\":\"orders\",\"event\":\"tick\"}" }
-        try append((0..<100).map(line), to: file)
+        try Self.append((0..<100).map(line), to: file)
         let run = try followRun(dir, []) {
             Thread.sleep(forTimeInterval: 0.3)
-            try append((100..<200).map(line), to: file)
+            try Self.append((100..<200).map(line), to: file)
             Thread.sleep(forTimeInterval: 0.3)
             try FileManager.default.moveItem(at: file, to: logs.appendingPathComponent("orders.log.1"))
             Thread.sleep(forTimeInterval: 0.3)  // the scanner sees orders.log.1 before orders.log is back
-            try append((200..<300).map(line), to: file)
+            try Self.append((200..<300).map(line), to: file)
         }
         XCTAssertEqual(run.code, 143, run.stderr)
         let top = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try XCTUnwrap(run.lines.last).utf8)) as? [String: Any])
