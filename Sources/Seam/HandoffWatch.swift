@@ -54,8 +54,8 @@ public final class HandoffWatch {
     /// Wall time a stop waits for readers to hand over what they hold (10 s).
     public var drainLimit: Double = 10
 
-    /// Told a snapshot of the run every `progressInterval` (wall time) while batches come, after
-    /// the last batch before the correlator waits, and once at the end. Set before `run`.
+    /// Told a snapshot of the run every `progressInterval` (wall time) while batches come, 0.1 s
+    /// into a pause after a batch not yet told, and once at the end. Set before `run`.
     public var progress: WatchProgress?
     /// Seconds between two snapshots while busy (0.5).
     public var progressInterval: Double = 0.5
@@ -185,6 +185,7 @@ public final class HandoffWatch {
         var runWatermark: Int64?
         let interval = UInt64(max(0, progressInterval) * 1e9)
         var lastProgress: UInt64 = 0
+        var owed = false
         func report(final: Bool) {
             guard let progress else { return }
             progress.progressed(WatchSnapshot.make(sources: registry.descriptors, stats: stats, lowerBounds: lowerBounds,
@@ -193,7 +194,15 @@ public final class HandoffWatch {
         var quietAfter = follow?.quietAfter ?? .max
         if quietAfter == 0 { quietAfter = .max }
         while true {
-            guard let b = queue.take() else {
+            // With a snapshot owed, wait at most 0.1 s: the last batch before a pause is seen soon.
+            var timedOut = false
+            guard let b = queue.take(waitingAtMost: owed ? 0.1 : nil, timedOut: &timedOut) else {
+                if timedOut {
+                    owed = false
+                    lastProgress = FollowControl.now()
+                    report(final: false)
+                    continue
+                }
                 stopped = queue.isDraining || queue.isStopped
                 break
             }
@@ -228,11 +237,15 @@ public final class HandoffWatch {
                 correlator.advance(to: w == .max ? .max : w - 1)
                 if w != .max { runWatermark = max(runWatermark ?? .min, w - 1) }
             }
-            // Every `interval` while busy, and whenever the correlator is about to wait (so the
-            // last batch before a pause is seen at once).
-            if progress != nil, now &- lastProgress >= interval || queue.isEmpty {
-                lastProgress = now
-                report(final: false)
+            // Every `interval` while batches come, and 0.1 s into a pause (`owed`).
+            if progress != nil {
+                if now &- lastProgress >= interval {
+                    lastProgress = now
+                    owed = false
+                    report(final: false)
+                } else {
+                    owed = true
+                }
             }
         }
         if !stopped { correlator.finish() }
@@ -343,12 +356,6 @@ final class BatchQueue: @unchecked Sendable {
         return draining
     }
 
-    /// No batch is waiting now.
-    var isEmpty: Bool {
-        condition.lock(); defer { condition.unlock() }
-        return count == 0
-    }
-
     func register() {
         condition.lock(); defer { condition.unlock() }
         participants += 1
@@ -378,8 +385,17 @@ final class BatchQueue: @unchecked Sendable {
 
     /// The next batch, or nil at the end (see the type's notes).
     func take() -> Batch? {
+        var timedOut = false
+        return take(waitingAtMost: nil, timedOut: &timedOut)
+    }
+
+    /// As `take`, but waits at most `limit` seconds for a batch when not draining (nil: no
+    /// limit); then returns nil with `timedOut` set.
+    func take(waitingAtMost limit: Double?, timedOut: inout Bool) -> Batch? {
         condition.lock()
         defer { condition.unlock() }
+        timedOut = false
+        let until = limit.map { Date(timeIntervalSinceNow: $0) }
         while count == 0 {
             if stopped || left >= participants { return nil }
             if draining {
@@ -387,6 +403,11 @@ final class BatchQueue: @unchecked Sendable {
                 if !condition.wait(until: deadline) && count == 0 {
                     stopped = true
                     condition.broadcast()
+                    return nil
+                }
+            } else if let until {
+                if !condition.wait(until: until) && count == 0 && !stopped && !draining && left < participants {
+                    timedOut = true
                     return nil
                 }
             } else {

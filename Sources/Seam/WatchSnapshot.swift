@@ -3,8 +3,8 @@ import SeamInput
 import SeamCorrelation
 
 /// A look at a running `HandoffWatch`: what metrics and health checks read (`watch --metrics`).
-/// Made on the correlator's thread every `HandoffWatch.progressInterval` while batches come, when
-/// the correlator is about to wait, and once at the end (`final`); a value the observer may keep.
+/// Made on the correlator's thread every `HandoffWatch.progressInterval` while batches come, 0.1 s
+/// into a pause, and once at the end (`final`); a value the observer may keep.
 public struct WatchSnapshot: Sendable {
     public struct Source: Sendable {
         public var name: String
