@@ -367,10 +367,13 @@ final class BatchQueue: @unchecked Sendable {
         condition.broadcast()
     }
 
+    /// A reader of a pipe is about to wait for input (`on`), or is back. Wakes the correlator
+    /// only while draining (the only time it counts the parked), so a busy pipe pays one
+    /// uncontended lock per step, no wake-up.
     func park(_ source: Int, _ on: Bool) {
         condition.lock(); defer { condition.unlock() }
         if on { parked.insert(source) } else { parked.remove(source) }
-        condition.broadcast()
+        if draining { condition.broadcast() }
     }
 
     func put(_ b: Batch) {
