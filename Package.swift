@@ -23,6 +23,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        // `watch --metrics` only (the SeamMetrics target): the `Seam` library product does not
+        // depend on them, so an embedder builds none of them.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .systemLibrary(
@@ -81,11 +86,25 @@ let package = Package(
         // records and spec stages only.
         .target(name: "SeamDiscovery", dependencies: ["SeamCore", "SeamInput", "SeamRecords", "SeamSpec"],
                 swiftSettings: stageSettings),
+        // `watch --metrics`: Prometheus metrics of a watch (swift-prometheus's registry and
+        // exposition) served over HTTP (SwiftNIO); used by the CLI, not part of `Seam`.
+        .target(
+            name: "SeamMetrics",
+            dependencies: [
+                "Seam",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "SeamCLI",
             dependencies: [
                 "Seam",
                 "SeamDiscovery",
+                "SeamMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -100,7 +119,7 @@ let package = Package(
         .testTarget(name: "SeamTests", dependencies: [
             "Seam", "SeamFuzzSupport", .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
-        .testTarget(name: "SeamCLITests", dependencies: ["Seam"]),
+        .testTarget(name: "SeamCLITests", dependencies: ["Seam", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SeamDiscoveryTests", dependencies: ["Seam", "SeamDiscovery"]),
     ],
     swiftLanguageModes: [.v6]

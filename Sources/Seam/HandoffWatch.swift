@@ -21,27 +21,59 @@ public final class HandoffWatch {
     public let options: RunOptions
     /// Held strongly: a sink made inline in the call must live as long as the run.
     private let sink: FindingSink?
-    private let queue = BoundedQueue<Batch>(capacity: 16)
+    private let queue = BatchQueue(capacity: 16)
+    /// Followed files and folders (`--follow`); nil: every source is read to its end once.
+    public let follow: FollowOptions?
+    private let control: FollowControl
 
-    public init(spec: HandoffSpec, options: RunOptions = RunOptions(), sink: FindingSink? = nil) {
+    public init(spec: HandoffSpec, options: RunOptions = RunOptions(), sink: FindingSink? = nil,
+                follow: FollowOptions? = nil) {
         self.spec = spec
         self.options = options
         self.sink = sink
+        self.follow = follow
+        self.control = FollowControl(pollInterval: follow?.pollInterval ?? 250_000_000)
     }
 
-    /// Asks a running `run` to stop at the next batch and summarize what was decided so far.
-    /// Safe to call from any thread.
-    public func requestStop() { queue.cancel() }
+    /// Asks a running `run` to stop and summarize what was decided so far. Safe to call from
+    /// any thread, and from a signal's handler thread.
+    ///
+    /// What is buffered is drained first: each reader finishes the step it is in (a live pipe
+    /// hands over what it holds, a followed file is read to its current end), the correlator
+    /// takes every batch handed over and moves the watermark as those claim, then the run
+    /// returns. A reader blocked on a quiet pipe holds nothing and is not waited for; the drain
+    /// waits at most `drainLimit` in all. Handoffs still open are left out of the summary (they
+    /// are not decided): a stop is not the end of input.
+    public func requestStop() {
+        // The queue first: a follower woken by the control must find the run draining, or its
+        // reader would take the wake-up for the file's end and let the watermark pass it.
+        queue.drain(limit: drainLimit)
+        control.drain()
+    }
+
+    /// Wall time a stop waits for readers to hand over what they hold (10 s).
+    public var drainLimit: Double = 10
+
+    /// Told a snapshot of the run every `progressInterval` (wall time) while batches come, 0.1 s
+    /// into a pause after a batch not yet told, and once at the end. Set before `run`.
+    public var progress: WatchProgress?
+    /// Seconds between two snapshots while busy (0.5).
+    public var progressInterval: Double = 0.5
+    /// Told every pair's latency as it is made (on the correlator's thread). Set before `run`.
+    public var pairObserver: PairObserver?
 
     /// Reads until every source ends (or `requestStop`), then returns the summary. After a
     /// stop, handoffs still open are left out: the summary holds only what was decided.
     public func run(paths: [String], services: [String: String] = [:]) -> (summary: Summary, stopped: Bool) {
         let (sources, errors) = SourceWalker.expand(paths, services: services)
-        return run(sources: sources, inputErrors: errors)
+        return run(sources: sources, inputErrors: errors, folders: follow == nil ? [] : SourceWalker.folders(in: paths),
+                   services: services)
     }
 
-    /// Runs on sources already expanded; `inputErrors` are carried into the summary.
-    package func run(sources: [SourceDescriptor], inputErrors errors: [InputError]) -> (summary: Summary, stopped: Bool) {
+    /// Runs on sources already expanded; `inputErrors` are carried into the summary. With
+    /// `follow`, `folders` (the folders among the paths given) are scanned for new files.
+    package func run(sources initial: [SourceDescriptor], inputErrors errors: [InputError],
+                     folders: [String] = [], services: [String: String] = [:]) -> (summary: Summary, stopped: Bool) {
         let table = ServiceTable(shared: true)
         let coverage = CoverageTracker()
         let selector = HandoffSelector(rules: spec.rules, config: spec.fields, services: table)
@@ -53,47 +85,130 @@ public final class HandoffWatch {
             fromService: spec.rules.map { $0.fromParty.service.map { table.intern($0) } ?? -1 },
             toService: spec.rules.map { $0.toParty.service.map { table.intern($0) } ?? -1 },
             coverage: coverage, options: correlatorOptions, sink: sink, services: table)
-        var stats = Array(repeating: SourceStats(), count: sources.count)
-        var lowerBounds = Array(repeating: Int64.min, count: sources.count)
-        var running = sources.count
+        correlator.pairObserver = pairObserver
         // What a source's first event is checked against: one line dated 2099 at the head of
         // a source does not move its watermark unless other sources have shown times near it.
         let clock = ClockReference()
-        var readers: [WorkerThread] = []
+        let registry = SourceRegistry()
+        var errors = errors
 
-        for d in sources {
+        func start(_ d: SourceDescriptor) {
+            var follower: FollowedFile?
+            if follow != nil, case .file(let path) = d.location {
+                var st = stat()
+                if stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG {
+                    follower = FollowedFile(path: path, control: control)
+                }
+            }
+            registry.add(d, follower: follower)
+            queue.register()
             let cursor = SourceCursor(descriptor: d, config: spec.fields, selector: selector, services: table,
                                       maxLineLength: options.maxLineLength, reorderBound: options.reorderBound,
                                       format: spec.format(for: d.displayName), strictJSON: options.strictJSON,
-                                      reference: clock)
-            let live = !EventMerger<HandoffSelector>.isRereadable(d)
+                                      reference: clock, follower: follower)
+            let live = follower != nil || !EventMerger<HandoffSelector>.isRereadable(d)
+            let pipe = follower == nil && live
             let queue = self.queue
             let owned = MovedToThread(cursor)
-            // Joined when every source ended; detached when the run is stopped, since a reader
-            // blocked on a live pipe cannot be joined then (it ends with the process).
-            readers.append(WorkerThread {
+            let followed = follower != nil
+            // A Foundation thread, not a joined `WorkerThread`: a reader blocked on a live pipe
+            // cannot be joined when the run is stopped; it ends with the process.
+            let thread = Thread {
                 let cursor = owned.value
                 var batch: [Observation] = []
                 var more = true
-                while more && !queue.isCancelled {
-                    // A live pipe hands over what it has whenever it would block; a file in steps.
+                while more && !queue.isStopped {
+                    // A pipe about to wait for input holds nothing: a stop need not wait for it.
+                    let parks = pipe && !cursor.hasBufferedLine
+                    if parks { queue.park(d.index, true) }
+                    // A live source hands over what it has whenever it would wait; a file in steps.
                     more = cursor.step(maxLines: 4096, untilDry: live, into: &batch)
+                    if parks { queue.park(d.index, false) }
                     var stats = cursor.stats
                     stats.outOfOrder += cursor.disorderedEvents
                     stats.maxLateness = cursor.maxLateness
+                    // Draining: this reader leaves after this step, but only a source read to its
+                    // end (not stopped) lets the watermark pass it.
+                    let draining = queue.isDraining
                     queue.put(Batch(source: d.index, observations: batch, extents: cursor.takeExtents(),
-                                    lowerBound: cursor.lowerBound, ended: !more, stats: stats))
+                                    lowerBound: draining ? cursor.claimedBound : cursor.lowerBound,
+                                    ended: !more && !draining,
+                                    last: !more || (draining && !followed), stats: stats))
                     batch.removeAll(keepingCapacity: true)
+                    // A followed file is read on to its current end (its follower then ends).
+                    if draining && !followed { break }
                 }
-            })
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
         }
 
+        var scanner: FolderScanner?
+        if let follow, !folders.isEmpty {
+            let s = FolderScanner(folders: folders, include: follow.include, control: control)
+            scanner = s
+        }
+        for d in initial {
+            if let scanner, case .file(let path) = d.location, isInside(path, folders), !scanner.includes(path) { continue }
+            start(d)
+            if let scanner, case .file(let path) = d.location, let f = registry.follower(of: d.index) {
+                scanner.note(path: path, follower: f)
+            }
+        }
+        if let scanner {
+            // The scanner is one more participant that leaves only when the run stops, so a run
+            // following folders ends only on a stop.
+            queue.register()
+            let control = self.control, queue = self.queue
+            let job = MovedToThread({
+                while !control.isDraining {
+                    control.sleep()
+                    if control.isDraining { break }
+                    for path in scanner.scan() {
+                        let (found, problems) = SourceWalker.expand([path], services: services)
+                        registry.note(problems)
+                        for var d in found {
+                            d.index = registry.nextIndex
+                            start(d)
+                            if let f = registry.follower(of: d.index) { scanner.note(path: path, follower: f) }
+                        }
+                    }
+                }
+                queue.leave()
+            })
+            Thread { job.value() }.start()
+        }
+
+        var stats: [SourceStats] = []
+        var lowerBounds: [Int64] = []
         var stopped = false
-        while running > 0 {
-            // After a stop, batches still queued are left: the summary holds what was decided.
-            guard let b = queue.take(), !queue.isCancelled else {
-                stopped = true
+        var runWatermark: Int64?
+        let interval = UInt64(max(0, progressInterval) * 1e9)
+        var lastProgress: UInt64 = 0
+        var owed = false
+        func report(final: Bool) {
+            guard let progress else { return }
+            progress.progressed(WatchSnapshot.make(sources: registry.descriptors, stats: stats, lowerBounds: lowerBounds,
+                                                   correlator: correlator, watermark: runWatermark, final: final))
+        }
+        var quietAfter = follow?.quietAfter ?? .max
+        if quietAfter == 0 { quietAfter = .max }
+        while true {
+            // With a snapshot owed, wait at most 0.1 s: the last batch before a pause is seen soon.
+            var timedOut = false
+            guard let b = queue.take(waitingAtMost: owed ? 0.1 : nil, timedOut: &timedOut) else {
+                if timedOut {
+                    owed = false
+                    lastProgress = FollowControl.now()
+                    report(final: false)
+                    continue
+                }
+                stopped = queue.isDraining || queue.isStopped
                 break
+            }
+            if b.source >= stats.count {
+                stats += Array(repeating: SourceStats(), count: b.source + 1 - stats.count)
+                lowerBounds += Array(repeating: Int64.min, count: b.source + 1 - lowerBounds.count)
             }
             coverage.note(extents: b.extents, source: Int32(b.source))
             for o in b.observations { correlator.observe(o) }
@@ -102,17 +217,98 @@ public final class HandoffWatch {
             if b.ended {
                 coverage.end(source: Int32(b.source))
                 lowerBounds[b.source] = .max
-                running -= 1
             }
-            let w = lowerBounds.min() ?? .max
-            if w != .min { correlator.advance(to: w == .max ? .max : w - 1) }
+            // The run's watermark: the least over sources still to come; a source not yet seen
+            // (registered, no batch) holds it at nothing claimed; a followed file quiet for
+            // `quietAfter` of wall time does not hold it (its later events count as out of order).
+            let now = FollowControl.now()
+            var w = Int64.max
+            var holding = false, unended = false
+            for i in 0..<max(registry.count, lowerBounds.count) {
+                let bound = i < lowerBounds.count ? lowerBounds[i] : .min
+                if bound == .max { continue }
+                unended = true
+                if quietAfter != .max, registry.follower(of: i)?.isQuiet(for: quietAfter, now: now) == true { continue }
+                holding = true
+                w = min(w, bound)
+            }
+            // Every source still to come is quiet: nothing moves until one speaks.
+            if (holding || !unended) && w != .min {
+                correlator.advance(to: w == .max ? .max : w - 1)
+                if w != .max { runWatermark = max(runWatermark ?? .min, w - 1) }
+            }
+            // Every `interval` while batches come, and 0.1 s into a pause (`owed`).
+            if progress != nil {
+                if now &- lastProgress >= interval {
+                    lastProgress = now
+                    owed = false
+                    report(final: false)
+                } else {
+                    owed = true
+                }
+            }
         }
-        for r in readers { if stopped { r.detach() } else { r.join() } }
         if !stopped { correlator.finish() }
-        let summary = Summary.make(sources: sources, stats: stats, inputErrors: errors, services: table,
+        report(final: true)
+        let all = registry.descriptors
+        if stats.count < all.count {
+            stats += Array(repeating: SourceStats(), count: all.count - stats.count)
+        }
+        errors += registry.problems
+        let summary = Summary.make(sources: all, stats: stats, inputErrors: errors, services: table,
                                    coverage: coverage, tallies: correlator.tallies, gaps: correlator.gaps)
         return (summary, stopped)
     }
+
+    private func isInside(_ path: String, _ folders: [String]) -> Bool {
+        folders.contains { path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
+    }
+}
+
+/// How `watch --follow` follows files and folders.
+public struct FollowOptions: Sendable {
+    /// Wall time between two looks at a followed file at its end, and at the folders (ns).
+    public var pollInterval: UInt64 = 250_000_000
+    /// Files found in followed folders are followed only when their name matches this
+    /// `fnmatch` pattern (`*.log`); nil: every file. Keeps rotated copies out.
+    public var include: String?
+    /// A followed file that has not grown for this long (wall time, ns) stops holding back the
+    /// run's watermark until it grows again, so the others' verdicts and `silent` notices go on;
+    /// 0: never.
+    public var quietAfter: UInt64 = 10_000_000_000
+    public init() {}
+}
+
+/// The sources of a run as they become known (a followed folder adds files while it runs).
+/// `@unchecked Sendable`: behind its lock.
+final class SourceRegistry: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [SourceDescriptor] = []
+    private var followers: [FollowedFile?] = []
+    private var notes: [InputError] = []
+
+    func add(_ d: SourceDescriptor, follower: FollowedFile?) {
+        lock.lock(); defer { lock.unlock() }
+        precondition(d.index == list.count, "sources are added in index order")
+        list.append(d)
+        followers.append(follower)
+    }
+
+    var nextIndex: Int { lock.lock(); defer { lock.unlock() }; return list.count }
+    var count: Int { nextIndex }
+    var descriptors: [SourceDescriptor] { lock.lock(); defer { lock.unlock() }; return list }
+    var problems: [InputError] { lock.lock(); defer { lock.unlock() }; return notes }
+
+    func note(_ errors: [InputError]) {
+        lock.lock(); defer { lock.unlock() }
+        notes += errors
+    }
+
+    func follower(of index: Int) -> FollowedFile? {
+        lock.lock(); defer { lock.unlock() }
+        return index < followers.count ? followers[index] : nil
+    }
+
 }
 
 /// What a reader thread hands to the correlator: one step's observations and accounting.
@@ -121,8 +317,131 @@ struct Batch {
     var observations: [Observation]
     var extents: [(service: Int32, first: Int64, last: Int64)]
     var lowerBound: Int64
+    /// The source was read to its end: the watermark no longer waits for it.
     var ended: Bool
+    /// The reader leaves after this batch (its end, or a stop).
+    var last: Bool
     var stats: SourceStats
+}
+
+/// A bounded blocking queue between reader threads and the correlator: a ring of `capacity`
+/// slots, each emptied as it is taken, so nothing but the waiting batches is held.
+///
+/// It also knows who still sends: participants `register` (a reader, the folder scanner) and
+/// leave with their `last` batch (or `leave`). `take` returns nil once all have left and every
+/// batch was taken (end of input); when draining, also once every participant left is parked
+/// (a reader waiting on a quiet pipe, holding nothing), or the drain limit passed; after `stop`,
+/// at once. `@unchecked Sendable`: every access to its state goes through its condition's lock.
+final class BatchQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var ring: [Batch?]
+    private var head = 0
+    private var count = 0
+    private var stopped = false
+    private var draining = false
+    private var deadline = Date.distantFuture
+    private var participants = 0
+    private var left = 0
+    private var parked: Set<Int> = []
+
+    init(capacity: Int) { ring = Array(repeating: nil, count: max(1, capacity)) }
+
+    var isStopped: Bool {
+        condition.lock(); defer { condition.unlock() }
+        return stopped
+    }
+
+    var isDraining: Bool {
+        condition.lock(); defer { condition.unlock() }
+        return draining
+    }
+
+    func register() {
+        condition.lock(); defer { condition.unlock() }
+        participants += 1
+    }
+
+    func leave() {
+        condition.lock(); defer { condition.unlock() }
+        left += 1
+        condition.broadcast()
+    }
+
+    /// A reader of a pipe is about to wait for input (`on`), or is back. Wakes the correlator
+    /// only while draining (the only time it counts the parked), so a busy pipe pays one
+    /// uncontended lock per step, no wake-up.
+    func park(_ source: Int, _ on: Bool) {
+        condition.lock(); defer { condition.unlock() }
+        if on { parked.insert(source) } else { parked.remove(source) }
+        if draining { condition.broadcast() }
+    }
+
+    func put(_ b: Batch) {
+        condition.lock()
+        defer { condition.unlock() }
+        while count == ring.count && !stopped { condition.wait() }
+        if stopped { return }
+        ring[(head + count) % ring.count] = b
+        count += 1
+        condition.broadcast()
+    }
+
+    /// The next batch, or nil at the end (see the type's notes).
+    func take() -> Batch? {
+        var timedOut = false
+        return take(waitingAtMost: nil, timedOut: &timedOut)
+    }
+
+    /// As `take`, but waits at most `limit` seconds for a batch when not draining (nil: no
+    /// limit); then returns nil with `timedOut` set.
+    func take(waitingAtMost limit: Double?, timedOut: inout Bool) -> Batch? {
+        condition.lock()
+        defer { condition.unlock() }
+        timedOut = false
+        let until = limit.map { Date(timeIntervalSinceNow: $0) }
+        while count == 0 {
+            if stopped || left >= participants { return nil }
+            if draining {
+                if left + parked.count >= participants { return nil }
+                if !condition.wait(until: deadline) && count == 0 {
+                    stopped = true
+                    condition.broadcast()
+                    return nil
+                }
+            } else if let until {
+                if !condition.wait(until: until) && count == 0 && !stopped && !draining && left < participants {
+                    timedOut = true
+                    return nil
+                }
+            } else {
+                condition.wait()
+            }
+        }
+        let b = ring[head].take()!
+        head = (head + 1) % ring.count
+        count -= 1
+        if b.last { left += 1 }
+        condition.broadcast()
+        return b
+    }
+
+    /// Readers hand over what they hold and leave; `take` ends when they have (at most `limit` s).
+    func drain(limit: Double) {
+        condition.lock()
+        if !draining {
+            draining = true
+            deadline = Date(timeIntervalSinceNow: limit)
+        }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
 }
 
 /// A value handed to one thread at its start and used only there from then on, so it needs no

@@ -62,10 +62,11 @@ public final class SourceCursor<Selector: ObservationSelector> {
 
     public init(descriptor: SourceDescriptor, config: FieldConfig, selector: Selector, services: ServiceTable,
          maxLineLength: Int, reorderBound: Int64, format: SourceFormat? = nil, pipelined: Bool = false,
-         strictJSON: Bool = false, reference: ClockReference? = nil) {
+         strictJSON: Bool = false, reference: ClockReference? = nil, follower: FollowedFile? = nil) {
         self.descriptor = descriptor
         self.reference = reference
         self.reader = LineReader(source: descriptor, maxLineLength: maxLineLength, pipelined: pipelined)
+        reader.follower = follower
         self.decoder = SourceDecoder.make(for: format, plan: selector.plan(for: config), config: config,
                                           extraPaths: selector.fieldPaths, services: services,
                                           needs: selector.fieldNeeds, strictJSON: strictJSON,
@@ -95,10 +96,19 @@ public final class SourceCursor<Selector: ObservationSelector> {
         return s
     }
 
+    /// True when the next step starts without waiting for input (`LineReader.hasBufferedLine`).
+    public var hasBufferedLine: Bool { reader.hasBufferedLine }
+
     /// The lower bound on times still to come, given disorder within the reorder bound; `.min`
     /// (nothing claimed) until the source has a trusted time.
     public var lowerBound: Int64 {
         if ended { return .max }
+        return claimedBound
+    }
+
+    /// `lowerBound` as if the source went on: what a stopped run (`watch` drained on a signal)
+    /// may claim for a source that was not read to its end of input.
+    public var claimedBound: Int64 {
         if latestTime == .min { return .min }
         return latestTime.subtractingSaturating(reorderBound)
     }

@@ -76,6 +76,12 @@ enum Diagnostics {
         Output.error.write("seam: warning: \(message)\n")
         Output.error.flush()
     }
+
+    /// `seam: note: ...`: information, not a problem (where `watch --metrics` listens).
+    static func note(_ message: String) {
+        Output.error.write("seam: note: \(message)\n")
+        Output.error.flush()
+    }
 }
 
 /// Colour only on a terminal that can show it: never when `NO_COLOR` is set to anything

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Glibc
 import Seam
+import SeamMetrics
 
 /// `seam watch`: a live watch on pipes and growing files; findings as soon as decided.
 struct Watch: ParsableCommand {
@@ -9,7 +10,9 @@ struct Watch: ParsableCommand {
         abstract: "Watch live logs and print each torn handoff as soon as it is decided.",
         discussion: """
             Reads stdin when no PATH is given, e.g. kubectl logs -f deploy/orders | seam watch. \
-            At end of input, or on Ctrl-C (exit 130) or SIGTERM (exit 143), prints the summary of everything decided.
+            With --follow, files and folders are followed like tail -F (rotation, truncation, new files) until stopped. \
+            At end of input, or on Ctrl-C (exit 130) or SIGTERM (exit 143), drains what was read, \
+            prints the summary of everything decided and exits.
             """)
 
     @OptionGroup var shared: SharedOptions
@@ -27,12 +30,38 @@ struct Watch: ParsableCommand {
             transform: FailOn.parse)
     var failOn: Set<Verdict> = FailOn.gaps
 
+    @Flag(help: "Follow files and folders like tail -F: read what is appended, through rotation and truncation; pick up new files in folders. Runs until stopped.")
+    var follow = false
+
+    @Option(help: "With --follow: wall time between looks at a file at its end and at the folders (e.g. 250ms).")
+    var poll: String = "250ms"
+
+    @Option(help: "With --follow: files found in folders are followed only when their name matches this pattern (e.g. '*.log'; keeps rotated copies out).")
+    var include: String?
+
+    @Option(name: .customLong("quiet-after"), help: "With --follow: a file that has not grown for this long (wall time) stops holding back the others' verdicts until it grows again (0: never).")
+    var quietAfter: String = "10s"
+
+    @Option(help: "Serve Prometheus metrics at http://ADDR:PORT/metrics and a health check at /healthz (e.g. 127.0.0.1:9464; port 0: any free port, printed on stderr).")
+    var metrics: String?
+
+    @Option(name: .customLong("health-stall"), help: "With --metrics: /healthz fails when lines keep coming but the watermark has not advanced for this long (wall time).")
+    var healthStall: String = "5m"
+
     @Argument(help: "Files, folders or - (stdin, the default).")
     var paths: [String] = []
 
     func validate() throws {
         _ = try parseDurationOption(reorder, name: "--reorder")
         _ = try parseDurationOption(idle, name: "--idle")
+        if try parseDurationOption(poll, name: "--poll") <= 0 {
+            throw ValidationError("--poll must be more than 0")
+        }
+        _ = try parseDurationOption(quietAfter, name: "--quiet-after")
+        _ = try parseDurationOption(healthStall, name: "--health-stall")
+        if let metrics, MetricsServer.parse(metrics) == nil {
+            throw ValidationError("--metrics: expected ADDR:PORT (e.g. 127.0.0.1:9464), got '\(metrics)'")
+        }
     }
 
     func run() throws {
@@ -43,12 +72,41 @@ struct Watch: ParsableCommand {
         let inputs = paths.isEmpty ? ["-"] : paths
         let (sources, inputErrors) = SourceWalker.expand(inputs, services: try shared.services())
         let printer = LivePrinter(spec: spec, sources: sources, format: format, color: useColor(for: Output.standard))
-        let watch = HandoffWatch(spec: spec, options: options, sink: printer)
+        var follow: FollowOptions?
+        if self.follow {
+            var f = FollowOptions()
+            f.pollInterval = UInt64(try parseDurationOption(poll, name: "--poll"))
+            f.include = include
+            f.quietAfter = UInt64(try parseDurationOption(quietAfter, name: "--quiet-after"))
+            follow = f
+        }
+        let watch = HandoffWatch(spec: spec, options: options, sink: printer, follow: follow)
 
-        // Ctrl-C or SIGTERM: stop reading, print what was decided, exit 130 / 143.
-        let stop = StopSignals { _ in watch.requestStop() }
+        var server: MetricsServer?
+        var watchMetrics: WatchMetrics?
+        if let metrics, let (host, port) = MetricsServer.parse(metrics) {
+            let m = WatchMetrics(spec: spec, stall: Double(try parseDurationOption(healthStall, name: "--health-stall")) / 1e9)
+            watch.progress = m
+            watch.pairObserver = m
+            do {
+                server = try MetricsServer(host: host, port: port, metrics: m)
+            } catch {
+                Diagnostics.error("--metrics \(metrics): cannot listen: \(error)")
+                throw ExitCode(2)
+            }
+            watchMetrics = m
+            Diagnostics.note("metrics on http://\(host.contains(":") ? "[\(host)]" : host):\(server!.port)/metrics")
+        }
 
-        let (summary, stopped) = watch.run(sources: sources, inputErrors: inputErrors)
+        // Ctrl-C or SIGTERM: drain what was read, print what was decided, exit 130 / 143.
+        let stop = StopSignals { [watchMetrics] _ in
+            watchMetrics?.stopping()
+            watch.requestStop()
+        }
+
+        let (summary, stopped) = watch.run(sources: sources, inputErrors: inputErrors,
+                                           folders: self.follow ? SourceWalker.folders(in: inputs) : [],
+                                           services: try shared.services())
         let signal = stop.finishing()
         let code: Int32 = stopped ? StopSignals.exitCode(for: signal ?? SIGINT) : summary.exitCode(failOn: failOn)
         let out = Output.standard
@@ -61,6 +119,8 @@ struct Watch: ParsableCommand {
         case .jsonl: out.write(JSONLinesReport.summaryLine(summary) + "\n")
         }
         out.flush()
+        // The last scrape may come while the summary is printed; then the server goes.
+        server?.close()
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -101,6 +101,7 @@ extension Correlator {
             }
         }
         let verdict: Verdict = latency <= rules[r].within ? .confirmed : .late
+        pairObserver?.paired(rule: r, latency: latency)
         if verdict == .confirmed && differing.isEmpty && !sinkWantsConfirmed
             && tallies[r].countPairUnlessExample(.confirmed, latency: latency, unverified: unverified,
                                                  time: s.time, position: s.position) {

@@ -146,6 +146,13 @@ public final class Correlator {
     /// (`options.wildcardsAtEnd`): decided at `finish`. Not open handoffs (not in `openCount`).
     var tentative: [WaitingItem] = []
 
+    /// Told each pair's latency as it is made (nil: nobody; one branch per pair).
+    public var pairObserver: PairObserver?
+
+    /// What `openCount` holds, by side: sends held (pending, or paired and kept for duplicates),
+    /// receives pending a send, and either side waiting on coverage.
+    public var openBySide: (sends: Int, receives: Int, waiting: Int) { (held.count, pendingReceives, waitingCount) }
+
     /// Sends + receives held in memory (pending, paired sends kept for duplicates, waiting).
     public var openCount: Int { held.count + pendingReceives + waitingCount }
 

@@ -79,3 +79,10 @@ extension FindingSink {
     public var wantsConfirmed: Bool { true }
     public func silent(service: String, since: Int64, pendingSends: Int) {}
 }
+
+/// Told the latency of every pair (confirmed or late) as it is made, on the correlator's
+/// thread: what a latency histogram needs without a `Finding` per pair (`watch --metrics`).
+public protocol PairObserver: AnyObject {
+    /// `rule`: the handoff's index in the spec; `latency`: receive time minus send time (ns).
+    func paired(rule: Int, latency: Int64)
+}

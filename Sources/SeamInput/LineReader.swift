@@ -54,6 +54,10 @@ public final class LineReader {
     /// The gzip inflater asked for (a pipe, which cannot be read twice, always gets zlib: see
     /// `DecodeFeed`); `stats.inflater` says which one decoded the source.
     public let inflater: Inflater
+    /// Set before the first `next()` to follow a plain file past its end (`watch --follow`):
+    /// at the end of what was written, `next()` waits in the follower for more (rotation and
+    /// truncation included) instead of ending. A gzip file is read once, as it is.
+    public var follower: FollowedFile?
 
     private enum State { case unopened, reading, ended, closed }
 
@@ -381,6 +385,7 @@ public final class LineReader {
                     message: "cannot open: \(String(cString: strerror(err)))"))
                 return false
             }
+            follower?.opened(fd: fd)
         }
         let capacity = max(readChunk, 4)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
@@ -479,7 +484,23 @@ public final class LineReader {
     private func refill() -> Bool {
         guard isGzip || isZstd else {
             let buffer = inBuf.unsafelyUnwrapped
-            let n = readSome(into: buffer, readChunk)
+            var n = readSome(into: buffer, readChunk)
+            while n == 0, let follower, !damaged {
+                switch follower.awaitMore(fd: &fd, partialLine: carryLength > 0 || discarding) {
+                case .more:
+                    endOfInput = false
+                    n = readSome(into: buffer, readChunk)
+                case .lineEnd:
+                    // Rotated or truncated under a partial line: it ends there, as a file's last line.
+                    endOfInput = false
+                    chunk = UnsafeRawPointer(LineReader.newline)
+                    pos = 0
+                    end = 1
+                    return true
+                case .ended:
+                    return false
+                }
+            }
             guard n > 0 else { return false }
             return present(UnsafeRawPointer(buffer), n)
         }
@@ -502,6 +523,13 @@ public final class LineReader {
         guard produced > 0 else { return false }
         return present(UnsafeRawPointer(outBuf), produced)
     }
+
+    /// One `\n`, framed after a followed file's partial last line when the file is rotated.
+    nonisolated(unsafe) private static let newline: UnsafeMutableRawPointer = {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+        p.storeBytes(of: 0x0A, as: UInt8.self)
+        return p
+    }()
 
     /// Makes `count` decoded bytes at `bytes` the chunk being framed, and counts them.
     private func present(_ bytes: UnsafeRawPointer?, _ count: Int) -> Bool {

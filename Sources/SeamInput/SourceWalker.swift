@@ -40,6 +40,15 @@ public enum SourceWalker {
         return (walker.sources, walker.errors)
     }
 
+    /// The paths among `paths` that are directories (after links), as given: what
+    /// `watch --follow` scans for new files.
+    public static func folders(in paths: [String]) -> [String] {
+        paths.filter { path in
+            var st = stat()
+            return path != "-" && stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR
+        }
+    }
+
     /// The service named by a file name: up to its first `.`; nil when that is empty.
     public static func serviceFromFileName(_ path: String) -> String? {
         let name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
