@@ -17,6 +17,26 @@ def runs(name):
     return min(r[0] for r in rows), min(r[1] for r in rows), max(r[2] for r in rows) / 1024
 
 
+def medians(name):
+    """Median wall, median user CPU and largest RSS (MiB) over the rounds (issue 18's rows)."""
+    path = os.path.join(res, name)
+    if not os.path.exists(path):
+        return None
+    rows = [tuple(map(float, line.split())) for line in open(path) if line.strip()]
+    rows = [r for r in rows if len(r) >= 4]
+    if not rows:
+        return None
+    med = lambda xs: sorted(xs)[len(xs) // 2] if len(xs) % 2 else sum(sorted(xs)[len(xs) // 2 - 1:len(xs) // 2 + 1]) / 2
+    return med([r[0] for r in rows]), med([r[3] for r in rows]), max(r[2] for r in rows) / 1024, len(rows)
+
+
+def inflater_of(name):
+    try:
+        return json.load(open(os.path.join(res, name + ".json")))["input"].get("inflater", "?")
+    except (OSError, ValueError, KeyError):
+        return "?"
+
+
 def counts_seam(name):
     try:
         d = json.load(open(os.path.join(res, name + ".json")))
@@ -123,6 +143,30 @@ if any(runs(n) for _, n in rot):
         same = "= sorted" if got is not None and got == counts_seam("seam-t1") else "!= sorted"
         ratio = f"{r[1] / sorted_t1[1]:.2f}x" if sorted_t1 else "-"
         print(f"| {label} | {r[0]:.2f} | {r[1]:.2f} | {r[2]:.0f} | {ratio} | {same}, {agree(got, c4, with_duck=False)} |")
+
+zb = medians("inflate")
+inflater_rows = [
+    ("inflate (bare zlib, C)", "inflate", "-"),
+    ("inflate (bare ISA-L, C)", "inflate-isal", "-"),
+    (f"seam check --threads 1, SEAM_INFLATE=isal (used: {inflater_of('seam-t1-isal')})", "seam-t1-isal",
+     agree(counts_seam("seam-t1-isal"), c4, with_duck=False)),
+    (f"seam check --threads 1, SEAM_INFLATE=zlib (used: {inflater_of('seam-t1-zlib')})", "seam-t1-zlib",
+     agree(counts_seam("seam-t1-zlib"), c4, with_duck=False)),
+    ("seam check --threads 1, SEAM_BASE (the build before, zlib)", "seam-t1-base",
+     agree(counts_seam("seam-t1-base"), c4, with_duck=False)),
+    ("zstd -3 corpus: decompress (bare zstd, C)", "inflate-zstd", "-"),
+    ("zstd -3 corpus: seam check --threads 1", "seam-t1-zstd", agree(counts_seam("seam-t1-zstd"), c4, with_duck=False)),
+]
+if zb and any(medians(n) for _, n, _ in inflater_rows[1:]):
+    print("\nInflaters (issue 18): medians over the rounds of user CPU and wall, largest RSS; "
+          "ratio = user CPU / bare zlib inflate's (goal for ISA-L: <= 1.0):\n")
+    print("| run | wall s | user CPU s | peak RSS MiB | user CPU / zlib inflate | counts |")
+    print("|---|---:|---:|---:|---:|---|")
+    for label, name, note in inflater_rows:
+        m = medians(name)
+        if m is None:
+            continue
+        print(f"| {label} | {m[0]:.2f} | {m[1]:.2f} | {m[2]:.0f} | {m[1] / zb[1]:.2f}x | {note} |")
 
 t1, tn, o1, on = runs("seam-t1"), runs("seam"), runs("one-seam-t1"), runs("one-seam")
 dv = runs("discover")
