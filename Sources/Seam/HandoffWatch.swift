@@ -21,7 +21,7 @@ public final class HandoffWatch {
     public let options: RunOptions
     /// Held strongly: a sink made inline in the call must live as long as the run.
     private let sink: FindingSink?
-    private let queue = BoundedQueue<Batch>(capacity: 16)
+    private let queue = BoundedQueue<(source: Int, step: CursorStep)>(capacity: 16)
 
     public init(spec: HandoffSpec, options: RunOptions = RunOptions(), sink: FindingSink? = nil) {
         self.spec = spec
@@ -78,11 +78,7 @@ public final class HandoffWatch {
                 while more && !queue.isCancelled {
                     // A live pipe hands over what it has whenever it would block; a file in steps.
                     more = cursor.step(maxLines: 4096, untilDry: live, into: &batch)
-                    var stats = cursor.stats
-                    stats.outOfOrder += cursor.disorderedEvents
-                    stats.maxLateness = cursor.maxLateness
-                    queue.put(Batch(source: d.index, observations: batch, extents: cursor.takeExtents(),
-                                    lowerBound: cursor.lowerBound, ended: !more, stats: stats))
+                    queue.put((d.index, cursor.finishStep(observations: batch, more: more)))
                     batch.removeAll(keepingCapacity: true)
                 }
             })
@@ -91,17 +87,19 @@ public final class HandoffWatch {
         var stopped = false
         while running > 0 {
             // After a stop, batches still queued are left: the summary holds what was decided.
-            guard let b = queue.take(), !queue.isCancelled else {
+            guard let (source, b) = queue.take(), !queue.isCancelled else {
                 stopped = true
                 break
             }
-            coverage.note(extents: b.extents, source: Int32(b.source))
+            coverage.note(extents: b.extents, source: Int32(source))
             for o in b.observations { correlator.observe(o) }
-            stats[b.source] = b.stats
-            lowerBounds[b.source] = b.lowerBound
-            if b.ended {
-                coverage.end(source: Int32(b.source))
-                lowerBounds[b.source] = .max
+            stats[source] = b.stats
+            stats[source].outOfOrder += b.disorderedEvents
+            stats[source].maxLateness = b.maxLateness
+            lowerBounds[source] = b.lowerBound
+            if !b.more {
+                coverage.end(source: Int32(source))
+                lowerBounds[source] = .max
                 running -= 1
             }
             let w = lowerBounds.min() ?? .max
@@ -113,16 +111,6 @@ public final class HandoffWatch {
                                    coverage: coverage, tallies: correlator.tallies, gaps: correlator.gaps)
         return (summary, stopped)
     }
-}
-
-/// What a reader thread hands to the correlator: one step's observations and accounting.
-struct Batch {
-    var source: Int
-    var observations: [Observation]
-    var extents: [(service: Int32, first: Int64, last: Int64)]
-    var lowerBound: Int64
-    var ended: Bool
-    var stats: SourceStats
 }
 
 /// A value handed to one thread at its start and used only there from then on, so it needs no
