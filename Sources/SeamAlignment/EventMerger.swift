@@ -132,7 +132,6 @@ public final class EventMerger<Selector: ObservationSelector> {
                    markEvery: max(1, options.markLines))
     }
 
-    typealias StepMark = SourceCursor<Selector>.StepMark
 
     /// Prepares another pass after `run` returned false: `coverage` is the fresh tracker the
     /// new consumers read. Sources read ahead keep their observations and accounting.

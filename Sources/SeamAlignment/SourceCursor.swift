@@ -124,12 +124,15 @@ public final class SourceCursor<Selector: ObservationSelector> {
         return step(maxLines: maxLines, untilDry: untilDry, into: &out, marks: &marks, markEvery: .max)
     }
 
-    /// Where a step stood every `markEvery` lines: how many observations it had made and the
-    /// source's lower bound then, so that the merge can move the watermark inside a step and
-    /// the correlator holds one mark's worth of observations ahead of it, not a whole step's.
-    struct StepMark: Equatable {
-        var count: Int
-        var lowerBound: Int64
+    /// The step just taken as a `CursorStep` for another thread: `observations` and `marks`
+    /// it made, its extents (taken), accounting and bounds.
+    public func finishStep(observations: [Observation], more: Bool) -> CursorStep {
+        finishStep(observations: observations, marks: [], more: more)
+    }
+
+    func finishStep(observations: [Observation], marks: [StepMark], more: Bool) -> CursorStep {
+        CursorStep(observations: observations, marks: marks, extents: takeExtents(), stats: stats,
+                   disorderedEvents: disorderedEvents, maxLateness: maxLateness, lowerBound: lowerBound, more: more)
     }
 
     /// `step`, noting a `StepMark` after every `markEvery` lines (counts relative to `out`'s

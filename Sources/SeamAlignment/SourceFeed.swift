@@ -8,26 +8,15 @@ import SeamInput
 /// deliveries and watermarks, and so its verdicts, do not depend on the thread count.
 ///
 /// Threading: the worker owns the cursor (reader, decoder) until it ends or `close()`; the
-/// merge thread sees only finished `Step`s. Memory: at most `depth` queued steps plus the one
+/// merge thread sees only finished `CursorStep`s. Memory: at most `depth` queued steps plus the one
 /// being built, each `stepLines` lines' observations.
 final class SourceFeed<Selector: ObservationSelector> {
-    /// What one step of the cursor produced, and its state at the end of it.
-    struct Step {
-        var observations: [Observation]
-        var marks: [SourceCursor<Selector>.StepMark]
-        var extents: [(service: Int32, first: Int64, last: Int64)]
-        var stats: SourceStats
-        var disorderedEvents: UInt64
-        var lowerBound: Int64
-        var more: Bool
-    }
-
     let descriptor: SourceDescriptor
     private let cursor: SourceCursor<Selector>
     private let stepLines: Int
     /// Lines between two `StepMark`s of a step.
     private let markEvery: Int
-    private let queue: BoundedQueue<Step>?
+    private let queue: BoundedQueue<CursorStep>?
     private var worker: WorkerThread?
     /// State as of the last step taken (threaded); the cursor's own otherwise.
     private var lastStats = SourceStats()
@@ -46,7 +35,7 @@ final class SourceFeed<Selector: ObservationSelector> {
             queue = nil
             return
         }
-        let queue = BoundedQueue<Step>(capacity: depth)
+        let queue = BoundedQueue<CursorStep>(capacity: depth)
         self.queue = queue
         // Before the worker starts, the cursor is still ours to read.
         lastLowerBound = cursor.lowerBound
@@ -60,12 +49,10 @@ final class SourceFeed<Selector: ObservationSelector> {
             while more {
                 var observations: [Observation] = []
                 observations.reserveCapacity(max(16, lastCount + lastCount / 4))
-                var marks: [SourceCursor<Selector>.StepMark] = []
+                var marks: [StepMark] = []
                 more = cursor.step(maxLines: stepLines, into: &observations, marks: &marks, markEvery: markEvery)
                 lastCount = observations.count
-                let step = Step(observations: observations, marks: marks, extents: cursor.takeExtents(), stats: cursor.stats,
-                                disorderedEvents: cursor.disorderedEvents, lowerBound: cursor.lowerBound, more: more)
-                if !queue.put(step) { break }
+                if !queue.put(cursor.finishStep(observations: observations, marks: marks, more: more)) { break }
             }
             cursor.close()
         }
@@ -75,13 +62,13 @@ final class SourceFeed<Selector: ObservationSelector> {
 
     /// Steps once (`stepLines` lines), appending observations to `out`. False at the end.
     func step(into out: inout [Observation]) -> Bool {
-        var marks: [SourceCursor<Selector>.StepMark] = []
+        var marks: [StepMark] = []
         return step(into: &out, marks: &marks)
     }
 
     /// Steps once, appending observations to `out` and the step's marks (counts in `out`) to
     /// `marks`. False at the end.
-    func step(into out: inout [Observation], marks: inout [SourceCursor<Selector>.StepMark]) -> Bool {
+    func step(into out: inout [Observation], marks: inout [StepMark]) -> Bool {
         guard let queue else {
             return cursor.step(maxLines: stepLines, into: &out, marks: &marks, markEvery: markEvery)
         }

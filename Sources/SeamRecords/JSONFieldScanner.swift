@@ -197,57 +197,27 @@ public struct JSONFieldScanner {
                     state = .value
                     continue
                 }
-                // The members of the top-level object, in one loop while their values are
-                // scalars (most log lines are flat): same steps as the states above, without
-                // going through them. A container value goes back to `.value`.
-                while true {
-                    // The key cache (`ScanBuffers.keyCache`): the same bytes up to the colon as a
-                    // key seen at this place in recent lines are the same key.
-                    let cached = ordinal < ScanBuffers.keyCacheCount
-                        && i &+ ScanBuffers.KeyCacheEntry.capacity <= n
-                    if cached, let e = b.cachedKey(ordinal, UnsafeRawPointer(p + i)) {
-                        pending = e.pointee.node
-                        i &+= e.pointee.length
-                    } else {
-                        let ks = i
-                        guard let key = readKey(p, &i, n, node, trie, b) else { return .malformed }
-                        pending = key.node
-                        if cached && !key.escaped {
-                            b.rememberKey(ordinal, UnsafeRawPointer(p + ks), length: i &- ks, node: pending)
-                        }
+                // A top-level key: the key cache (`ScanBuffers.keyCache`) first: the same bytes up
+                // to the colon as a key seen at this place in recent lines are the same key.
+                let cached = ordinal < ScanBuffers.keyCacheCount
+                    && i &+ ScanBuffers.KeyCacheEntry.capacity <= n
+                // Safe: the cache compares whole words, `KeyCacheEntry.capacity` bytes from `p + i`;
+                // `cached` holds only when that many are inside the line.
+                if cached, let e = b.cachedKey(ordinal, UnsafeRawPointer(p + i)) {
+                    assert(i &+ ScanBuffers.KeyCacheEntry.capacity <= n && e.pointee.length <= n &- i)
+                    pending = e.pointee.node
+                    i &+= e.pointee.length
+                } else {
+                    let ks = i
+                    guard let key = readKey(p, &i, n, node, trie, b) else { return .malformed }
+                    pending = key.node
+                    if cached && !key.escaped {
+                        // Safe: as above, `cached` means 24 bytes from `p + ks` are inside the line.
+                        b.rememberKey(ordinal, UnsafeRawPointer(p + ks), length: i &- ks, node: pending)
                     }
-                    ordinal &+= 1
-                    while i < n && isSpace(p[i]) { i &+= 1 }
-                    guard i < n else { return .malformed }
-                    let c = p[i]
-                    if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") { break }
-                    let start: Int, end: Int, kind: FieldKind
-                    var valueEscaped = false
-                    if c == 0x22 {
-                        guard let close = scanStringInline(p, i &+ 1, n, &valueEscaped) else { return .malformed }
-                        start = i &+ 1; end = close; kind = .string; i = close &+ 1
-                    } else {
-                        guard let (k, e) = scanScalar(p, i, n, c) else { return .malformed }
-                        start = i; end = e; kind = k; i = e
-                    }
-                    if pending >= 0,
-                       capture(trie.nodes[Int(pending)].target, start, end, kind, valueEscaped, spans, &stop) {
-                        return .stoppedEarly
-                    }
-                    while i < n && isSpace(p[i]) { i &+= 1 }
-                    guard i < n else { return .malformed }
-                    if p[i] == UInt8(ascii: ",") {
-                        i &+= 1
-                        while i < n && isSpace(p[i]) { i &+= 1 }
-                        continue
-                    }
-                    guard p[i] == UInt8(ascii: "}") else { return .malformed }
-                    // The top-level object closes: this returns the outcome.
-                    if let r = close(&depth, &i, true, p, n, levelCount, captureTarget, captureStart, spans, &stop) {
-                        return r
-                    }
-                    return .malformed  // not reached: closing depth 1 always decides
                 }
+                ordinal &+= 1
+                while i < n && isSpace(p[i]) { i &+= 1 }
                 state = .value
             }
         }
@@ -272,7 +242,7 @@ public struct JSONFieldScanner {
     }
 
     /// The trie node of key `p[ks..<ke]` under `node` (`escaped`: decoded first). Out of line:
-    /// the flat loop above answers most keys from the key cache without it.
+    /// the `.key` state answers most top-level keys from the key cache without it.
     @inline(never)
     private static func lookUp(_ p: UnsafePointer<UInt8>, _ ks: Int, _ ke: Int, _ n: Int, _ escaped: Bool,
                                _ node: Int32, _ trie: KeyTrie, _ b: ScanBuffers) -> Int32 {
