@@ -70,8 +70,20 @@ struct Extract: ParsableCommand {
         var text = ""
         for a in accounts { text += String(decoding: try encoder.encode(a), as: UTF8.self) + "\n" }
         if let path = coverage {
-            guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-                Diagnostics.error("\(path): cannot write the coverage accounts")
+            // Opened and written in place, not replaced by a rename as Foundation's createFile
+            // does: `--coverage /dev/null` or a pipe must stay what it is (a rename once turned
+            // this machine's /dev/null into a regular file).
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else {
+                Diagnostics.error("\(path): cannot write the coverage accounts (\(String(cString: strerror(errno))))")
+                throw ExitCode(3)
+            }
+            let file = Output(fd: fd)
+            file.write(text)
+            file.flush()
+            close(fd)
+            if file.failed {
+                Diagnostics.error("\(path): writing the coverage accounts failed; they are incomplete")
                 throw ExitCode(3)
             }
         } else {

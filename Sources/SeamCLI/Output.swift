@@ -21,6 +21,11 @@ final class Output: @unchecked Sendable {
         pthread_mutex_init(mutex, nil)
     }
 
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
     /// True when the descriptor is a terminal.
     var isTerminal: Bool { isatty(fd) == 1 }
 

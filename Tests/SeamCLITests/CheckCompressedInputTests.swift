@@ -52,11 +52,14 @@ final class CheckCompressedInputTests: XCTestCase {
         // orders as two zstd frames with a skippable frame between, payments as gzip.
         try tool("zstd", ["-q", "-3", orders, "-o", orders + ".a.zst"])
         try Data([0x5A, 0x2A, 0x4D, 0x18, 2, 0, 0, 0, 0xAB, 0xCD]).write(to: URL(fileURLWithPath: orders + ".b"))
-        try tool("zstd", ["-q", "-19", "/dev/null", "-o", orders + ".c.zst"])
+        // An empty frame, from an empty regular file: zstd ignores /dev/null as input ("not a
+        // regular file"); this test once passed only because /dev/null had become a file.
+        try Data().write(to: URL(fileURLWithPath: orders + ".empty"))
+        try tool("zstd", ["-q", "-19", orders + ".empty", "-o", orders + ".c.zst"])
         let joined = try [".a.zst", ".b", ".c.zst"].map { try Data(contentsOf: URL(fileURLWithPath: orders + $0)) }
             .reduce(Data(), +)
         try joined.write(to: URL(fileURLWithPath: orders + ".zst"))
-        for suffix in [".a.zst", ".b", ".c.zst", ""] { try FileManager.default.removeItem(atPath: orders + suffix) }
+        for suffix in [".a.zst", ".b", ".c.zst", ".empty", ""] { try FileManager.default.removeItem(atPath: orders + suffix) }
         try tool("gzip", ["-n", payments])
 
         for inflater in ["zlib", "isal"] {

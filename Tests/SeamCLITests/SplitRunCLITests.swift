@@ -49,6 +49,25 @@ final class SplitRunCLITests: XCTestCase {
         }
     }
 
+    /// `--coverage` writes into what the path names, in place: a symbolic link stays a link (and
+    /// so `/dev/null` stays a device). Writing by rename once replaced this machine's /dev/null
+    /// with a regular file.
+    func testCoverageIsWrittenInPlace() throws {
+        let dir = try tempDir()
+        let shop = SeamBinary.root.appendingPathComponent("Fixtures/shop")
+        let target = dir.appendingPathComponent("accounts.jsonl")
+        try Data("old\n".utf8).write(to: target)
+        let link = dir.appendingPathComponent("cov-link")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: target)
+        let r = try SeamBinary.run(["extract", "--spec", shop.appendingPathComponent("seam.yaml").path,
+                                    "--coverage", link.path, shop.appendingPathComponent("logs").path], directory: dir)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link.path), target.path)
+        let accounts = try String(contentsOf: target, encoding: .utf8)
+        XCTAssertFalse(accounts.hasPrefix("old"))
+        XCTAssertTrue(accounts.contains("\"source\""), accounts.prefix(200).description)
+    }
+
     /// A truncated gzip: exit 3 and the same summary and stderr as check, naming the file.
     func testTruncatedInputIsIncompleteAsInCheck() throws {
         let dir = try tempDir()
