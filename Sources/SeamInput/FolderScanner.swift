@@ -58,15 +58,8 @@ public final class FolderScanner {
 
     private func list(_ dir: String, into found: inout [(String, FileIdentity)], visited: inout Set<FileIdentity>) {
         var st = stat()
-        guard stat(dir, &st) == 0, visited.insert(FileIdentity(st)).inserted, let handle = opendir(dir) else { return }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
-            }
-            if !name.hasPrefix(".") { names.append(name) }
-        }
-        closedir(handle)
+        guard stat(dir, &st) == 0, visited.insert(FileIdentity(st)).inserted,
+              let names = FileIdentity.visibleNames(in: dir) else { return }
         let prefix = dir.hasSuffix("/") ? dir : dir + "/"
         for name in names {
             let full = prefix + name

@@ -114,16 +114,6 @@ public final class FollowedFile: @unchecked Sendable {
     }
 }
 
-/// Device and inode: what makes a file the same file under another name.
-public struct FileIdentity: Hashable, Sendable {
-    public var device: UInt64
-    public var inode: UInt64
-    public init(_ st: stat) {
-        device = UInt64(st.st_dev)
-        inode = UInt64(st.st_ino)
-    }
-}
-
 /// What the followers of one run share: the poll interval, the stop (drain) signal that ends
 /// their waits, and the files they read (by device and inode).
 /// `@unchecked Sendable`: its state is behind its condition's lock.

@@ -56,15 +56,6 @@ public enum SourceWalker {
         return stem.isEmpty ? nil : String(stem)
     }
 
-    private struct FileID: Hashable {
-        var device: UInt64
-        var inode: UInt64
-        init(_ st: stat) {
-            device = UInt64(st.st_dev)
-            inode = UInt64(st.st_ino)
-        }
-    }
-
     private struct Walk {
         let services: [String: String]
         var sources: [SourceDescriptor] = []
@@ -72,7 +63,7 @@ public enum SourceWalker {
         /// Loop links already reported, so one loop is reported once per run.
         var reportedLoops: Set<String> = []
         /// Files (and stdin) already made sources, with the path they were first read under.
-        var read: [FileID: String] = [:]
+        var read: [FileIdentity: String] = [:]
         var readStdin = false
 
         init(services: [String: String]) {
@@ -90,7 +81,7 @@ public enum SourceWalker {
         mutating func add(_ path: String) {
             if path == "-" {
                 var st = stat()
-                let id = fstat(0, &st) == 0 ? FileID(st) : nil
+                let id = fstat(0, &st) == 0 ? FileIdentity(st) : nil
                 if readStdin || id.map({ read[$0] != nil }) == true {
                     noteDuplicate("-", first: id.flatMap { read[$0] } ?? "-")
                     return
@@ -110,14 +101,14 @@ public enum SourceWalker {
                 if access(path, R_OK) != 0 {
                     report(path, errno: errno)
                 } else {
-                    appendFile(path, id: FileID(st), isFIFO: st.st_mode & S_IFMT == S_IFIFO)
+                    appendFile(path, id: FileIdentity(st), isFIFO: st.st_mode & S_IFMT == S_IFIFO)
                 }
             case S_IFDIR:
-                var files: [(path: String, id: FileID, isFIFO: Bool)] = []
-                var visited: Set<FileID> = [FileID(st)]
-                walk(path, ancestors: [FileID(st)], visited: &visited, files: &files)
+                var files: [(path: String, id: FileIdentity, isFIFO: Bool)] = []
+                var visited: Set<FileIdentity> = [FileIdentity(st)]
+                walk(path, ancestors: [FileIdentity(st)], visited: &visited, files: &files)
                 files.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-                var seen: Set<FileID> = []
+                var seen: Set<FileIdentity> = []
                 for file in files where seen.insert(file.id).inserted {
                     appendFile(file.path, id: file.id, isFIFO: file.isFIFO)
                 }
@@ -129,21 +120,13 @@ public enum SourceWalker {
 
         /// Collects the readable files under `dir` (unsorted). `ancestors` are the
         /// directories on the current path, for loop detection.
-        mutating func walk(_ dir: String, ancestors: [FileID], visited: inout Set<FileID>,
-                           files: inout [(path: String, id: FileID, isFIFO: Bool)])
+        mutating func walk(_ dir: String, ancestors: [FileIdentity], visited: inout Set<FileIdentity>,
+                           files: inout [(path: String, id: FileIdentity, isFIFO: Bool)])
         {
-            guard let handle = opendir(dir) else {
+            guard var names = FileIdentity.visibleNames(in: dir) else {
                 report(dir, errno: errno)
                 return
             }
-            var names: [String] = []
-            while let entry = readdir(handle) {
-                let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                    String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
-                }
-                if !name.hasPrefix(".") { names.append(name) }
-            }
-            closedir(handle)
             names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             let prefix = dir.hasSuffix("/") ? dir : dir + "/"
             for name in names {
@@ -153,7 +136,7 @@ public enum SourceWalker {
                     report(full, errno: errno)
                     continue
                 }
-                let id = FileID(st)
+                let id = FileIdentity(st)
                 switch st.st_mode & S_IFMT {
                 case S_IFREG, S_IFIFO:
                     if access(full, R_OK) != 0 {
@@ -175,7 +158,7 @@ public enum SourceWalker {
 
         /// A file as a source, unless an earlier argument read it already (a note) or it is a
         /// tar archive (an error).
-        mutating func appendFile(_ path: String, id: FileID, isFIFO: Bool) {
+        mutating func appendFile(_ path: String, id: FileIdentity, isFIFO: Bool) {
             if let first = read[id] {
                 noteDuplicate(path, first: first)
                 return

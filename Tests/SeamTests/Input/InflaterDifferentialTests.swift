@@ -9,33 +9,20 @@ import SeamFuzzSupport
 /// bytes, trailing garbage or zero padding, header extras, a header CRC or a reserved flag,
 /// read in every chunk shape, inline and pipelined. Needs ISA-L (CI installs libisal-dev).
 final class InflaterDifferentialTests: XCTestCase {
-    /// SplitMix64: the same cases on every run.
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     /// Log-like lines: JSON, blank, long, binary, some without a final newline.
-    static func content(_ rng: inout Rng) -> [UInt8] {
+    static func content(_ rng: inout SeededRandom) -> [UInt8] {
         var out: [UInt8] = []
-        for i in 0..<rng.below(400) {
-            switch rng.below(20) {
+        for i in 0..<rng.int(400) {
+            switch rng.int(20) {
             case 0: out += Array("\n".utf8)
-            case 1: out += Array(repeating: UInt8(0x61 + rng.below(26)), count: rng.below(5000)) + [0x0A]
+            case 1: out += Array(repeating: UInt8(0x61 + rng.int(26)), count: rng.int(5000)) + [0x0A]
             case 2: out += [0x01, 0x02, 0x0A]
             default:
-                out += Array(#"{"ts":"2026-12-07T01:\#(i % 60):00Z","service":"s\#(rng.below(9))","id":\#(rng.next() % 100000)}"#.utf8)
-                out += rng.below(7) == 0 ? [0x0D, 0x0A] : [0x0A]
+                out += Array(#"{"ts":"2026-12-07T01:\#(i % 60):00Z","service":"s\#(rng.int(9))","id":\#(rng.next() % 100000)}"#.utf8)
+                out += rng.int(7) == 0 ? [0x0D, 0x0A] : [0x0A]
             }
         }
-        if rng.below(3) == 0 { out += Array("no newline at the end".utf8) }
+        if rng.int(3) == 0 { out += Array("no newline at the end".utf8) }
         return out
     }
 
@@ -43,13 +30,13 @@ final class InflaterDifferentialTests: XCTestCase {
         try XCTSkipUnless(Inflater.isalAvailable, "ISA-L (libisal-dev) is not installed here")
         let dir = TempDir()
         let path = dir.path + "/case.gz"
-        var rng = Rng(state: 18)
+        var rng = SeededRandom(seed: 18)
         var damages: [GzipLayout.Damage: Int] = [:]
         for n in 0..<360 {
             let damage = GzipLayout.Damage.allCases[n % GzipLayout.Damage.allCases.count]
             let content = Self.content(&rng)
-            let file = GzipLayout.make(content, members: 1 + rng.below(4), level: [1, 6, 9][rng.below(3)],
-                                       damage: damage, at: rng.below(1 << 20))
+            let file = GzipLayout.make(content, members: 1 + rng.int(4), level: [1, 6, 9][rng.int(3)],
+                                       damage: damage, at: rng.int(1 << 20))
             dir.write("case.gz", file)
             let shape = InflaterDifferential.Shape(UInt8(truncatingIfNeeded: rng.next()))
             if let d = InflaterDifferential.difference(path, shape) {
@@ -66,7 +53,7 @@ final class InflaterDifferentialTests: XCTestCase {
         try XCTSkipUnless(Inflater.isalAvailable, "ISA-L (libisal-dev) is not installed here")
         let dir = TempDir()
         let path = dir.path + "/cut.gz"
-        var rng = Rng(state: 7)
+        var rng = SeededRandom(seed: 7)
         let whole = GzipLayout.make(Self.content(&rng), members: 3, level: 6, damage: .none, at: 0)
         for cut in stride(from: 1, to: whole.count, by: max(1, whole.count / 400)) {
             dir.write("cut.gz", Array(whole[..<cut]))
