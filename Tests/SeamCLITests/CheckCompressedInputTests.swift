@@ -21,10 +21,11 @@ final class CheckCompressedInputTests: XCTestCase {
         try SeamBinary.paySpec.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
     }
 
+    /// Runs /usr/bin/zstd or /bin/gzip (not whatever PATH finds first).
     func tool(_ name: String, _ args: [String]) throws {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [name] + args
+        p.executableURL = URL(fileURLWithPath: name == "zstd" ? "/usr/bin/zstd" : "/bin/gzip")
+        p.arguments = args
         try p.run()
         p.waitUntilExit()
         XCTAssertEqual(p.terminationStatus, 0, "\(name) \(args)")
