@@ -34,8 +34,17 @@ struct SeamBinary {
 
     static var executable: URL { product("seam") }
 
-    /// A built executable product of this package (next to the test bundle).
+    /// A built executable product of this package: the one beside the test runner, so that a
+    /// sanitizer build (`.build-asan/...`) runs its own instrumented `seam`.
+    ///
+    /// On Linux the runner (`SeamPackageTests.xctest`) is an executable in the products folder
+    /// and `Bundle.allBundles` lists no `.xctest` bundle; the old fallback to `.build/debug`
+    /// made the sanitizer runs start the plain debug `seam` (or fail where there was none).
     static func product(_ name: String) -> URL {
+        if let runner = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            let beside = URL(fileURLWithPath: runner).deletingLastPathComponent().appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        }
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
             return bundle.bundleURL.deletingLastPathComponent().appendingPathComponent(name)
         }
