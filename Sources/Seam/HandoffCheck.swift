@@ -82,15 +82,8 @@ public final class HandoffCheck {
                     progress: ((UInt64) -> Void)? = nil) -> Summary {
         let services = ServiceTable(shared: options.threads > 1)
         let matcher = HandoffSelector(rules: spec.rules, config: spec.fields, services: services)
-        let fromService = spec.rules.map { $0.fromParty.service.map { services.intern($0) } ?? -1 }
-        let toService = spec.rules.map { $0.toParty.service.map { services.intern($0) } ?? -1 }
         func makeCorrelator(_ coverage: CoverageTracker) -> Correlator {
-            var correlatorOptions = CorrelatorOptions(maxOpen: options.maxOpen, examplesPerKind: options.examplesPerKind,
-                                                      gapCapacity: options.gapCapacity)
-            // A batch run knows every service that took part in a rule only at its end.
-            correlatorOptions.wildcardsAtEnd = true
-            return Correlator(rules: spec.rules, fromService: fromService, toService: toService, coverage: coverage,
-                              options: correlatorOptions, sink: sink, services: services)
+            Correlator.make(spec: spec, options: options, services: services, coverage: coverage, sink: sink, batch: true)
         }
         var coverage = CoverageTracker()
         var correlator = makeCorrelator(coverage)

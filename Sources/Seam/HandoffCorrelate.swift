@@ -38,13 +38,8 @@ public final class HandoffCorrelate {
         }
         // Every source has been read whole: coverage is final before the first row.
         coverage.endAll()
-        let fromService = spec.rules.map { $0.fromParty.service.map { services.intern($0) } ?? -1 }
-        let toService = spec.rules.map { $0.toParty.service.map { services.intern($0) } ?? -1 }
-        var correlatorOptions = CorrelatorOptions(maxOpen: options.maxOpen, examplesPerKind: options.examplesPerKind,
-                                                  gapCapacity: options.gapCapacity)
-        correlatorOptions.wildcardsAtEnd = true
-        correlator = Correlator(rules: spec.rules, fromService: fromService, toService: toService, coverage: coverage,
-                                options: correlatorOptions, sink: sink, services: services)
+        correlator = Correlator.make(spec: spec, options: options, services: services, coverage: coverage, sink: sink,
+                                     batch: true)
         for a in accounts where a.kind == .source {
             for p in a.participants {
                 correlator.noteParticipant(rule: p.rule, side: p.side == "send" ? .send : .receive,

@@ -77,14 +77,8 @@ public final class HandoffWatch {
         let table = ServiceTable(shared: true)
         let coverage = CoverageTracker()
         let selector = HandoffSelector(rules: spec.rules, config: spec.fields, services: table)
-        var correlatorOptions = CorrelatorOptions(maxOpen: options.maxOpen, examplesPerKind: options.examplesPerKind)
-        correlatorOptions.idleBound = options.idleBound
-        correlatorOptions.gapCapacity = options.gapCapacity
-        let correlator = Correlator(
-            rules: spec.rules,
-            fromService: spec.rules.map { $0.fromParty.service.map { table.intern($0) } ?? -1 },
-            toService: spec.rules.map { $0.toParty.service.map { table.intern($0) } ?? -1 },
-            coverage: coverage, options: correlatorOptions, sink: sink, services: table)
+        let correlator = Correlator.make(spec: spec, options: options, services: table, coverage: coverage, sink: sink,
+                                         batch: false)
         correlator.pairObserver = pairObserver
         // What a source's first event is checked against: one line dated 2099 at the head of
         // a source does not move its watermark unless other sources have shown times near it.

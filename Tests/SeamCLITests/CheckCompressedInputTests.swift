@@ -6,19 +6,8 @@ import XCTest
 /// .zst file where libzstd cannot be loaded is a named, counted error that leaves the other
 /// files read (exit 3).
 final class CheckCompressedInputTests: XCTestCase {
-    /// `n` sends from orders, every `confirmEvery`-th confirmed by payments (as CheckInputTests).
     func writeLogs(in dir: URL, sends n: Int, confirmEvery: Int) throws {
-        var orders = "", payments = ""
-        for i in 0..<n {
-            let t = 1_764_000_000 + i
-            orders += "{\"ts\":\(t),\"event\":\"sent\",\"id\":\"k\(i)\"}\n"
-            if i % confirmEvery == 0 { payments += "{\"ts\":\(t),\"event\":\"got\",\"id\":\"k\(i)\"}\n" }
-            payments += "{\"ts\":\(t),\"event\":\"tick\"}\n"
-        }
-        payments += "{\"ts\":\(1_764_000_000 + n + 10),\"event\":\"tick\"}\n"
-        try orders.write(to: dir.appendingPathComponent("orders.jsonl"), atomically: true, encoding: .utf8)
-        try payments.write(to: dir.appendingPathComponent("payments.jsonl"), atomically: true, encoding: .utf8)
-        try SeamBinary.paySpec.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
+        try SeamBinary.writePayLogs(in: dir, sends: n, confirmEvery: confirmEvery)
     }
 
     /// Runs /usr/bin/zstd or /bin/gzip (not whatever PATH finds first).

@@ -91,6 +91,21 @@ struct SeamBinary {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// `paySpec` and its logs in `dir`: `n` sends from orders, every `confirmEvery`-th confirmed by payments; both log throughout.
+    static func writePayLogs(in dir: URL, sends n: Int, confirmEvery: Int) throws {
+        var orders = "", payments = ""
+        for i in 0..<n {
+            let t = 1_764_000_000 + i
+            orders += "{\"ts\":\(t),\"event\":\"sent\",\"id\":\"k\(i)\"}\n"
+            if i % confirmEvery == 0 { payments += "{\"ts\":\(t),\"event\":\"got\",\"id\":\"k\(i)\"}\n" }
+            payments += "{\"ts\":\(t),\"event\":\"tick\"}\n"
+        }
+        payments += "{\"ts\":\(1_764_000_000 + n + 10),\"event\":\"tick\"}\n"
+        try orders.write(to: dir.appendingPathComponent("orders.jsonl"), atomically: true, encoding: .utf8)
+        try payments.write(to: dir.appendingPathComponent("payments.jsonl"), atomically: true, encoding: .utf8)
+        try paySpec.write(to: dir.appendingPathComponent("seam.yaml"), atomically: true, encoding: .utf8)
+    }
+
     /// A fresh temporary folder, removed at the end of the test.
     static func temporaryFolder(_ test: XCTestCase) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seam-cli-\(UUID().uuidString)")
