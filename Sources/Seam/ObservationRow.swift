@@ -72,7 +72,8 @@ public enum ObservationRow {
               let s = decimal(fields[2]), s <= UInt64(Int32.max), let l = decimal(fields[3]),
               let r = decimal(fields[4]), r <= UInt64(Int32.max), fields[5].count == 1,
               fields[5][0] == UInt8(ascii: "s") || fields[5][0] == UInt8(ascii: "r"),
-              let service = name(fields[6]), let peer = name(fields[7]), let packed = hex(fields[8])
+              let service = name(fields[6]), let peer = name(fields[7]), let packed = hex(fields[8]),
+              ClaimValues.isWellFormed(packed) // the values are read through unchecked pointers later
         else { return nil }
         let values = packed.withUnsafeBytes { ClaimValues(packed: $0) }
         return Parsed(time: Int64(bitPattern: t ^ (1 << 63)), hash: UInt32(h),

@@ -57,6 +57,28 @@ public struct ClaimValues: Sendable {
         }
     }
 
+    /// True when `packed` is a whole sequence of entries as `append` writes them (tag, LEB128
+    /// length, value), each ending inside it. `Reader` trusts the layout; bytes from outside
+    /// the process (an observation row) are checked with this first. O(n), index-checked.
+    public static func isWellFormed(_ packed: [UInt8]) -> Bool {
+        var at = 0
+        while at < packed.count {
+            at += 1
+            var n = 0, shift = 0
+            while true {
+                guard at < packed.count, shift < 63 else { return false }
+                let c = packed[at]
+                at += 1
+                n |= Int(c & 0x7F) << shift
+                if c < 0x80 { break }
+                shift += 7
+            }
+            guard n <= packed.count - at else { return false }
+            at += n
+        }
+        return true
+    }
+
     /// Values from their packed bytes (as `withBytes` gave them, e.g. read back from a spool).
     public init(packed: UnsafeRawBufferPointer) {
         if packed.count <= Self.inlineCapacity {

@@ -72,4 +72,22 @@ final class ObservationRowTests: XCTestCase {
         bad[bad.firstIndex(of: UInt8(ascii: "s"))!] = UInt8(ascii: "x")
         XCTAssertNil(bad.withUnsafeBytes { ObservationRow.parse($0) })
     }
+
+    /// Packed values whose entries run past their end (well-formed hex, damaged layout) do not
+    /// parse: the correlator would read them through unchecked pointers, past the buffer.
+    func testValuesRunningPastTheirEndDoNotParse() {
+        let r = row(Observation(time: 42, position: InputPosition(source: 1, line: 2), rule: 0, side: .send,
+                                key: "o-1", agree: [.string(Array("x".utf8))]))
+        var fields = r.split(separator: 9, omittingEmptySubsequences: false).map(Array.init)
+        XCTAssertEqual(fields.count, 10)
+        XCTAssertTrue(r.withUnsafeBytes { ObservationRow.parse($0) } != nil)
+        // tag string, length 5, 1 byte; a lone tag; a long length never ended; a valid entry then a cut one.
+        for packed in ["0505ab", "05", "05ff", "0501aa0580"] {
+            fields[8] = Array(packed.utf8)
+            let damaged = Array(fields.joined(separator: [9]))
+            XCTAssertNil(damaged.withUnsafeBytes { ObservationRow.parse($0) }, packed)
+        }
+        fields[8] = Array("0501aa".utf8)
+        XCTAssertNotNil(Array(fields.joined(separator: [9])).withUnsafeBytes { ObservationRow.parse($0) })
+    }
 }
