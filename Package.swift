@@ -64,7 +64,7 @@ let package = Package(
         ),
         .target(
             name: "SeamDiagnosis",
-            dependencies: ["SeamInput", "SeamRecords", "SeamAlignment", "SeamCorrelation", "SeamSpec"],
+            dependencies: ["SeamCore", "SeamInput", "SeamRecords", "SeamAlignment", "SeamCorrelation", "SeamSpec"],
             swiftSettings: stageSettings
         ),
         .target(
