@@ -12,7 +12,11 @@ import Darwin
 /// array. Layout: entries of `tag, length (LEB128), bytes`; the first is the key (tag `keyAbsent`
 /// or `keyText`), then one per agree field in the rule's order (`Tag`).
 ///
-/// Invariant: `length <= inlineCapacity` iff `spill == nil`.
+/// Invariants (asserted in debug builds where `Reader` forms pointers, and on `init(packed:)`):
+/// `length <= inlineCapacity` iff `spill == nil`, and then `spill.count == length`; the packed
+/// bytes are a whole sequence of entries (`isWellFormed`), each ending inside them: `append`
+/// writes only such, and bytes from outside the process are checked before `init(packed:)`
+/// (`ObservationRow.parse`, the spool reads back what it wrote). `Reader` trusts the layout.
 public struct ClaimValues: Sendable {
     /// Kind of one packed value.
     public enum Tag: UInt8, Sendable {
@@ -81,6 +85,7 @@ public struct ClaimValues: Sendable {
 
     /// Values from their packed bytes (as `withBytes` gave them, e.g. read back from a spool).
     public init(packed: UnsafeRawBufferPointer) {
+        assert(Self.isWellFormed([UInt8](packed)), "packed values not as `append` writes them")
         if packed.count <= Self.inlineCapacity {
             withUnsafeMutableBytes(of: &storage) { s in
                 for k in 0..<packed.count { s[k] = packed[k] }
@@ -100,6 +105,8 @@ public struct ClaimValues: Sendable {
             // these few bytes), no LEB128 loop, no byte loop: the last word (or the last 4, or
             // the 1-3 bytes) is copied overlapping what came before it.
             withUnsafeMutableBytes(of: &storage) { s in
+                // Safe: `old + 2 + n <= inlineCapacity` (the guard), the size of `storage`; each
+                // store below lies in `to[0..<n]`, each load in `src[0..<n]`.
                 let at = s.baseAddress! + old
                 at.storeBytes(of: tag.rawValue, as: UInt8.self)
                 at.storeBytes(of: UInt8(n), toByteOffset: 1, as: UInt8.self)
@@ -136,6 +143,7 @@ public struct ClaimValues: Sendable {
             return i
         }
         let new = old + headerCount + bytes.count
+        assert(spill == nil ? old <= Self.inlineCapacity : spill!.count == old, "claim length out of step")
         if spill == nil {
             var a = [UInt8]()
             a.reserveCapacity(new)
@@ -214,8 +222,12 @@ public struct ClaimValues: Sendable {
         @inlinable @inline(__always)
         public mutating func next() -> (Tag, UnsafeRawBufferPointer)? {
             guard at < bytes.count, let base = bytes.baseAddress else { return nil }
+            assert(at + 1 < bytes.count, "entry header past the packed bytes")
+            // Safe: the bytes are well formed (the type's invariant): a tag is followed by its
+            // length and value inside them.
             let length = base.load(fromByteOffset: at &+ 1, as: UInt8.self)
             guard length < 0x80 else { return nextLong() }
+            assert(at + 2 + Int(length) <= bytes.count, "entry value past the packed bytes")
             let tag = Tag(rawValue: base.load(fromByteOffset: at, as: UInt8.self)) ?? .absent
             let v = UnsafeRawBufferPointer(start: base + (at &+ 2), count: Int(length))
             at &+= 2 &+ Int(length)

@@ -143,6 +143,7 @@ final class SpoolRun {
     deinit { fclose(file) }
 
     private func flush(_ bytes: inout [UInt8]) -> Bool {
+        // Safe: C interop; writes the array's own count.
         let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         let ok = n == bytes.count
         bytes.removeAll(keepingCapacity: true)
@@ -178,6 +179,7 @@ final class SpoolRun {
 
     private func readInt<T: FixedWidthInteger>(_: T.Type) -> T? {
         var v: T = 0
+        // Safe: C interop; reads `MemoryLayout<T>.size` bytes into a `T`.
         let n = withUnsafeMutableBytes(of: &v) { fread($0.baseAddress, 1, MemoryLayout<T>.size, file) }
         return n == MemoryLayout<T>.size ? T(littleEndian: v) : nil
     }
@@ -185,6 +187,7 @@ final class SpoolRun {
     private func readBytes(_ n: Int) -> [UInt8]? {
         if n == 0 { return [] }
         var b = [UInt8](repeating: 0, count: n)
+        // Safe: C interop; reads `n` bytes into an array of `n`.
         let got = b.withUnsafeMutableBytes { fread($0.baseAddress, 1, n, file) }
         return got == n ? b : nil
     }

@@ -54,6 +54,7 @@ final class Output: @unchecked Sendable {
         defer { pthread_mutex_unlock(mutex) }
         var offset = 0
         while offset < buffer.count {
+            // Safe: C interop; writes buffer[offset...], `offset < buffer.count`.
             let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }

@@ -103,6 +103,7 @@ final class DecodeFeed {
                 bufferOffset = bytesIn
                 var n: Int
                 repeat {
+                    // Safe: C interop; `inBuf` holds `readChunk` bytes and `nextRead <= readChunk`.
                     n = read(fd, inBuf, nextRead)
                 } while n < 0 && errno == EINTR
                 if n < 0 {
@@ -135,6 +136,7 @@ final class DecodeFeed {
                 inEnd = n
                 nextRead = readChunk
             }
+            // Safe: `inStart <= inEnd <= readChunk`, the bytes the last read filled.
             let input = UnsafeRawBufferPointer(start: inBuf + inStart, count: inEnd - inStart)
             handedOver = false
             let (used, produced, raw) = decode(input, output)
@@ -229,6 +231,7 @@ final class DecodeFeed {
     /// `produced` bytes at the start of `output`; returns how many are left to hand out.
     private func skip(_ output: UnsafeMutableRawBufferPointer, _ produced: Int, failed: Bool) -> Int {
         let dropped = Int(min(UInt64(produced), skipLeft))
+        // Safe: C interop and a memmove inside `output[0..<produced]` (`dropped <= produced`).
         if dropped > 0 {
             skipCRC = crc32_z(skipCRC, output.baseAddress!.assumingMemoryBound(to: UInt8.self), dropped)
             skipLeft -= UInt64(dropped)

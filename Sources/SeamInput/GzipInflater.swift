@@ -98,6 +98,8 @@ final class GzipInflater {
                 let availOut = output.count - outPos
                 if availOut == 0 { return (inPos, outPos, nil) }
                 if memberStarting { startMember(input, at: inPos) }
+                // Safe: C interop; zlib reads at most `avail_in` bytes from `input[inPos...]` and
+                // writes at most `avail_out` into `output[outPos...]`, both counted from the buffers.
                 stream.pointee.next_in = UnsafeMutablePointer(
                     mutating: input.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) + inPos })
                 stream.pointee.avail_in = UInt32(availIn)
@@ -204,6 +206,7 @@ final class GzipInflater {
         // any block (inflateMark's upper half -1).
         guard stream.pointee.data_type & 64 != 0, inflateMark(stream) >> 16 == -1 else { return nil }
         var zero: UInt8 = 0, out: UInt8 = 0
+        // Safe: C interop; one byte in, one byte out, as `avail_in`/`avail_out` say.
         for fed in 1...8 {
             let rc = withUnsafeMutablePointer(to: &zero) { z in
                 withUnsafeMutablePointer(to: &out) { o -> Int32 in

@@ -75,6 +75,7 @@ final class IsalGzipInflater {
             let availOut = output.count - outPos
             if availOut == 0 { return (inPos, outPos, nil) }
             var used: UInt32 = 0, produced: UInt32 = 0, finished: Int32 = 0
+            // Safe: C interop; ISA-L reads and writes within the counts passed with each pointer.
             let inBase = input.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) + inPos }
             let rc = seam_isal_inflate(
                 state, inBase, UInt32(input.count - inPos),

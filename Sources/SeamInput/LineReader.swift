@@ -35,6 +35,13 @@ import Darwin
 /// Errors (open, read, gzip) go to `stats.errors`; after one, the lines decoded before it are
 /// still returned, then `next()` returns nil. `stats.lines` counts every framed line, rejected
 /// or not; the record stage adds `events` and its own rejections to the same `stats`.
+///
+/// Raw memory (asserted in debug builds where pointers are formed: `next`, `appendCarry`,
+/// `present`): `0 <= pos <= end`, and `chunk[0..<end]` is readable (it is `inBuf`, `outBuf`, a
+/// pipeline slot or `newline`, each at least `end` bytes); `carryLength <= carryCapacity <=
+/// maxLineLength + 1` (a longer line is discarded, never held); a line handed out points into
+/// `chunk` or `carry` and is valid until the next `next()` (the carry may move when it grows).
+/// The reader owns `inBuf`, `outBuf` and `carry` and frees them in `close()`.
 public final class LineReader {
     /// The source being read.
     public let source: SourceDescriptor
@@ -164,7 +171,9 @@ public final class LineReader {
             return nil
         }
         while true {
+            assert(pos >= 0 && pos <= end, "framing position outside the chunk")
             if pos < end {
+                // Safe: `chunk[pos..<end]` is readable (the type's invariant; `present` set it).
                 let base = chunk.unsafelyUnwrapped
                 let start = UnsafeRawPointer(base + pos)
                 let available = end - pos
@@ -222,6 +231,7 @@ public final class LineReader {
         case .ended, .closed: return true
         }
         guard state == .reading, pos < end, let base = chunk else { return false }
+        // Safe: C interop; `chunk[pos..<end]` is readable (the type's invariant).
         return memchr(base + pos, 0x0A, end - pos) != nil
     }
 
@@ -265,6 +275,8 @@ public final class LineReader {
 
     private func appendCarry(_ start: UnsafeRawPointer, _ length: Int) {
         let needed = carryLength + length
+        // Callers hold no line longer than maxLineLength + 1 (`next` discards, `finishCarried` rejects).
+        assert(length >= 0 && needed <= maxLineLength + 1, "carry past maxLineLength + 1")
         if needed > carryCapacity {
             // Grows by doubling; never past maxLineLength + 1 (longer lines are discarded).
             var capacity = max(carryCapacity * 2, initialCarry)
@@ -278,6 +290,8 @@ public final class LineReader {
             carry = grown
             carryCapacity = capacity
         }
+        assert(needed <= carryCapacity && carryCapacity <= maxLineLength + 1, "carry buffer too small or too big")
+        // Safe: `needed <= carryCapacity` (asserted above); `start` is a line in `chunk`, not in `carry`.
         (carry.unsafelyUnwrapped + carryLength).copyMemory(from: start, byteCount: length)
         carryLength = needed
     }
@@ -461,6 +475,8 @@ public final class LineReader {
         if endOfInput { return 0 }
         var n: Int
         repeat {
+            // Safe: C interop; every caller passes `count` bytes of `inBuf` at `target` (open: the
+            // bytes after those read so far, `capacity - count`; refill: the whole `readChunk`).
             n = read(fd, target, count)
         } while n < 0 && errno == EINTR
         if n > 0 {
@@ -533,6 +549,7 @@ public final class LineReader {
 
     /// Makes `count` decoded bytes at `bytes` the chunk being framed, and counts them.
     private func present(_ bytes: UnsafeRawPointer?, _ count: Int) -> Bool {
+        assert(bytes != nil && count > 0 && count <= max(readChunk, outputChunk), "chunk larger than its buffer")
         stats.bytesDecoded += UInt64(count)
         chunk = bytes
         pos = 0

@@ -226,6 +226,7 @@ public enum SourceWalker {
         var raw = [UInt8](repeating: 0, count: 1 << 16)
         var count = 0
         while count < raw.count {
+            // Safe: C interop; reads into raw[count...], `count < raw.count` (the loop's condition).
             let n = raw.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
@@ -255,6 +256,7 @@ public enum SourceWalker {
         defer { inflateEnd(stream) }
         var out = [UInt8](repeating: 0, count: max)
         var input = Array(input)
+        // Safe: C interop; zlib stays within `avail_in`/`avail_out`, the two arrays' counts.
         let produced: Int = input.withUnsafeMutableBufferPointer { inBuf in
             out.withUnsafeMutableBufferPointer { outBuf in
                 stream.pointee.next_in = inBuf.baseAddress

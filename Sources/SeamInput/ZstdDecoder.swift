@@ -37,6 +37,7 @@ final class ZstdDecoder {
         var outPos = 0
         while !stopped && outPos < output.count {
             var used = 0, produced = 0
+            // Safe: C interop; libzstd reads and writes within the counts passed with each pointer.
             let inBase = input.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) + inPos }
             let rc = seam_zstd_decompress(
                 stream, inBase, input.count - inPos,

@@ -10,6 +10,11 @@ import Darwin
 /// line and into the decoder's buffers): never store it. Reading is free of allocation except
 /// `value(_:)`. `equals`, `eventEquals` and `withScalarBytes` share one scratch buffer, so bytes
 /// handed to a `withScalarBytes` closure are valid only inside it.
+///
+/// Invariants (the decoder that forms the view guarantees them; asserted in debug builds where
+/// a span becomes a pointer: `withScalarBytes`, `raw`): `spans` holds `slotCount` spans (checked
+/// by `span(_:)` always); a present span lies inside `line` (`start + count <= line.count`);
+/// `scratch` holds at least `line.count` bytes, enough for any decoded span of it.
 public struct RecordView {
     /// The line, without its line end.
     public let line: UnsafeRawBufferPointer
@@ -90,6 +95,8 @@ public struct RecordView {
                                    _ body: (UnsafeRawBufferPointer) -> R) -> R? {
         switch s.kind {
         case .string, .number:
+            assert(s.start >= 0 && s.count >= 0 && Int(s.start) + Int(s.count) <= line.count, "span outside the line")
+            // Safe: the span lies inside `line` (asserted above), `scratch` holds `line.count` bytes.
             let start = line.baseAddress! + Int(s.start)
             if s.escaped {
                 let n = EscapedText.decode(start.assumingMemoryBound(to: UInt8.self), count: Int(s.count), into: scratch)
@@ -109,6 +116,7 @@ public struct RecordView {
 
     @inline(__always)
     private func raw(_ s: FieldSpan) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: line.baseAddress! + Int(s.start), count: Int(s.count))
+        assert(s.start >= 0 && s.count >= 0 && Int(s.start) + Int(s.count) <= line.count, "span outside the line")
+        return UnsafeRawBufferPointer(start: line.baseAddress! + Int(s.start), count: Int(s.count))
     }
 }

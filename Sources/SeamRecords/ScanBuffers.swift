@@ -1,5 +1,13 @@
 /// Reusable scanner memory: the container-kind bit stack, per-level trie nodes and captures, and
-/// a scratch buffer for escaped keys. Grows, never shrinks; freed in `deinit`.
+/// a scratch buffer for escaped keys. Grows, never shrinks; freed in `deinit`. One scanner (one
+/// thread) uses it at a time (`JSONFieldScanner` copies it when shared).
+///
+/// Invariants (asserted in debug builds here; the scanner indexes the level arrays only below
+/// `KeyTrie.levelCount`, which is `levels`): `kinds` holds `kindWords * 64` bits and `push`
+/// grows it before a deeper container; `levelNode`, `captureTarget`, `captureStart` hold
+/// `levels` entries each; `scratch` holds `scratchCapacity >= 256` bytes and moves when
+/// `keyScratch` grows it (no pointer to it is kept across keys); `keyCache` holds
+/// `keyCacheCount * keyCacheWays` entries, read only at places `ordinal < keyCacheCount`.
 @usableFromInline
 final class ScanBuffers {
     var kinds: UnsafeMutablePointer<UInt64>
@@ -7,6 +15,8 @@ final class ScanBuffers {
     let levelNode: UnsafeMutablePointer<Int32>
     let captureTarget: UnsafeMutablePointer<Int32>
     let captureStart: UnsafeMutablePointer<Int32>
+    /// Entries in each of `levelNode`, `captureTarget`, `captureStart`.
+    let levels: Int
     var scratch: UnsafeMutablePointer<UInt8>
     var scratchCapacity: Int
     /// The n-th top-level keys of recent lines, per n < `keyCacheCount`, as they stood: their
@@ -66,6 +76,7 @@ final class ScanBuffers {
     }
 
     init(levels: Int) {
+        self.levels = levels
         kindWords = 4
         kinds = .allocate(capacity: kindWords)
         kinds.initialize(repeating: 0, count: kindWords)
@@ -96,6 +107,7 @@ final class ScanBuffers {
     /// The cached key at place `ordinal` whose bytes start the 24 readable bytes at `bytes`.
     @inline(__always)
     func cachedKey(_ ordinal: Int, _ bytes: UnsafeRawPointer) -> UnsafeMutablePointer<KeyCacheEntry>? {
+        assert(ordinal >= 0 && ordinal < Self.keyCacheCount, "key cache place out of range")
         let ways = keyCache + ordinal &* Self.keyCacheWays
         for w in 0..<Self.keyCacheWays where ways[w].matches(bytes) { return ways + w }
         return nil
@@ -106,6 +118,7 @@ final class ScanBuffers {
     @inline(__always)
     func rememberKey(_ ordinal: Int, _ bytes: UnsafeRawPointer, length: Int, node: Int32) {
         guard length <= KeyCacheEntry.capacity else { return }
+        assert(ordinal >= 0 && ordinal < Self.keyCacheCount, "key cache place out of range")
         let victim = Int(keyCacheVictim[ordinal])
         keyCacheVictim[ordinal] = UInt8((victim &+ 1) % Self.keyCacheWays)
         keyCache[ordinal &* Self.keyCacheWays &+ victim] = KeyCacheEntry(bytes: bytes, length: length, node: node)
@@ -115,6 +128,7 @@ final class ScanBuffers {
     @inline(__always)
     func push(_ depth: Int, _ isObject: Bool) {
         let word = depth >> 6
+        assert(depth >= 0 && word <= kindWords, "container depth skipped a word")
         if word >= kindWords { grow() }
         let bit = UInt64(1) << UInt64(depth & 63)
         if isObject { kinds[word] |= bit } else { kinds[word] &= ~bit }
@@ -122,7 +136,8 @@ final class ScanBuffers {
 
     @inline(__always)
     func isObject(_ depth: Int) -> Bool {
-        kinds[depth >> 6] & (UInt64(1) << UInt64(depth & 63)) != 0
+        assert(depth >= 0 && depth >> 6 < kindWords, "container depth never pushed")
+        return kinds[depth >> 6] & (UInt64(1) << UInt64(depth & 63)) != 0
     }
 
     private func grow() {
@@ -140,6 +155,7 @@ final class ScanBuffers {
             scratchCapacity = max(capacity, scratchCapacity * 2)
             scratch = .allocate(capacity: scratchCapacity)
         }
+        assert(capacity <= scratchCapacity)
         return scratch
     }
 }

@@ -95,6 +95,7 @@ package struct KeyJourney: Sendable {
     /// source was (gzip stays gzip); its name stays the source's.
     private static func copyToTemporaryFile(_ d: SourceDescriptor) -> Result<String, InputError> {
         var template = Array((tmpDir() + "/seam-explain-XXXXXX").utf8CString)
+        // Safe: C interop; `utf8CString` is NUL-terminated, and mkstemp rewrites only its XXXXXX.
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             return .failure(InputError(code: .unreadable, source: d.displayName, offset: nil,
@@ -114,6 +115,7 @@ package struct KeyJourney: Sendable {
         defer { if input != 0 { close(input) } }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
+            // Safe: C interop; read and write stay within the buffer (`done < n <= buffer.count`).
             let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
