@@ -21,7 +21,9 @@ public final class HandoffWatch {
     public let options: RunOptions
     /// Held strongly: a sink made inline in the call must live as long as the run.
     private let sink: FindingSink?
-    private let queue = BatchQueue(capacity: 16)
+    /// Batches from the readers to the correlator; the readers and the folder scanner are its
+    /// participants.
+    private let queue = BoundedQueue<Batch>(capacity: 16, countsParticipants: true)
     /// Followed files and folders (`--follow`); nil: every source is read to its end once.
     public let follow: FollowOptions?
     private let control: FollowControl
@@ -103,18 +105,17 @@ public final class HandoffWatch {
             let live = follower != nil || !EventMerger<HandoffSelector>.isRereadable(d)
             let pipe = follower == nil && live
             let queue = self.queue
-            let owned = MovedToThread(cursor)
             let followed = follower != nil
-            // A Foundation thread, not a joined `WorkerThread`: a reader blocked on a live pipe
-            // cannot be joined when the run is stopped; it ends with the process.
-            let thread = Thread {
-                let cursor = owned.value
+            // Joined at the end of the run, except a reader still parked on a quiet pipe after a
+            // stop: it may wait on its input for good, so it is detached (it ends with the process).
+            let thread = WorkerThread {
                 var batch: [Observation] = []
                 var more = true
-                while more && !queue.isStopped {
+                while more && !queue.isCancelled {
                     // A pipe about to wait for input holds nothing: a stop need not wait for it.
+                    // Once the run is over (cancelled) it must not start that wait at all.
                     let parks = pipe && !cursor.hasBufferedLine
-                    if parks { queue.park(d.index, true) }
+                    if parks && !queue.park(d.index, true) { break }
                     // A live source hands over what it has whenever it would wait; a file in steps.
                     more = cursor.step(maxLines: 4096, untilDry: live, into: &batch)
                     if parks { queue.park(d.index, false) }
@@ -126,18 +127,18 @@ public final class HandoffWatch {
                     let draining = queue.isDraining
                     queue.put(Batch(source: d.index, observations: batch, extents: cursor.takeExtents(),
                                     lowerBound: draining ? cursor.claimedBound : cursor.lowerBound,
-                                    ended: !more && !draining,
-                                    last: !more || (draining && !followed), stats: stats))
+                                    ended: !more && !draining, stats: stats),
+                              leaving: !more || (draining && !followed))
                     batch.removeAll(keepingCapacity: true)
                     // A followed file is read on to its current end (its follower then ends).
                     if draining && !followed { break }
                 }
             }
-            thread.stackSize = 1 << 20
-            thread.start()
+            registry.attach(thread, to: d.index)
         }
 
         var scanner: FolderScanner?
+        var scannerThread: WorkerThread?
         if let follow, !folders.isEmpty {
             let s = FolderScanner(folders: folders, include: follow.include, control: control)
             scanner = s
@@ -154,7 +155,7 @@ public final class HandoffWatch {
             // following folders ends only on a stop.
             queue.register()
             let control = self.control, queue = self.queue
-            let job = MovedToThread({
+            scannerThread = WorkerThread {
                 while !control.isDraining {
                     control.sleep()
                     if control.isDraining { break }
@@ -169,8 +170,7 @@ public final class HandoffWatch {
                     }
                 }
                 queue.leave()
-            })
-            Thread { job.value() }.start()
+            }
         }
 
         var stats: [SourceStats] = []
@@ -197,7 +197,7 @@ public final class HandoffWatch {
                     report(final: false)
                     continue
                 }
-                stopped = queue.isDraining || queue.isStopped
+                stopped = queue.isDraining || queue.isCancelled
                 break
             }
             if b.source >= stats.count {
@@ -242,6 +242,15 @@ public final class HandoffWatch {
                 }
             }
         }
+        // Every thread of the run ends here. At the end of input every reader has handed over its
+        // last batch and returns. After a stop, late batches are dropped (cancel) and no reader
+        // parks anew: the scanner ends with the stop (`control`), a reader not parked finishes
+        // its step (a pipe's buffered lines, a file's step) and returns; a parked one is left.
+        if stopped { queue.cancel() }
+        scannerThread?.join()
+        for (index, reader) in registry.readers {
+            if stopped && queue.isParked(index) { reader.detach() } else { reader.join() }
+        }
         if !stopped { correlator.finish() }
         report(final: true)
         let all = registry.descriptors
@@ -280,6 +289,7 @@ final class SourceRegistry: @unchecked Sendable {
     private var list: [SourceDescriptor] = []
     private var followers: [FollowedFile?] = []
     private var notes: [InputError] = []
+    private var threads: [(index: Int, thread: WorkerThread)] = []
 
     func add(_ d: SourceDescriptor, follower: FollowedFile?) {
         lock.lock(); defer { lock.unlock() }
@@ -292,6 +302,15 @@ final class SourceRegistry: @unchecked Sendable {
     var count: Int { nextIndex }
     var descriptors: [SourceDescriptor] { lock.lock(); defer { lock.unlock() }; return list }
     var problems: [InputError] { lock.lock(); defer { lock.unlock() }; return notes }
+
+    /// The reader thread of source `index`.
+    func attach(_ thread: WorkerThread, to index: Int) {
+        lock.lock(); defer { lock.unlock() }
+        threads.append((index, thread))
+    }
+
+    /// Every reader thread started, with its source's index.
+    var readers: [(index: Int, thread: WorkerThread)] { lock.lock(); defer { lock.unlock() }; return threads }
 
     func note(_ errors: [InputError]) {
         lock.lock(); defer { lock.unlock() }
@@ -313,134 +332,5 @@ struct Batch {
     var lowerBound: Int64
     /// The source was read to its end: the watermark no longer waits for it.
     var ended: Bool
-    /// The reader leaves after this batch (its end, or a stop).
-    var last: Bool
     var stats: SourceStats
-}
-
-/// A bounded blocking queue between reader threads and the correlator: a ring of `capacity`
-/// slots, each emptied as it is taken, so nothing but the waiting batches is held.
-///
-/// It also knows who still sends: participants `register` (a reader, the folder scanner) and
-/// leave with their `last` batch (or `leave`). `take` returns nil once all have left and every
-/// batch was taken (end of input); when draining, also once every participant left is parked
-/// (a reader waiting on a quiet pipe, holding nothing), or the drain limit passed; after `stop`,
-/// at once. `@unchecked Sendable`: every access to its state goes through its condition's lock.
-final class BatchQueue: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var ring: [Batch?]
-    private var head = 0
-    private var count = 0
-    private var stopped = false
-    private var draining = false
-    private var deadline = Date.distantFuture
-    private var participants = 0
-    private var left = 0
-    private var parked: Set<Int> = []
-
-    init(capacity: Int) { ring = Array(repeating: nil, count: max(1, capacity)) }
-
-    var isStopped: Bool {
-        condition.lock(); defer { condition.unlock() }
-        return stopped
-    }
-
-    var isDraining: Bool {
-        condition.lock(); defer { condition.unlock() }
-        return draining
-    }
-
-    func register() {
-        condition.lock(); defer { condition.unlock() }
-        participants += 1
-    }
-
-    func leave() {
-        condition.lock(); defer { condition.unlock() }
-        left += 1
-        condition.broadcast()
-    }
-
-    /// A reader of a pipe is about to wait for input (`on`), or is back. Wakes the correlator
-    /// only while draining (the only time it counts the parked), so a busy pipe pays one
-    /// uncontended lock per step, no wake-up.
-    func park(_ source: Int, _ on: Bool) {
-        condition.lock(); defer { condition.unlock() }
-        if on { parked.insert(source) } else { parked.remove(source) }
-        if draining { condition.broadcast() }
-    }
-
-    func put(_ b: Batch) {
-        condition.lock()
-        defer { condition.unlock() }
-        while count == ring.count && !stopped { condition.wait() }
-        if stopped { return }
-        ring[(head + count) % ring.count] = b
-        count += 1
-        condition.broadcast()
-    }
-
-    /// The next batch, or nil at the end (see the type's notes).
-    func take() -> Batch? {
-        var timedOut = false
-        return take(waitingAtMost: nil, timedOut: &timedOut)
-    }
-
-    /// As `take`, but waits at most `limit` seconds for a batch when not draining (nil: no
-    /// limit); then returns nil with `timedOut` set.
-    func take(waitingAtMost limit: Double?, timedOut: inout Bool) -> Batch? {
-        condition.lock()
-        defer { condition.unlock() }
-        timedOut = false
-        let until = limit.map { Date(timeIntervalSinceNow: $0) }
-        while count == 0 {
-            if stopped || left >= participants { return nil }
-            if draining {
-                if left + parked.count >= participants { return nil }
-                if !condition.wait(until: deadline) && count == 0 {
-                    stopped = true
-                    condition.broadcast()
-                    return nil
-                }
-            } else if let until {
-                if !condition.wait(until: until) && count == 0 && !stopped && !draining && left < participants {
-                    timedOut = true
-                    return nil
-                }
-            } else {
-                condition.wait()
-            }
-        }
-        let b = ring[head].take()!
-        head = (head + 1) % ring.count
-        count -= 1
-        if b.last { left += 1 }
-        condition.broadcast()
-        return b
-    }
-
-    /// Readers hand over what they hold and leave; `take` ends when they have (at most `limit` s).
-    func drain(limit: Double) {
-        condition.lock()
-        if !draining {
-            draining = true
-            deadline = Date(timeIntervalSinceNow: limit)
-        }
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func stop() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        condition.unlock()
-    }
-}
-
-/// A value handed to one thread at its start and used only there from then on, so it needs no
-/// `Sendable` conformance of its own (`SourceCursor` owns a reader and a decoder).
-private final class MovedToThread<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
