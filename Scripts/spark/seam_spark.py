@@ -118,7 +118,20 @@ def list_sources(sc, seam, spec, paths, services):
 
 def run(sc, seam, spec, paths, partitions=None, fmt="text", fail_on="gaps", examples=5, allow_unjudged=False,
         services=(), timings=None):
-    """Runs the three stages on `sc`; returns (summary text, exit code). Reusable on one SparkContext."""
+    """Runs the three stages on `sc`; returns (summary text, exit code). Reusable on one SparkContext.
+
+    The driver's files (the spec's copy, the coverage, the parts) live in one temporary folder,
+    removed when the run ends, also when the job fails."""
+    work = tempfile.mkdtemp(prefix="seam-spark-")
+    try:
+        return _stages(work, sc, seam, spec, paths, partitions, fmt, fail_on, examples, allow_unjudged, services,
+                       timings)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _stages(work, sc, seam, spec, paths, partitions, fmt, fail_on, examples, allow_unjudged, services, timings):
+    """`run`'s body; its driver-side files go in `work`."""
     from pyspark import SparkFiles, StorageLevel
 
     seam = os.path.abspath(seam)
@@ -132,7 +145,7 @@ def run(sc, seam, spec, paths, partitions=None, fmt="text", fail_on="gaps", exam
 
     # The binary and the spec, to every executor (the same path twice is shipped once).
     sc.addFile(seam)
-    spec_copy = os.path.join(tempfile.mkdtemp(prefix="seam-spark-"), "spec-%s.yaml" % run_id)
+    spec_copy = os.path.join(work, "spec-%s.yaml" % run_id)
     shutil.copyfile(spec, spec_copy)
     sc.addFile(spec_copy)
     seam_name, spec_name = os.path.basename(seam), os.path.basename(spec_copy)
@@ -181,7 +194,6 @@ def run(sc, seam, spec, paths, partitions=None, fmt="text", fail_on="gaps", exam
     accounts = extracted.filter(lambda l: l.startswith("{")).collect()
     clock["extract"] = time.time()
 
-    work = tempfile.mkdtemp(prefix="seam-spark-")
     coverage = os.path.join(work, "coverage-%s.jsonl" % run_id)
     with open(coverage, "w") as f:
         for line in listed_errors + accounts:
@@ -252,7 +264,6 @@ def run(sc, seam, spec, paths, partitions=None, fmt="text", fail_on="gaps", exam
     if timings is not None:
         timings.update({"extract": clock["extract"] - clock["start"], "shuffle": clock["shuffle"] - clock["extract"],
                         "correlate": clock["correlate"] - clock["shuffle"], "merge": clock["merge"] - clock["correlate"]})
-    shutil.rmtree(work, ignore_errors=True)
     return merged.stdout, merged.returncode
 
 

@@ -22,7 +22,19 @@ final class ClockJumpTests: XCTestCase {
         func observations(in record: RecordView, position: InputPosition, into out: inout [Observation]) {}
     }
 
-    let dir = TempDir()
+    /// Made per test and dropped in `tearDown`: XCTest keeps every test case instance until the
+    /// process ends, so a `TempDir` held by a property would never be removed.
+    private var dir: TempDir!
+
+    override func setUp() {
+        super.setUp()
+        dir = TempDir()
+    }
+
+    override func tearDown() {
+        dir = nil
+        super.tearDown()
+    }
     let t0: Int64 = 1_764_000_000_000_000_000
     let second: Int64 = 1_000_000_000
     let year2099: Int64 = 4_070_908_800_000_000_000

@@ -13,15 +13,31 @@ import XCTest
 @testable import SeamSpec
 import SeamFuzzSupport
 
-/// A temporary directory removed at deinit.
+/// A temporary directory removed at deinit: hold it in a local or in a property reset in
+/// `tearDown`, never in a property set at the test case's init (XCTest keeps every test case
+/// instance alive until the process ends).
 final class TempDir {
     let path: String
     init() {
+        _ = TempDir.sweptOnce
         let base = NSTemporaryDirectory() + "seam-input-\(getpid())-\(UUID().uuidString)"
         try! FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
         path = base
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// Once per test process: removes the folders of test processes that ended without their
+    /// deinit (killed, crashed, or a sanitizer halted them), named `seam-input-PID-...`.
+    private static let sweptOnce: Void = {
+        let fm = FileManager.default
+        let tmp = NSTemporaryDirectory()
+        for name in (try? fm.contentsOfDirectory(atPath: tmp)) ?? [] where name.hasPrefix("seam-input-") {
+            guard let pid = name.split(separator: "-").dropFirst(2).first.flatMap({ pid_t($0) }) else { continue }
+            if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
+                try? fm.removeItem(atPath: tmp + (tmp.hasSuffix("/") ? "" : "/") + name)
+            }
+        }
+    }()
 
     @discardableResult
     func write(_ name: String, _ bytes: [UInt8]) -> String {
