@@ -406,8 +406,8 @@ public final class LineReader {
         inBuf = buffer
         state = .reading
         // The first bytes decide gzip (1f 8b), zstd (28 b5 2f fd, or a skippable frame's
-        // 5X 2a 4d 18) or plain; a pipe may deliver them one at a time, so read only as many as
-        // still matter.
+        // 5X 2a 4d 18) or plain; a pipe may deliver them one at a time, so read on only while
+        // what came is the start of one of those (a short first line on a live pipe is not held).
         var count = 0
         while count < LineReader.magicBytesNeeded(buffer, count) {
             let n = readSome(into: buffer + count, min(readChunk, capacity - count))
@@ -450,12 +450,23 @@ public final class LineReader {
         return true
     }
 
-    /// How many leading bytes decide the format, given the `count` read so far at `bytes`.
+    /// How many leading bytes decide the format, given the `count` read so far at `bytes`:
+    /// `count` itself once those bytes begin no magic number (plain, decided now), else the
+    /// length of the magic number they begin. Exact for files and pipes alike: no magic number
+    /// holds a newline byte, so a complete first line, however short, never waits.
     static func magicBytesNeeded(_ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-        guard count >= 1 else { return 2 }
-        let b0 = bytes.load(as: UInt8.self)
-        if b0 == 0x28 || b0 & 0xF0 == 0x50 { return 4 }
-        return 2
+        guard count >= 1 else { return 1 }
+        // Safe: only `i < count` is loaded (`begins` stops at `min(count, length)`).
+        let b = { (i: Int) in bytes.load(fromByteOffset: i, as: UInt8.self) }
+        // Each magic number: its length, and whether byte i of it matches.
+        func begins(_ length: Int, _ matches: (Int, UInt8) -> Bool) -> Bool {
+            for i in 0..<min(count, length) where !matches(i, b(i)) { return false }
+            return true
+        }
+        if begins(2, { i, x in x == [0x1F, 0x8B][i] }) { return 2 }
+        if begins(4, { i, x in x == [0x28, 0xB5, 0x2F, 0xFD][i] }) { return 4 }
+        if begins(4, { i, x in i == 0 ? x & 0xF0 == 0x50 : x == [0, 0x2A, 0x4D, 0x18][i] }) { return 4 }
+        return count
     }
 
     /// gzip, zstd, or nil (plain) for the first `count` bytes at `bytes`.

@@ -18,7 +18,7 @@ import Darwin
 ///   given too: same device and inode) is read once, under its first path; the later one is a
 ///   `.duplicateSource` note, which loses no line and leaves the run complete. `-` twice is
 ///   stdin once.
-/// - A tar archive (plain or gzip; known by `ustar` at offset 257 of its first, inflated,
+/// - A tar archive (plain, gzip or zstd; known by `ustar` at offset 257 of its first, decoded,
 ///   512-byte block, whatever its name) is never read as text: `.tarArchive`, which makes the
 ///   run incomplete. FIFOs are not probed (that would take their first bytes).
 /// - Inside walked directories, entries whose name starts with `.` are skipped (editor swap
@@ -164,10 +164,15 @@ public enum SourceWalker {
                 return
             }
             read[id] = path
-            if !isFIFO, let gzip = SourceWalker.tarArchive(path) {
+            if !isFIFO, let compression = SourceWalker.tarArchive(path) {
+                let flags = switch compression {
+                case .plain: "xf"
+                case .gzip: "xzf"
+                case .zstd: "--zstd -xf"
+                }
                 errors.append(InputError(
                     code: .tarArchive, source: path, offset: nil,
-                    message: "tar archive: unpack it first, e.g. `tar x\(gzip ? "z" : "")f \(path)`; "
+                    message: "tar archive: unpack it first, e.g. `tar \(flags) \(path)`; "
                         + "reading tar members is not supported yet"))
                 return
             }
@@ -217,26 +222,39 @@ public enum SourceWalker {
         }
     }
 
-    /// Whether the file at `path` is a tar archive: nil if not, else whether it is gzipped.
-    /// Reads at most 64 KiB; a gzip stream is inflated only up to its first 512 bytes.
-    static func tarArchive(_ path: String) -> Bool? {
+    /// How a tar archive is compressed.
+    enum TarCompression { case plain, gzip, zstd }
+
+    /// Whether the file at `path` is a tar archive: nil if not, else how it is compressed.
+    /// Reads at most 64 KiB of gzip, 256 KiB of zstd (a zstd block, up to 128 KiB, comes out
+    /// whole), 512 bytes of anything else; a compressed stream is decoded only up to its first
+    /// 512 bytes. zstd without libzstd is not looked into (the
+    /// reader reports it as `.zstdUnavailable`).
+    static func tarArchive(_ path: String) -> TarCompression? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var raw = [UInt8](repeating: 0, count: 1 << 16)
-        var count = 0
-        while count < raw.count {
-            // Safe: C interop; reads into raw[count...], `count < raw.count` (the loop's condition).
+        var raw = [UInt8](repeating: 0, count: 1 << 18)
+        var count = 0, limit = raw.count
+        var format: DecodeFeed.Format?
+        while count < limit {
+            // Safe: C interop; reads into raw[count...], `count < limit <= raw.count` (the loop's condition).
             let n = raw.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             count += n
-            if count >= 512 && !(raw[0] == 0x1F && raw[1] == 0x8B) { break }
+            // Safe: `format` reads at most the first `count` bytes, all of them in `raw`.
+            format = raw.withUnsafeBytes { LineReader.format($0.baseAddress!, count) }
+            if count >= 512 { limit = format == nil ? 512 : format == .gzip ? 1 << 16 : 1 << 18 }
         }
-        if count >= 2 && raw[0] == 0x1F && raw[1] == 0x8B {
-            return isTarHeader(inflateHead(raw[..<count], max: 512)) ? true : nil
+        switch format {
+        case .gzip?:
+            return isTarHeader(inflateHead(raw[..<count], max: 512)) ? .gzip : nil
+        case .zstd?:
+            return isTarHeader(zstdHead(raw[..<count], max: 512)) ? .zstd : nil
+        case nil:
+            return isTarHeader(raw[..<min(count, 512)]) ? .plain : nil
         }
-        return isTarHeader(raw[..<min(count, 512)]) ? false : nil
     }
 
     /// `ustar` at offset 257 of a 512-byte block: POSIX and GNU tar headers both have it.
@@ -269,6 +287,18 @@ public enum SourceWalker {
                 }
                 return outBuf.count - Int(stream.pointee.avail_out)
             }
+        }
+        return Array(out[..<produced])
+    }
+
+    /// The first `max` bytes that the zstd stream starting `input` decodes to (fewer when it
+    /// ends or is damaged first, or libzstd is absent).
+    static func zstdHead(_ input: ArraySlice<UInt8>, max: Int) -> [UInt8] {
+        guard let decoder = ZstdDecoder(sourceName: "") else { return [] }
+        var out = [UInt8](repeating: 0, count: max)
+        // Safe: the decoder stays within the two buffers' counts (`ZstdDecoder.inflate`).
+        let produced = Array(input).withUnsafeBytes { inBuf in
+            out.withUnsafeMutableBytes { decoder.inflate(inBuf, into: $0).produced }
         }
         return Array(out[..<produced])
     }

@@ -10,6 +10,7 @@ import XCTest
 @testable import SeamRecords
 @testable import SeamReporting
 @testable import SeamSpec
+import SeamFuzzSupport
 
 final class InputWalkerTests: XCTestCase {
     private func names(_ sources: [SourceDescriptor], relativeTo dir: TempDir) -> [String] {
@@ -173,6 +174,30 @@ final class InputWalkerTests: XCTestCase {
         XCTAssertTrue(errors[1].message.contains("tar xzf "), errors[1].message)
         XCTAssertTrue(errors[1].message.contains("not supported yet"), errors[1].message)
         let s = HandoffCheck(spec: HandoffSpec(rules: [])).run(paths: [gz])
+        XCTAssertFalse(s.complete, "a tar archive not read makes the run incomplete")
+        XCTAssertEqual(s.total.lines, 0, "no tar header is read as text")
+    }
+
+    /// A tar archive compressed with zstd is refused like `.tar.gz`, whatever its name, with
+    /// the first member incompressible (its first zstd block, 128 KiB, is read whole before the
+    /// header comes out); a zstd file of plain lines is still a source.
+    func testTarArchiveCompressedWithZstdIsRefused() throws {
+        try XCTSkipUnless(ZstdWriter.available, "libzstd is not installed here")
+        let dir = TempDir()
+        let lines = #"{"ts":1,"service":"a","event":"x"}"# + "\n"
+        var rng = SeededRandom(seed: 18)
+        let noise = String((0..<200_000).map { _ in Character(Unicode.Scalar(UInt8(0x21 + rng.int(94)))) })
+        let big = ZstdWriter.frame(tarBytes("noise.log", noise + "\n"), level: 3)
+        XCTAssertGreaterThan(big.count, 1 << 16, "the first block must need more than 64 KiB of input")
+        let zst = dir.write("logs/a.tar.zst", ZstdWriter.frame(tarBytes("a.log", lines)))
+        let renamed = dir.write("logs/b.log.zst", big)
+        let ok = dir.write("logs/c.log.zst", ZstdWriter.frame(Array(lines.utf8)))
+        let (sources, errors) = SourceWalker.expand([dir.path + "/logs"])
+        XCTAssertEqual(sources.map(\.displayName), [ok])
+        XCTAssertEqual(errors.map(\.code), [.tarArchive, .tarArchive])
+        XCTAssertEqual(errors.map(\.source), [zst, renamed])
+        XCTAssertTrue(errors[0].message.contains("tar --zstd -xf "), errors[0].message)
+        let s = HandoffCheck(spec: HandoffSpec(rules: [])).run(paths: [zst])
         XCTAssertFalse(s.complete, "a tar archive not read makes the run incomplete")
         XCTAssertEqual(s.total.lines, 0, "no tar header is read as text")
     }

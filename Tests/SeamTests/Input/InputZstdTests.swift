@@ -109,4 +109,76 @@ final class InputZstdTests: XCTestCase {
             XCTAssertEqual(items, referenceFrame(head + Array("x\n".utf8), max: 1 << 20))
         }
     }
+
+    /// A live pipe (`watch` on stdin) whose first line is shorter than a magic number and
+    /// begins like one ('(' 28, 'P'..'_' 5X, 1f: a binary-line rejection) is read at once, with
+    /// the writer still open: the detection used to wait for 4 bytes, so such a line was held
+    /// until more came.
+    func testShortFirstLineOnALivePipeIsNotHeld() throws {
+        let dir = TempDir()
+        for (k, first) in ["[\n", "(\n", "P\r\n", "\u{1F}\n"].enumerated() {
+            let path = dir.path + "/live\(k)"
+            XCTAssertEqual(mkfifo(path, 0o600), 0)
+            let more = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
+            Thread {
+                let fd = open(path, O_WRONLY)
+                for (i, text) in [first, "second\n"].enumerated() {
+                    if i == 1 { _ = more.wait(timeout: .now() + 30) }
+                    _ = Array(text.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                }
+                close(fd)
+                finished.signal()
+            }.start()
+            // Read on its own thread: the old detection blocked in read(2) until the writer
+            // went on, which the test does only after the wait below.
+            nonisolated(unsafe) let reader = LineReader(source: fileSource(path), maxLineLength: 1 << 20)
+            let got = DispatchSemaphore(value: 0)
+            nonisolated(unsafe) var firstItem: Framed?
+            nonisolated(unsafe) var rest: [Framed] = []
+            Thread {
+                switch reader.next() {
+                case .line(let n, let bytes)?: firstItem = .line(n, Array(bytes))
+                case .rejected(let n, let reason)?: firstItem = .rejected(n, reason)
+                case nil: break
+                }
+                got.signal()
+                rest = readAll(reader)
+                got.signal()
+            }.start()
+            let inTime = got.wait(timeout: .now() + 10) == .success
+            more.signal()  // the writer goes on either way, so the reader thread ends
+            _ = got.wait(timeout: .now() + 30)
+            finished.wait()
+            XCTAssertTrue(inTime, "first line \(Array(first.utf8)) held while the pipe stayed open")
+            let expected = referenceFrame(Array((first + "second\n").utf8), max: 1 << 20)
+            XCTAssertEqual(firstItem, expected.first)
+            XCTAssertEqual(rest, Array(expected.dropFirst()))
+            XCTAssertFalse(reader.isZstd || reader.isGzip)
+        }
+    }
+
+    /// The other side of it: a zstd stream whose magic number comes through a pipe a byte at a
+    /// time (the writer pauses between) is still zstd.
+    func testZstdMagicSplitAcrossPipeReadsIsZstd() throws {
+        try XCTSkipUnless(ZstdWriter.available, "libzstd is not installed here")
+        let dir = TempDir()
+        let path = dir.path + "/split"
+        XCTAssertEqual(mkfifo(path, 0o600), 0)
+        let data = ZstdWriter.frame(content)
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            let fd = open(path, O_WRONLY)
+            for i in 0..<3 {
+                _ = data.withUnsafeBytes { write(fd, $0.baseAddress! + i, 1) }
+                usleep(20_000)
+            }
+            _ = data.withUnsafeBytes { write(fd, $0.baseAddress! + 3, $0.count - 3) }
+            close(fd)
+            finished.signal()
+        }.start()
+        let (reader, items) = read(path, pipelined: false)
+        finished.wait()
+        XCTAssertTrue(reader.isZstd)
+        XCTAssertEqual(items, referenceFrame(content, max: 1 << 20))
+    }
 }
