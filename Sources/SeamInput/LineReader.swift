@@ -313,6 +313,8 @@ public final class LineReader {
     /// a block with one (a tab, say) then byte by byte. Instead of `memchr`, then a second pass.
     @inline(__always)
     static func lineEnd(_ start: UnsafeRawPointer, _ count: Int, binary: inout Bool) -> Int? {
+        // Safe: every load lies in `start[0..<count]` (a block is loaded only when `i + 64` or
+        // `i + 32 <= count`, a word only inside such a block).
         let space = SIMD16<UInt8>(repeating: 0x20), del = SIMD16<UInt8>(repeating: 0x7F)
         var i = 0
         // 64 bytes at a time while no block holds such a byte (most of a line), then 32.
