@@ -100,8 +100,8 @@ public final class HandoffCheck {
                                  services: services, coverage: coverage, options: mergeOptions)
         passes = 1
         while !merger.run(
-            // Borrowed from the buffer: no retain/release of each observation's key and values.
-            deliver: { batch in batch.withUnsafeBufferPointer { for i in $0.indices { correlator.observe($0[i]) } } },
+            // Indexed, so each observation is borrowed from the array (no retain/release of its values).
+            deliver: { batch in for i in batch.indices { correlator.observe(batch[i]) } },
             advance: { correlator.advance(to: $0) },
             progress: progress)
         {

@@ -101,32 +101,13 @@ public struct ClaimValues: Sendable {
     public mutating func append(_ tag: Tag, _ bytes: UnsafeRawBufferPointer) {
         let old = Int(length), n = bytes.count
         if spill == nil && n < 0x80 && old + 2 + n <= Self.inlineCapacity {
-            // The common case: a one-byte length, inline. No `memmove` call (it cost more than
-            // these few bytes), no LEB128 loop, no byte loop: the last word (or the last 4, or
-            // the 1-3 bytes) is copied overlapping what came before it.
+            // The common case: a one-byte length, inline, no LEB128 loop.
             withUnsafeMutableBytes(of: &storage) { s in
-                // Safe: `old + 2 + n <= inlineCapacity` (the guard), the size of `storage`; each
-                // store below lies in `to[0..<n]`, each load in `src[0..<n]`.
+                // Safe: `old + 2 + n <= inlineCapacity` (the guard), the size of `storage`.
                 let at = s.baseAddress! + old
                 at.storeBytes(of: tag.rawValue, as: UInt8.self)
                 at.storeBytes(of: UInt8(n), toByteOffset: 1, as: UInt8.self)
-                guard let src = bytes.baseAddress else { return }
-                let to = at + 2
-                if n >= 8 {
-                    var k = 0
-                    while k + 8 < n {
-                        to.storeBytes(of: src.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
-                        k += 8
-                    }
-                    to.storeBytes(of: src.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), toByteOffset: n - 8, as: UInt64.self)
-                } else if n >= 4 {
-                    to.storeBytes(of: src.loadUnaligned(as: UInt32.self), as: UInt32.self)
-                    to.storeBytes(of: src.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self), toByteOffset: n - 4, as: UInt32.self)
-                } else if n > 0 {
-                    to.storeBytes(of: src.load(as: UInt8.self), as: UInt8.self)
-                    to.storeBytes(of: src.load(fromByteOffset: n / 2, as: UInt8.self), toByteOffset: n / 2, as: UInt8.self)
-                    to.storeBytes(of: src.load(fromByteOffset: n - 1, as: UInt8.self), toByteOffset: n - 1, as: UInt8.self)
-                }
+                if let src = bytes.baseAddress, n > 0 { (at + 2).copyMemory(from: src, byteCount: n) }
             }
             length = Int32(old + 2 + n)
             return

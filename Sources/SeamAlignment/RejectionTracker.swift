@@ -118,25 +118,21 @@ public struct RejectionTracker {
 
     /// Merges two runs of one reason, adjacent in that reason's line order, whose merged span
     /// is the narrowest (ties: the earliest pair): spans stay about even in width, so every
-    /// part of the source keeps about the same precision. O(cap), no allocation.
+    /// part of the source keeps about the same precision. O(cap), one 8-entry array (a merge
+    /// runs only once a source has more than `cap` runs: not worth unsafe memory).
     private mutating func mergeNarrowest() {
         capped = true
-        var lastOf = (-1, -1, -1, -1, -1, -1, -1, -1)
+        var last = [Int](repeating: -1, count: 8)
         var best = (i: -1, j: -1, width: Int64.max)
-        closed.withUnsafeBufferPointer { runs in
-            withUnsafeMutableBytes(of: &lastOf) { raw in
-                let last = raw.bindMemory(to: Int.self)
-                for j in runs.indices {
-                    let k = Self.ordinal(runs[j].reason)
-                    let i = last[k]
-                    last[k] = j
-                    guard i >= 0 else { continue }
-                    let lo = min(runs[i].earliest ?? .max, runs[j].earliest ?? .max)
-                    let hi = max(runs[i].latest ?? .min, runs[j].latest ?? .min)
-                    let width = lo == .max ? 0 : hi.subtractingSaturating(lo)
-                    if width < best.width || best.i < 0 { best = (i, j, width) }
-                }
-            }
+        for j in closed.indices {
+            let k = Self.ordinal(closed[j].reason)
+            let i = last[k]
+            last[k] = j
+            guard i >= 0 else { continue }
+            let lo = min(closed[i].earliest ?? .max, closed[j].earliest ?? .max)
+            let hi = max(closed[i].latest ?? .min, closed[j].latest ?? .min)
+            let width = lo == .max ? 0 : hi.subtractingSaturating(lo)
+            if width < best.width || best.i < 0 { best = (i, j, width) }
         }
         guard best.i >= 0 else {
             closed.removeFirst()  // cannot happen: more runs than reasons

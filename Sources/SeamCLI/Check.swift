@@ -145,6 +145,7 @@ final class FindingCollector: FindingSink, @unchecked Sendable {
     private let examplesPerKind: Int
     private var all: [Finding] = []
     private var tallies: [HandoffTally]
+    // Safe: C interop; a pthread object must not move, so it lives in its own allocation.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
     init(keepAll: Bool, rules: [HandoffRule] = [], examplesPerKind: Int = 0) {

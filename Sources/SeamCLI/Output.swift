@@ -13,6 +13,7 @@ final class Output: @unchecked Sendable {
     /// Exit code to use when the reader goes away (EPIPE): the run's own verdict, if known.
     var exitCodeOnClosedPipe: Int32 = 0
 
+    // Safe: C interop; a pthread object must not move, so it lives in its own allocation.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
     init(fd: Int32) {

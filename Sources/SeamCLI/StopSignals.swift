@@ -32,6 +32,7 @@ final class StopSignals: @unchecked Sendable {
     /// the handlers are installed.
     nonisolated(unsafe) private static var wakeFD: Int32 = -1
 
+    // Safe: C interop; a pthread object must not move, so it lives in its own allocation.
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var received: Int32?
     private var done = false

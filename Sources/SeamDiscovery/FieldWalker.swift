@@ -26,6 +26,13 @@ struct WalkedField {
 /// record decoder has already decided whether the line is an event). Duplicate keys are kept
 /// once (the first). At most `maxFields` fields per line. No allocation per line: fields and
 /// names go into buffers reused from line to line (valid until the next walk).
+///
+/// Raw memory (asserted in debug builds where a field is stored): `count <= maxFields`
+/// entries of `fields`; `namesUsed <= namesCapacity` bytes of `names` (which moves when it
+/// grows: fields hold offsets into it); `path` holds `maxName * (maxDepth + 1) + 8` bytes (a
+/// name per level and its dots). The walk reads the line through pointers end to end, once per
+/// line in `seam discover`: kept as it is (changing it is not a local change), checked by the
+/// discovery tests.
 final class FieldWalker {
     static let maxFields = 64
     static let maxDepth = 4
@@ -78,6 +85,7 @@ final class FieldWalker {
             names = bigger
             namesCapacity = c
         }
+        assert(count < Self.maxFields && namesUsed + pathCount <= namesCapacity && pathCount <= Self.maxName * (Self.maxDepth + 1) + 8)
         (names + namesUsed).update(from: path, count: pathCount)
         fields[count] = WalkedField(nameHash: h, nameStart: Int32(namesUsed), nameCount: Int32(pathCount),
                                     value: value, valueCount: Int32(valueCount), kind: kind, escaped: escaped)
@@ -101,6 +109,7 @@ final class FieldWalker {
             names = bigger
             namesCapacity = c
         }
+        assert(count < Self.maxFields && namesUsed + n <= namesCapacity)
         (names + namesUsed).update(from: nb.assumingMemoryBound(to: UInt8.self), count: n)
         fields[count] = WalkedField(nameHash: nameHash, nameStart: Int32(namesUsed), nameCount: Int32(n),
                                     value: valuePointer, valueCount: Int32(value.count), kind: .string, escaped: false)

@@ -52,6 +52,7 @@ struct GzipMemberCheck {
         /// CRC-32 of `count` bytes at `bytes`, continuing from `crc` (0 to start).
         @inline(__always)
         func update(_ crc: UInt32, _ bytes: UnsafeRawPointer, _ count: Int) -> UInt32 {
+            // Safe: C interop; the callers pass bytes they just produced or consumed, `count` of them.
             switch self {
             case .libdeflate(let f):
                 return f(crc, bytes, count)

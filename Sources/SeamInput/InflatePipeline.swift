@@ -39,6 +39,8 @@ final class InflatePipeline {
         worker = WorkerThread {
             var reported = 0
             while let slot = free.take() {
+                // Safe: each slot holds `slotSize` bytes; a slot is either free (only this thread
+                // writes it) or filled (only the reader reads it), handed over by the two queues.
                 let n = feed.fill(UnsafeMutableRawBufferPointer(start: buffers[slot], count: slotSize))
                 let errors = reported < feed.errors.count ? Array(feed.errors[reported...]) : []
                 reported = feed.errors.count

@@ -174,7 +174,7 @@ public final class LineReader {
             assert(pos >= 0 && pos <= end, "framing position outside the chunk")
             if pos < end {
                 // Safe: `chunk[pos..<end]` is readable (the type's invariant; `present` set it).
-                let base = chunk.unsafelyUnwrapped
+                let base = chunk!
                 let start = UnsafeRawPointer(base + pos)
                 let available = end - pos
                 var binary = false
@@ -217,7 +217,7 @@ public final class LineReader {
                 if wasDiscarding { return reject(.tooLong) }
                 let length = carryLength
                 carryLength = 0
-                return frame(UnsafeRawPointer(carry.unsafelyUnwrapped), length)
+                return frame(UnsafeRawPointer(carry!), length)
             }
         }
     }
@@ -242,7 +242,7 @@ public final class LineReader {
         let total = carryLength + length
         let endsWithCR = length > 0
             ? start.load(fromByteOffset: length - 1, as: UInt8.self) == 0x0D
-            : carry.unsafelyUnwrapped.load(fromByteOffset: carryLength - 1, as: UInt8.self) == 0x0D
+            : carry!.load(fromByteOffset: carryLength - 1, as: UInt8.self) == 0x0D
         if total - (endsWithCR ? 1 : 0) > maxLineLength {
             carryLength = 0
             return reject(.tooLong)
@@ -250,7 +250,7 @@ public final class LineReader {
         appendCarry(start, length)
         carryLength = 0
         // Read `carry` only now: `appendCarry` may have moved it (and freed the old block).
-        return frame(UnsafeRawPointer(carry.unsafelyUnwrapped), total)
+        return frame(UnsafeRawPointer(carry!), total)
     }
 
     /// Classifies one line (`length` bytes at `start`, `\n` excluded). `binary`: whether the
@@ -292,7 +292,7 @@ public final class LineReader {
         }
         assert(needed <= carryCapacity && carryCapacity <= maxLineLength + 1, "carry buffer too small or too big")
         // Safe: `needed <= carryCapacity` (asserted above); `start` is a line in `chunk`, not in `carry`.
-        (carry.unsafelyUnwrapped + carryLength).copyMemory(from: start, byteCount: length)
+        (carry! + carryLength).copyMemory(from: start, byteCount: length)
         carryLength = needed
     }
 
@@ -313,6 +313,8 @@ public final class LineReader {
     /// a block with one (a tab, say) then byte by byte. Instead of `memchr`, then a second pass.
     @inline(__always)
     static func lineEnd(_ start: UnsafeRawPointer, _ count: Int, binary: inout Bool) -> Int? {
+        // Safe: every load lies in `start[0..<count]` (a block is loaded only when `i + 64` or
+        // `i + 32 <= count`, a word only inside such a block).
         let space = SIMD16<UInt8>(repeating: 0x20), del = SIMD16<UInt8>(repeating: 0x7F)
         var i = 0
         // 64 bytes at a time while no block holds such a byte (most of a line), then 32.
@@ -510,7 +512,7 @@ public final class LineReader {
     /// source (clean or not).
     private func refill() -> Bool {
         guard isGzip || isZstd else {
-            let buffer = inBuf.unsafelyUnwrapped
+            let buffer = inBuf!
             var n = readSome(into: buffer, readChunk)
             while n == 0, let follower, !damaged {
                 switch follower.awaitMore(fd: &fd, partialLine: carryLength > 0 || discarding) {

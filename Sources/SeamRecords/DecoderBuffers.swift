@@ -1,6 +1,10 @@
 /// The decoder's reusable memory: span storage, the JSON scanner's memory and a scratch buffer
 /// for unescaping. One object, so that the decoder's value semantics cost one uniqueness check
 /// per line for all of it (`scan` is never shared: it is unique whenever this object is).
+///
+/// Invariants: `spans` holds `max(1, spanCapacity)` spans (the plan's `spanCapacity`: every
+/// slot and alternate); the scratch holds at least the capacity last asked (asserted), and may
+/// move on the next ask, so no pointer to it is kept across records.
 final class DecoderBuffers {
     let spans: UnsafeMutablePointer<FieldSpan>
     let scan: ScanBuffers
@@ -28,6 +32,7 @@ final class DecoderBuffers {
             while scratchCapacity < capacity { scratchCapacity *= 2 }
             scratchBuffer = .allocate(capacity: scratchCapacity)
         }
+        assert(capacity <= scratchCapacity)
         return scratchBuffer
     }
 }

@@ -59,6 +59,7 @@ final class FieldTable {
         work.deallocate()
         work = bigger
         capacity = c
+        assert(used + extra <= capacity, "work buffer smaller than asked")
     }
 
     /// Marks `count` bytes written after `used` (by a layer that called `ensure` first) as used.

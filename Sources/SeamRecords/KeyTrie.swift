@@ -4,7 +4,9 @@
 /// value at that key (or -1); a node with edges (`edgeCount > 0`) tells the scanner to descend
 /// into an object value.
 /// Memory is allocated once and freed in `deinit`; the scanners read it through raw pointers to
-/// stay free of bounds checks and reference counting on the hot path.
+/// stay free of bounds checks and reference counting on the hot path. Invariants, fixed at
+/// init: every node's edges, table and every edge's key bytes lie inside their arrays, and
+/// children are nodes (`child` asserts the node it is given in debug builds).
 ///
 /// Lookup: a node with more than `linearEdges` edges (the root, with every wanted top-level key
 /// and the time/service/event alternatives) has an open-addressing table over (length, 8-byte
@@ -143,6 +145,7 @@ final class KeyTrie: @unchecked Sendable {
     /// mismatch in one compare.
     @inlinable @inline(__always)
     func child(of node: Int32, key: UnsafePointer<UInt8>, length: Int, prefix: UInt64) -> Int32 {
+        assert(node >= 0 && Int(node) < nodeCount, "not a node of this trie")
         let nd = nodes[Int(node)]
         if nd.tableMask != 0 {
             let mask = Int(nd.tableMask)

@@ -23,6 +23,7 @@ public final class ServiceTable: @unchecked Sendable {
 
     public init(shared: Bool = false) {
         if shared {
+            // Safe: C interop; a pthread mutex must not move, so it lives in its own allocation.
             let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
             pthread_mutex_init(m, nil)
             mutex = m

@@ -55,6 +55,34 @@ final class ClaimValuesTests: XCTestCase {
         }
     }
 
+    /// The packed buffer's edges (invariants in `ClaimValues`' doc comment): exactly
+    /// `inlineCapacity` bytes stay inline, one more spills; a value of 127 bytes has a one-byte
+    /// length, 128 a two-byte one; an empty key. Each reads back through `Reader` and through
+    /// `init(packed:)`, and every proper prefix of the packed bytes but the entry ends is not
+    /// well formed (the check `ObservationRow` relies on).
+    func testExactlyFullOnePastAndLengthEncodingEdges() {
+        let cap = ClaimValues.inlineCapacity
+        // Key "" (2 bytes) + one value with a 2-byte header: n = cap - 4 fills it exactly.
+        for (n, inline) in [(cap - 5, true), (cap - 4, true), (cap - 3, false), (127, false), (128, false), (129, false)] {
+            let value = (0..<n).map { UInt8(truncatingIfNeeded: 0x30 &+ $0) }
+            let v = ClaimValues(key: "", agree: [.string(value)])
+            XCTAssertEqual(v.spill == nil, inline, "value of \(n)")
+            let packed = v.withBytes { [UInt8]($0) }
+            let header = n < 0x80 ? 2 : 3
+            XCTAssertEqual(packed.count, 2 + header + n, "value of \(n)")
+            XCTAssertEqual(v.key, "")
+            XCTAssertEqual(v.agree, [.string(value)], "value of \(n)")
+            XCTAssertTrue(ClaimValues.isWellFormed(packed))
+            let back = packed.withUnsafeBytes { ClaimValues(packed: $0) }
+            XCTAssertEqual(back, v)
+            XCTAssertEqual(back.spill == nil, inline)
+            XCTAssertEqual(back.agree, [.string(value)])
+            for cut in 1..<packed.count where cut != 2 {
+                XCTAssertFalse(ClaimValues.isWellFormed(Array(packed[..<cut])), "value of \(n) cut at \(cut)")
+            }
+        }
+    }
+
     func testEqualityIsByBytes() {
         XCTAssertNotEqual(ClaimValues(key: "a", agree: []), ClaimValues(key: "b", agree: []))
         XCTAssertNotEqual(ClaimValues(key: nil, agree: []), ClaimValues(key: "", agree: []))
