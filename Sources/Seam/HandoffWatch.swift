@@ -119,15 +119,12 @@ public final class HandoffWatch {
                     // A live source hands over what it has whenever it would wait; a file in steps.
                     more = cursor.step(maxLines: 4096, untilDry: live, into: &batch)
                     if parks { queue.park(d.index, false) }
-                    var stats = cursor.stats
-                    stats.outOfOrder += cursor.disorderedEvents
-                    stats.maxLateness = cursor.maxLateness
                     // Draining: this reader leaves after this step, but only a source read to its
                     // end (not stopped) lets the watermark pass it.
                     let draining = queue.isDraining
-                    queue.put(Batch(source: d.index, observations: batch, extents: cursor.takeExtents(),
-                                    lowerBound: draining ? cursor.claimedBound : cursor.lowerBound,
-                                    ended: !more && !draining, stats: stats),
+                    var step = cursor.finishStep(observations: batch, more: more)
+                    if draining { step.lowerBound = cursor.claimedBound }
+                    queue.put(Batch(source: d.index, step: step, ended: !more && !draining),
                               leaving: !more || (draining && !followed))
                     batch.removeAll(keepingCapacity: true)
                     // A followed file is read on to its current end (its follower then ends).
@@ -204,10 +201,12 @@ public final class HandoffWatch {
                 stats += Array(repeating: SourceStats(), count: b.source + 1 - stats.count)
                 lowerBounds += Array(repeating: Int64.min, count: b.source + 1 - lowerBounds.count)
             }
-            coverage.note(extents: b.extents, source: Int32(b.source))
-            for o in b.observations { correlator.observe(o) }
-            stats[b.source] = b.stats
-            lowerBounds[b.source] = b.lowerBound
+            coverage.note(extents: b.step.extents, source: Int32(b.source))
+            for o in b.step.observations { correlator.observe(o) }
+            stats[b.source] = b.step.stats
+            stats[b.source].outOfOrder += b.step.disorderedEvents
+            stats[b.source].maxLateness = b.step.maxLateness
+            lowerBounds[b.source] = b.step.lowerBound
             if b.ended {
                 coverage.end(source: Int32(b.source))
                 lowerBounds[b.source] = .max
@@ -324,13 +323,12 @@ final class SourceRegistry: @unchecked Sendable {
 
 }
 
-/// What a reader thread hands to the correlator: one step's observations and accounting.
+/// What a reader thread hands to the correlator: one step of its source.
 struct Batch {
     var source: Int
-    var observations: [Observation]
-    var extents: [(service: Int32, first: Int64, last: Int64)]
-    var lowerBound: Int64
+    /// Its `lowerBound` is the source's claimed bound once the run drains (a stopped source has
+    /// not ended, whatever its cursor says).
+    var step: CursorStep
     /// The source was read to its end: the watermark no longer waits for it.
     var ended: Bool
-    var stats: SourceStats
 }

@@ -6,6 +6,7 @@ import Foundation
 /// Shared by `watch`'s reader threads: each cursor raises it once per step and reads it only
 /// while it has no trusted time of its own, so the lock is taken a few times per step, never
 /// per line.
+/// `@unchecked Sendable`: its one value is behind its lock.
 public final class ClockReference: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Int64 = .min

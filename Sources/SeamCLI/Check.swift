@@ -139,6 +139,7 @@ enum FailOn {
 ///
 /// `found` runs on the thread that correlates, `interrupted` on a signal handler's: a mutex
 /// (uncontended but for that one call) guards both.
+/// `@unchecked Sendable`: its findings and tallies are behind that mutex.
 final class FindingCollector: FindingSink, @unchecked Sendable {
     let keepAll: Bool
     private let rules: [HandoffRule]

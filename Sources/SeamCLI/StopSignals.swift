@@ -13,6 +13,7 @@ import Glibc
 /// with a run that ends by itself: once the main thread has started its own summary, a late
 /// signal is ignored (that summary is whole); while a handler is printing, `finishing()` blocks
 /// until the handler exits the process.
+/// `@unchecked Sendable`: `received` and `done` are behind its mutex; `onStop` is set at init.
 final class StopSignals: @unchecked Sendable {
     static let handled: [Int32] = [SIGINT, SIGTERM]
 

@@ -24,6 +24,7 @@ import Darwin
 /// Every file it reads is registered in `control` by device and inode, so a folder scan does
 /// not take a file renamed by rotation (`app.log` -> `app.log.1`) for a new one.
 /// Thread: used by its reader's thread only; `control` is shared.
+/// `@unchecked Sendable`: what other threads read (`hasEnded`, `isQuiet`) is behind its lock.
 public final class FollowedFile: @unchecked Sendable {
     public enum Outcome { case more, lineEnd, ended }
 

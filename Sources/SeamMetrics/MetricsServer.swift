@@ -9,7 +9,7 @@ import NIOPosix
 ///   own content type, which Prometheus accepts (its Accept header lists it as a fallback).
 /// - `GET /healthz`: 200 with "ok..." while `WatchMetrics.health` holds, else 503 with why.
 /// Anything else: 404 (405 for a method other than GET or HEAD).
-public final class MetricsServer: @unchecked Sendable {
+public final class MetricsServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channel: Channel
     /// The port bound (the one asked for, or the one the system chose for port 0).

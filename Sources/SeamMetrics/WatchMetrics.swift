@@ -9,6 +9,8 @@ import Seam
 /// (`PairObserver`). Metric names and units are listed in README ("Metrics"). Health: see
 /// `health(now:)`. Thread: `progressed` and `paired` come from the correlator's thread; the
 /// HTTP server reads `registry` (thread-safe) and `health` (behind a lock) from its own.
+/// `@unchecked Sendable`: its tables of counters and gauges and its health are behind its lock;
+/// `latency` is made at init and fed on the correlator's thread only.
 public final class WatchMetrics: WatchProgress, PairObserver, @unchecked Sendable {
     public let registry = PrometheusCollectorRegistry()
     /// Seconds of wall time the watermark may stand still while batches keep coming before
@@ -154,8 +156,9 @@ public final class WatchMetrics: WatchProgress, PairObserver, @unchecked Sendabl
     /// The run is stopping (a signal): `/healthz` fails from now on.
     public func stopping() {
         lock.lock()
+        defer { lock.unlock() }
         finished = true
-        lock.unlock()
+        // Under the lock: `progressed` may be adding to `gauges` on the correlator's thread.
         gauges["up"]?.set(0.0)
     }
 

@@ -8,8 +8,8 @@
 ///
 /// Span storage for a scanner therefore holds `spanCapacity` entries; only the first `count` are
 /// meaningful to callers once a scan finished.
-/// `@unchecked Sendable`: immutable once built; its trie is read-only (see `KeyTrie`).
-public struct FieldPlan: @unchecked Sendable {
+/// Immutable once built; its trie is read-only (see `KeyTrie`).
+public struct FieldPlan: Sendable {
     /// The distinct wanted paths in slot order (first occurrence order of `init(paths:)`).
     public let paths: [FieldPath]
     @usableFromInline let slots: [FieldPath: Int]

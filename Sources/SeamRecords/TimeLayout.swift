@@ -1,3 +1,5 @@
+import SeamCore
+
 /// A strftime-like layout for times written as text (`081109 203615`, `2017-05-16 00:02:34.773`,
 /// `Nov  9 20:36:15`), parsed to ns since the epoch.
 ///
@@ -202,7 +204,7 @@ public struct TimeLayout: Sendable, Equatable {
 
     /// Seconds east of UTC for a zone as the spec writes it: `UTC`, `Z`, `+08:00`, `-0500`, `+8`.
     public static func zoneOffset(_ text: String) -> Int? {
-        let t = text.trimmingCharacters(in: " ")
+        let t = text.trimmingSpaces
         if ["UTC", "Z", "GMT", "utc", "z", "gmt"].contains(t) { return 0 }
         var rest = Substring(t)
         if rest.hasPrefix("UTC") || rest.hasPrefix("GMT") { rest = rest.dropFirst(3) }
@@ -219,14 +221,5 @@ public struct TimeLayout: Sendable, Equatable {
         }
         guard let h, h <= 23, m <= 59, rest.allSatisfy({ $0.isNumber || $0 == ":" }) else { return nil }
         return (sign == "-" ? -1 : 1) * (h * 3600 + m * 60)
-    }
-}
-
-private extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        var s = Substring(self)
-        while s.first == set { s.removeFirst() }
-        while s.last == set { s.removeLast() }
-        return String(s)
     }
 }

@@ -99,12 +99,9 @@ public enum FindingText {
         return "\(path.text)=" + (plain ? key : "\"\(key.replacingOccurrences(of: "\"", with: "\\\""))\"")
     }
 
-    /// `t + a + b + ...` clamped to the Int64 range (windows near the end of time).
+    /// `t + a + b + ...`, each step clamped to the Int64 range (windows near the end of time).
     private static func saturating(_ t: Int64, _ terms: Int64...) -> Int64 {
-        terms.reduce(t) { acc, x in
-            let r = acc.addingReportingOverflow(x)
-            return r.overflow ? (x > 0 ? .max : .min) : r.partialValue
-        }
+        terms.reduce(t) { $0.addingSaturating($1) }
     }
 
     /// The phrases sentences are made of, for one finding.

@@ -35,6 +35,8 @@ final class FormatsPartsTests: XCTestCase {
         XCTAssertEqual(TimeLayout.zoneOffset("+08:00"), 28_800)
         XCTAssertEqual(TimeLayout.zoneOffset("-0530"), -19_800)
         XCTAssertEqual(TimeLayout.zoneOffset("UTC"), 0)
+        // Spaces and tabs around it, as around every spec value (`trimmingSpaces`).
+        XCTAssertEqual(TimeLayout.zoneOffset(" +08:00\t"), 28_800)
         XCTAssertNil(TimeLayout.zoneOffset("Europe/Paris"))
     }
 
