@@ -73,7 +73,8 @@ let package = Package(
             swiftSettings: stageSettings
         ),
         // The umbrella: the entry points (HandoffCheck, HandoffWatch) and every stage re-exported,
-        // so `import Seam` is all an embedder, the CLI, the tests and the fuzz targets need.
+        // so `import Seam` is all an embedder needs; the CLI, tests and fuzz targets write
+        // `@_spi(SeamStages) import Seam` to see the hot-path stages' internals as well.
         .target(
             name: "Seam",
             dependencies: [

@@ -1,5 +1,7 @@
-import SeamCorrelation
+@_spi(SeamStages) import SeamCorrelation
 import SeamSpec
+@_spi(SeamStages) import SeamAlignment
+@_spi(SeamStages) import SeamRecords
 
 extension Correlator {
     /// The correlator for `spec`'s rules under `options`, with each rule's fixed services

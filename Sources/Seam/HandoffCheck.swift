@@ -3,6 +3,10 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+@_spi(SeamStages) import SeamAlignment
+@_spi(SeamStages) import SeamCorrelation
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamRecords
 
 /// Settings of a run that are not part of the spec.
 public struct RunOptions: Sendable {

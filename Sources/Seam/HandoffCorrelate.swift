@@ -1,3 +1,7 @@
+@_spi(SeamStages) import SeamAlignment
+@_spi(SeamStages) import SeamCorrelation
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamRecords
 /// Stage two of a run split over many tasks (`seam correlate`, issue 17): judges one partition
 /// of the observation rows, sorted by time, against the whole run's coverage, and gives a
 /// `PartialSummary` for `Summary.merge`.
@@ -71,7 +75,7 @@ public final class HandoffCorrelate {
     }
 
     /// Reads every row of `reader` (plain or gzip), then finishes.
-    public func run(reader: LineReader) {
+    @_spi(SeamStages) public func run(reader: LineReader) {
         while let item = reader.next() {
             if case .line(_, let bytes) = item { take(bytes) }
         }

@@ -3,6 +3,10 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+@_spi(SeamStages) import SeamAlignment
+@_spi(SeamStages) import SeamCorrelation
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamRecords
 
 /// Stage one of a run split over many tasks (`seam extract`, issue 17): reads sources one
 /// after the other and writes each observation as a row (`ObservationRow`), then returns what
@@ -25,7 +29,7 @@ public final class HandoffExtract {
 
     /// Reads `sources` (their `index` is their place in the whole run) and hands rows to
     /// `write` in chunks; `total` is the run's number of sources when known.
-    public func run(sources: [SourceDescriptor], inputErrors: [InputError] = [], total: Int?,
+    @_spi(SeamStages) public func run(sources: [SourceDescriptor], inputErrors: [InputError] = [], total: Int?,
                     write: ([UInt8]) -> Void) -> [InputAccount] {
         let services = ServiceTable(shared: false)
         let selector = HandoffSelector(rules: spec.rules, config: spec.fields, services: services)

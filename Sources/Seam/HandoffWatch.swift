@@ -1,4 +1,8 @@
 import Foundation
+@_spi(SeamStages) import SeamAlignment
+@_spi(SeamStages) import SeamCorrelation
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamRecords
 
 /// The streaming entry point: reads every source concurrently as it grows (pipes, stdin,
 /// files), correlates as watermarks allow, and hands each finding to the sink as soon as it

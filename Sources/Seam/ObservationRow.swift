@@ -1,3 +1,4 @@
+@_spi(SeamStages) import SeamAlignment
 /// One observation as one line of text: what `seam extract` writes and `seam correlate` reads.
 ///
 /// `TIME \t HASH \t SOURCE \t LINE \t RULE \t SIDE \t SERVICE \t PEER \t VALUES \t .`
@@ -19,7 +20,7 @@
 ///
 /// Text, not binary: Spark's `RDD.pipe` and `sort` are line-oriented, a row is self-delimiting
 /// and greppable, and a row cut short does not parse. About 110 bytes for a UUID key.
-public enum ObservationRow {
+@_spi(SeamStages) public enum ObservationRow {
     /// Appends the row of `o` (with its services' names) and a newline to `out`.
     public static func write(_ o: Observation, service: String?, peer: String?, into out: inout [UInt8]) {
         let t = UInt64(bitPattern: o.time) ^ (1 << 63)

@@ -1,6 +1,6 @@
-import SeamCore
-import SeamInput
-import SeamCorrelation
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamCorrelation
 
 /// A look at a running `HandoffWatch`: what metrics and health checks read (`watch --metrics`).
 /// Made on the correlator's thread every `HandoffWatch.progressInterval` while batches come, 0.1 s

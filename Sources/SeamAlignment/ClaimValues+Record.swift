@@ -1,18 +1,18 @@
-import SeamRecords
+@_spi(SeamStages) import SeamRecords
 
 /// Packing straight from a decoded record: no `FieldValue` in between, no allocation inline.
 extension ClaimValues {
     /// Appends the key entry: the field's scalar text (decoded string, number literal,
     /// `true`/`false`), or unkeyed when it is absent, null, an object or an array.
     @inlinable
-    public mutating func appendKey(_ record: RecordView, slot: Int) {
+    @_spi(SeamStages) public mutating func appendKey(_ record: RecordView, slot: Int) {
         let keyed: Bool? = record.withScalarBytes(slot) { append(.string, $0); return true }
         if keyed == nil { append(.absent, UnsafeRawBufferPointer(start: nil, count: 0)) }
     }
 
     /// Appends one agree entry for the field in `slot`, as `RecordView.value(_:)` would read it.
     @inlinable
-    public mutating func appendValue(_ record: RecordView, slot: Int) {
+    @_spi(SeamStages) public mutating func appendValue(_ record: RecordView, slot: Int) {
         let s = record.span(slot)
         let none = UnsafeRawBufferPointer(start: nil, count: 0)
         switch s.kind {

@@ -1,4 +1,4 @@
-import SeamRecords
+@_spi(SeamStages) import SeamRecords
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,9 +17,9 @@ import Darwin
 /// bytes are a whole sequence of entries (`isWellFormed`), each ending inside them: `append`
 /// writes only such, and bytes from outside the process are checked before `init(packed:)`
 /// (`ObservationRow.parse`, the spool reads back what it wrote). `Reader` trusts the layout.
-public struct ClaimValues: Sendable {
+@_spi(SeamStages) public struct ClaimValues: Sendable {
     /// Kind of one packed value.
-    public enum Tag: UInt8, Sendable {
+    @_spi(SeamStages) public enum Tag: UInt8, Sendable {
         /// Agree field absent or null; for the key: unkeyed.
         case absent = 0
         /// Decoded string text; for the key: the key's text.
@@ -34,17 +34,17 @@ public struct ClaimValues: Sendable {
         case composite = 5
     }
 
-    public static let inlineCapacity = 56
+    @_spi(SeamStages) public static let inlineCapacity = 56
 
     @usableFromInline var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0)
     @usableFromInline var length: Int32 = 0
     @usableFromInline var spill: [UInt8]?
 
     /// No key, no values.
-    public init() {}
+    @_spi(SeamStages) public init() {}
 
     /// Packs a key (nil: unkeyed) and agree values.
-    public init(key: String?, agree: [FieldValue?]) {
+    @_spi(SeamStages) public init(key: String?, agree: [FieldValue?]) {
         if var k = key {
             k.withUTF8 { append(.string, UnsafeRawBufferPointer($0)) }
         } else {
@@ -64,7 +64,7 @@ public struct ClaimValues: Sendable {
     /// True when `packed` is a whole sequence of entries as `append` writes them (tag, LEB128
     /// length, value), each ending inside it. `Reader` trusts the layout; bytes from outside
     /// the process (an observation row) are checked with this first. O(n), index-checked.
-    public static func isWellFormed(_ packed: [UInt8]) -> Bool {
+    @_spi(SeamStages) public static func isWellFormed(_ packed: [UInt8]) -> Bool {
         var at = 0
         while at < packed.count {
             at += 1
@@ -84,7 +84,7 @@ public struct ClaimValues: Sendable {
     }
 
     /// Values from their packed bytes (as `withBytes` gave them, e.g. read back from a spool).
-    public init(packed: UnsafeRawBufferPointer) {
+    @_spi(SeamStages) public init(packed: UnsafeRawBufferPointer) {
         assert(Self.isWellFormed([UInt8](packed)), "packed values not as `append` writes them")
         if packed.count <= Self.inlineCapacity {
             withUnsafeMutableBytes(of: &storage) { s in
@@ -98,7 +98,7 @@ public struct ClaimValues: Sendable {
 
     /// Appends one entry. Allocates only when the claim outgrows `inlineCapacity`.
     @inlinable
-    public mutating func append(_ tag: Tag, _ bytes: UnsafeRawBufferPointer) {
+    @_spi(SeamStages) public mutating func append(_ tag: Tag, _ bytes: UnsafeRawBufferPointer) {
         let old = Int(length), n = bytes.count
         if spill == nil && n < 0x80 && old + 2 + n <= Self.inlineCapacity {
             // The common case: a one-byte length, inline, no LEB128 loop.
@@ -138,14 +138,14 @@ public struct ClaimValues: Sendable {
 
     /// Calls `body` with the packed bytes.
     @inlinable
-    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+    @_spi(SeamStages) public func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
         if let s = spill { return s.withUnsafeBytes(body) }
         return withUnsafeBytes(of: storage) { body(UnsafeRawBufferPointer(rebasing: $0[..<Int(length)])) }
     }
 
     /// Calls `body` with the key's bytes, or nil when unkeyed.
     @inlinable
-    public func withKey<R>(_ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    @_spi(SeamStages) public func withKey<R>(_ body: (UnsafeRawBufferPointer?) -> R) -> R {
         withBytes { b in
             var r = Reader(b)
             guard let (tag, k) = r.next(), tag != .absent else { return body(nil) }
@@ -154,12 +154,12 @@ public struct ClaimValues: Sendable {
     }
 
     /// The key as text, nil when unkeyed.
-    public var key: String? {
+    @_spi(SeamStages) public var key: String? {
         withKey { k in k.map { String(decoding: $0, as: UTF8.self) } }
     }
 
     /// The agree values as owned values, in the rule's order.
-    public var agree: [FieldValue?] {
+    @_spi(SeamStages) public var agree: [FieldValue?] {
         withBytes { b in
             var r = Reader(b)
             _ = r.next()
@@ -170,7 +170,7 @@ public struct ClaimValues: Sendable {
     }
 
     /// Number of agree entries.
-    public var agreeCount: Int {
+    @_spi(SeamStages) public var agreeCount: Int {
         withBytes { b in
             var r = Reader(b)
             _ = r.next()
@@ -192,16 +192,16 @@ public struct ClaimValues: Sendable {
     }
 
     /// Walks packed entries in order.
-    public struct Reader {
+    @_spi(SeamStages) public struct Reader {
         @usableFromInline let bytes: UnsafeRawBufferPointer
         @usableFromInline var at = 0
 
-        @inlinable public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+        @inlinable @_spi(SeamStages) public init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
         /// The next entry, or nil at the end. Inline for the common one-byte length (a value
         /// under 128 bytes); LEB128 out of line.
         @inlinable @inline(__always)
-        public mutating func next() -> (Tag, UnsafeRawBufferPointer)? {
+        @_spi(SeamStages) public mutating func next() -> (Tag, UnsafeRawBufferPointer)? {
             guard at < bytes.count, let base = bytes.baseAddress else { return nil }
             assert(at + 1 < bytes.count, "entry header past the packed bytes")
             // Safe: the bytes are well formed (the type's invariant): a tag is followed by its
@@ -235,7 +235,7 @@ public struct ClaimValues: Sendable {
 }
 
 extension ClaimValues: Equatable {
-    public static func == (a: ClaimValues, b: ClaimValues) -> Bool {
+    @_spi(SeamStages) public static func == (a: ClaimValues, b: ClaimValues) -> Bool {
         a.withBytes { x in
             b.withBytes { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
         }

@@ -7,11 +7,11 @@ import Foundation
 /// while it has no trusted time of its own, so the lock is taken a few times per step, never
 /// per line.
 /// `@unchecked Sendable`: its one value is behind its lock.
-public final class ClockReference: @unchecked Sendable {
+@_spi(SeamStages) public final class ClockReference: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Int64 = .min
 
-    public init() {}
+    @_spi(SeamStages) public init() {}
 
     /// The latest trusted time shown so far (`.min` before any).
     var latest: Int64 {

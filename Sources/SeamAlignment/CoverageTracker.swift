@@ -1,5 +1,5 @@
 /// Whether a time window lies inside a service's coverage, as far as the input read so far tells.
-public enum CoverageStatus: Sendable, Equatable {
+@_spi(SeamStages) public enum CoverageStatus: Sendable, Equatable {
     /// Inside the coverage now; coverage only grows, so this is final.
     case covered
     /// Not inside, and no source still open can change that: final.
@@ -24,7 +24,7 @@ public enum CoverageStatus: Sendable, Equatable {
 /// Contract: `status(service:from:to:)` is asked only once every event with time <= `hi` has been
 /// noted (the watermark passed `hi`), so a source that has not shown the service yet can only
 /// start after `hi` and cannot cover the window.
-public final class CoverageTracker {
+@_spi(SeamStages) public final class CoverageTracker {
     /// One source's span of one service.
     struct Extent {
         var source: Int32
@@ -57,10 +57,10 @@ public final class CoverageTracker {
     /// The last (service, source) noted and where its extent lives.
     private var cache: (service: Int32, source: Int32, slot: Int, extent: Int)?
 
-    public init() {}
+    @_spi(SeamStages) public init() {}
 
     /// Records one event of `service` in `source` at `time`. O(1) amortized.
-    public func note(service: Int32, source: Int32, time: Int64) {
+    @_spi(SeamStages) public func note(service: Int32, source: Int32, time: Int64) {
         if let c = cache, c.service == service, c.source == source {
             extend(slot: c.slot, extent: c.extent, time: time)
             return
@@ -113,7 +113,7 @@ public final class CoverageTracker {
     }
 
     /// Marks `source` as ended: its extents are final. O(services in it x (log c + c)).
-    public func end(source: Int32) {
+    @_spi(SeamStages) public func end(source: Int32) {
         guard endedSources.insert(source).inserted else { return }
         if let c = cache, c.source == source { cache = nil }
         for service in servicesOfSource.removeValue(forKey: source) ?? [] {
@@ -128,7 +128,7 @@ public final class CoverageTracker {
     }
 
     /// Ends every source still open (end of input: coverage is final).
-    public func endAll() {
+    @_spi(SeamStages) public func endAll() {
         for source in servicesOfSource.keys.sorted() { end(source: source) }
     }
 
@@ -154,14 +154,14 @@ public final class CoverageTracker {
     }
 
     /// Whether `[lo, hi]` lies inside Coverage(service). See `probe` for the cost.
-    public func status(service: Int32, from lo: Int64, to hi: Int64) -> CoverageStatus {
+    @_spi(SeamStages) public func status(service: Int32, from lo: Int64, to hi: Int64) -> CoverageStatus {
         probe(service: service, from: lo, to: hi).status
     }
 
     /// The status of `[lo, hi]` and, when not covered, `gap`: the point where the covered prefix
     /// of the window stops (`[lo, gap]` is covered, or `gap == lo` is not covered itself). Only a
     /// change at or after `gap` can change the answer. O((k + 1) x (log c + k)).
-    public func probe(service: Int32, from lo: Int64, to hi: Int64) -> (status: CoverageStatus, gap: Int64) {
+    @_spi(SeamStages) public func probe(service: Int32, from lo: Int64, to hi: Int64) -> (status: CoverageStatus, gap: Int64) {
         guard let slot = slotOfService[service] else { return (.uncovered, lo) }
         let c = services[slot]
         let (covered, gap) = Self.walk(c, lo, hi, openToInfinity: false)
@@ -202,7 +202,7 @@ public final class CoverageTracker {
 
     /// The lowest time from which coverage of `service` changed since the last call (`nil`: no
     /// change), and forgets it. A window whose `gap` is below it kept its status. O(1).
-    public func takeChanges(service: Int32) -> Int64? {
+    @_spi(SeamStages) public func takeChanges(service: Int32) -> Int64? {
         guard let slot = slotOfService[service] else { return nil }
         let from = services[slot].changedFrom
         services[slot].changedFrom = .max
@@ -210,17 +210,17 @@ public final class CoverageTracker {
     }
 
     /// The latest event time of `service` seen so far, in any source. O(1).
-    public func latest(service: Int32) -> Int64? {
+    @_spi(SeamStages) public func latest(service: Int32) -> Int64? {
         guard let slot = slotOfService[service], !services[slot].extents.isEmpty else { return nil }
         return services[slot].latest
     }
 
     /// Each source's span of `service`, by source. O(n log n).
-    public func extents(service: Int32) -> [(source: Int32, first: Int64, last: Int64)] {
+    @_spi(SeamStages) public func extents(service: Int32) -> [(source: Int32, first: Int64, last: Int64)] {
         guard let slot = slotOfService[service] else { return [] }
         return services[slot].extents.sorted { $0.source < $1.source }.map { ($0.source, $0.first, $0.last) }
     }
 
     /// The services seen so far, ascending.
-    public var knownServices: [Int32] { slotOfService.keys.sorted() }
+    @_spi(SeamStages) public var knownServices: [Int32] { slotOfService.keys.sorted() }
 }

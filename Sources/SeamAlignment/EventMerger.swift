@@ -1,6 +1,6 @@
-import SeamCore
-import SeamInput
-import SeamRecords
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamRecords
 import Glibc
 import HeapModule
 
@@ -39,41 +39,41 @@ import HeapModule
 /// thread. When there are fewer sources than threads, gzip is also inflated on a thread of its
 /// own (`LineReader` pipelined), so a single file or stdin uses two cores. The `ServiceTable`
 /// must then be made `shared`.
-public final class EventMerger<Selector: ObservationSelector> {
-    public struct Options {
+@_spi(SeamStages) public final class EventMerger<Selector: ObservationSelector> {
+    @_spi(SeamStages) public struct Options {
         /// Lines read from each source to decide whether it is time-sorted.
-        public var probeLines = 4096
+        @_spi(SeamStages) public var probeLines = 4096
         /// Lines read from one source before looking again which source is behind. Small enough
         /// that a step's lines and observations do not push the correlator's open handoffs out
         /// of the CPU caches (4096 cost ~5% more CPU), large enough to amortize a step.
-        public var stepLines = 512
-        public var maxLineLength = 1 << 20
+        @_spi(SeamStages) public var stepLines = 512
+        @_spi(SeamStages) public var maxLineLength = 1 << 20
         /// Disorder within one source that is tolerated without reordering (ns).
-        public var reorderBound: Int64 = 1_000_000_000
+        @_spi(SeamStages) public var reorderBound: Int64 = 1_000_000_000
         /// Observations of the read-ahead sources held in memory (all of them together) before
         /// sorted runs go to temporary files.
-        public var reorderBudget = 131_072
+        @_spi(SeamStages) public var reorderBudget = 131_072
         /// Probed sorted sources kept open until the merge reaches them, so their heads are not
         /// read twice. Each holds a reader's buffers (~1.3 MiB) and its probe's observations;
         /// past the bound, those reached last are read again instead (0: all are).
-        public var parkedSources = 8
+        @_spi(SeamStages) public var parkedSources = 8
         /// Lines between two points inside a step where the watermark may move (`StepMark`):
         /// the correlator then holds about this many lines' observations ahead of the watermark,
         /// not a whole step's, so `maxOpen` is about open handoffs rather than step sizes.
-        public var markLines = 64
+        @_spi(SeamStages) public var markLines = 64
         /// Restarts after which every source not yet seen sorted to its end is read ahead.
-        public var maxRestarts = 2
+        @_spi(SeamStages) public var maxRestarts = 2
         /// Threads that decode (1: everything on the caller's thread).
-        public var threads = 1
+        @_spi(SeamStages) public var threads = 1
         /// Steps a worker may run ahead of the merge (threads > 1). With more sources than
         /// cores, a worker is often off its core when the merge wants its step: 16 queued steps
         /// (each at most `stepLines` lines' observations) cut wall time 7% against 4 on 4 files.
-        public var feedDepth = 16
+        @_spi(SeamStages) public var feedDepth = 16
         /// Validate every JSON line whole (`RecordDecoder.strictJSON`).
-        public var strictJSON = false
+        @_spi(SeamStages) public var strictJSON = false
         /// The spec's per-source formats (`HandoffSpec.format(for:)`); none: auto-detect all.
-        public var formats: (String) -> SourceFormat? = { _ in nil }
-        public init() {}
+        @_spi(SeamStages) public var formats: (String) -> SourceFormat? = { _ in nil }
+        @_spi(SeamStages) public init() {}
     }
 
     /// A source read to its end ahead of the merge: what it contributes besides its
@@ -90,7 +90,7 @@ public final class EventMerger<Selector: ObservationSelector> {
     private var coverage: CoverageTracker
     private let options: Options
     /// Final accounting per source, filled as sources finish.
-    public private(set) var stats: [SourceStats]
+    @_spi(SeamStages) public private(set) var stats: [SourceStats]
     /// Observations of every read-ahead source, put in time order.
     private let spool: ObservationSpool
     /// Sources read ahead so far, by index.
@@ -101,11 +101,11 @@ public final class EventMerger<Selector: ObservationSelector> {
     private var seenSorted: Set<Int> = []
     /// Problems of the run itself (not of one source): a temporary file of the reorder spool
     /// that could not be read back. Each makes the run incomplete.
-    public private(set) var errors: [InputError] = []
+    @_spi(SeamStages) public private(set) var errors: [InputError] = []
     /// Passes started over because a source turned out of order after its probe.
-    public private(set) var restarts = 0
+    @_spi(SeamStages) public private(set) var restarts = 0
 
-    public init(sources: [SourceDescriptor], config: FieldConfig, selector: Selector,
+    @_spi(SeamStages) public init(sources: [SourceDescriptor], config: FieldConfig, selector: Selector,
                 services: ServiceTable, coverage: CoverageTracker, options: Options) {
         self.sources = sources
         self.config = config
@@ -135,7 +135,7 @@ public final class EventMerger<Selector: ObservationSelector> {
 
     /// Prepares another pass after `run` returned false: `coverage` is the fresh tracker the
     /// new consumers read. Sources read ahead keep their observations and accounting.
-    public func restart(coverage: CoverageTracker) {
+    @_spi(SeamStages) public func restart(coverage: CoverageTracker) {
         self.coverage = coverage
         errors = []
         stats = Array(repeating: SourceStats(), count: sources.count)
@@ -198,7 +198,7 @@ public final class EventMerger<Selector: ObservationSelector> {
     /// - Returns: true when every source was read; false when a source turned out of time order
     ///   after its probe, so that what was delivered is void: call `restart(coverage:)` and run
     ///   again with fresh consumers.
-    public func run(deliver: (ArraySlice<Observation>) -> Void, advance: (Int64) -> Void,
+    @_spi(SeamStages) public func run(deliver: (ArraySlice<Observation>) -> Void, advance: (Int64) -> Void,
                     progress: ((UInt64) -> Void)? = nil) -> Bool {
         var pending = Heap<PendingSource>()
         /// Sorted sources still open after their probe, by source index (at most `parkedSources`).
@@ -385,7 +385,7 @@ public final class EventMerger<Selector: ObservationSelector> {
     }
 
     /// Regular files can be probed and read again; pipes, FIFOs and stdin cannot.
-    public static func isRereadable(_ d: SourceDescriptor) -> Bool {
+    @_spi(SeamStages) public static func isRereadable(_ d: SourceDescriptor) -> Bool {
         guard case .file(let path) = d.location else { return false }
         var st = stat()
         guard stat(path, &st) == 0 else { return false }

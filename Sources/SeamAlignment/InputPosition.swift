@@ -5,7 +5,7 @@ public struct InputPosition: Hashable, Comparable, Sendable, Codable {
     public var source: Int32
     public var line: UInt64
 
-    @inlinable public init(source: Int32, line: UInt64) {
+    @inlinable @_spi(SeamStages) public init(source: Int32, line: UInt64) {
         self.source = source
         self.line = line
     }

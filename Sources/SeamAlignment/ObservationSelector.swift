@@ -1,10 +1,10 @@
-import SeamRecords
+@_spi(SeamStages) import SeamRecords
 
 /// Picks out of a decoded record the handoff observations it makes.
 ///
 /// Alignment moves observations, not records: most lines match no rule and leave nothing but
 /// a coverage note behind. The correlation stage supplies the selector (`HandoffMatcher`).
-public protocol ObservationSelector {
+@_spi(SeamStages) public protocol ObservationSelector {
     /// Every field path the selector reads, so the decoder's plan includes them.
     var fieldPaths: [FieldPath] { get }
     /// Which of `fieldPaths` `observations(in:)` reads of a record, by its service and event
@@ -21,6 +21,6 @@ public protocol ObservationSelector {
 }
 
 extension ObservationSelector {
-    public var fieldNeeds: FieldNeeds? { nil }
-    public func plan(for config: FieldConfig) -> FieldPlan { FieldPlan(config: config, extraPaths: fieldPaths) }
+    @_spi(SeamStages) public var fieldNeeds: FieldNeeds? { nil }
+    @_spi(SeamStages) public func plan(for config: FieldConfig) -> FieldPlan { FieldPlan(config: config, extraPaths: fieldPaths) }
 }

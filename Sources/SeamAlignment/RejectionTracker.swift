@@ -1,5 +1,5 @@
-import SeamCore
-import SeamInput
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamInput
 
 /// Gathers one source's rejected lines into `RejectionRun`s placed by the events around them,
 /// for `SourceCursor` (which sees every line, event or rejection, in line order).
@@ -10,9 +10,9 @@ import SeamInput
 /// two stores when no run is open. A run holds its services inline (no allocation per run):
 /// a file whose every other line is rejected costs about 1 us more per rejected line (release,
 /// measured: 87k such lines, 0.57 -> 0.65 s CPU; a clean 100 MB corpus: no difference).
-public struct RejectionTracker {
+@_spi(SeamStages) public struct RejectionTracker {
     /// Most closed runs kept per source.
-    public static let cap = 64
+    @_spi(SeamStages) public static let cap = 64
 
     /// Up to 4 distinct service ids, inline.
     struct Services: Equatable {

@@ -1,6 +1,6 @@
-import SeamCore
-import SeamInput
-import SeamRecords
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamRecords
 
 /// Reads one source a step at a time: lines -> records -> observations, with the source's
 /// accounting, its per-service time extents (coverage) and its latest event time.
@@ -10,7 +10,7 @@ import SeamRecords
 ///
 /// Threading: used by one thread at a time; a batch run may step it on a worker
 /// (`SourceFeed`), whose handing over of finished steps orders every access.
-public final class SourceCursor<Selector: ObservationSelector> {
+@_spi(SeamStages) public final class SourceCursor<Selector: ObservationSelector> {
     let descriptor: SourceDescriptor
     private let reader: LineReader
     /// The source's record format, chosen once from its `sources:` entry; nil only while a
@@ -47,9 +47,9 @@ public final class SourceCursor<Selector: ObservationSelector> {
     /// Events that ran more than `clockJump` ahead and were not (yet) confirmed.
     private(set) var clockJumps: UInt64 = 0
     /// Events that ran more than the reorder bound behind `latestTime`.
-    public private(set) var disorderedEvents: UInt64 = 0
+    @_spi(SeamStages) public private(set) var disorderedEvents: UInt64 = 0
     /// How far behind the latest time the most belated of those events came (ns).
-    public private(set) var maxLateness: Int64 = 0
+    @_spi(SeamStages) public private(set) var maxLateness: Int64 = 0
     /// True once the reader is exhausted.
     private(set) var ended = false
     /// Rejected lines in runs placed by the events around them (`stats.rejectionRuns`).
@@ -60,7 +60,7 @@ public final class SourceCursor<Selector: ObservationSelector> {
     /// step; the runs change far less often).
     private var runsSnapshot: (version: Int, runs: [RejectionRun]) = (0, [])
 
-    public init(descriptor: SourceDescriptor, config: FieldConfig, selector: Selector, services: ServiceTable,
+    @_spi(SeamStages) public init(descriptor: SourceDescriptor, config: FieldConfig, selector: Selector, services: ServiceTable,
          maxLineLength: Int, reorderBound: Int64, format: SourceFormat? = nil, pipelined: Bool = false,
          strictJSON: Bool = false, reference: ClockReference? = nil, follower: FollowedFile? = nil) {
         self.descriptor = descriptor
@@ -82,7 +82,7 @@ public final class SourceCursor<Selector: ObservationSelector> {
     private var absorbedLines: UInt64 = 0
 
     /// Accounting so far: bytes, lines, events, rejections, errors.
-    public var stats: SourceStats {
+    @_spi(SeamStages) public var stats: SourceStats {
         var s = reader.stats
         s.lines -= absorbedLines
         if !rejections.isEmpty {
@@ -97,18 +97,18 @@ public final class SourceCursor<Selector: ObservationSelector> {
     }
 
     /// True when the next step starts without waiting for input (`LineReader.hasBufferedLine`).
-    public var hasBufferedLine: Bool { reader.hasBufferedLine }
+    @_spi(SeamStages) public var hasBufferedLine: Bool { reader.hasBufferedLine }
 
     /// The lower bound on times still to come, given disorder within the reorder bound; `.min`
     /// (nothing claimed) until the source has a trusted time.
-    public var lowerBound: Int64 {
+    @_spi(SeamStages) public var lowerBound: Int64 {
         if ended { return .max }
         return claimedBound
     }
 
     /// `lowerBound` as if the source went on: what a stopped run (`watch` drained on a signal)
     /// may claim for a source that was not read to its end of input.
-    public var claimedBound: Int64 {
+    @_spi(SeamStages) public var claimedBound: Int64 {
         if latestTime == .min { return .min }
         return latestTime.subtractingSaturating(reorderBound)
     }
@@ -119,14 +119,14 @@ public final class SourceCursor<Selector: ObservationSelector> {
     /// line): the next line would wait on the source, so what was read should be handed on now
     /// (a live pipe's findings are not held back, and a busy pipe still goes in large steps).
     @discardableResult
-    public func step(maxLines: Int, untilDry: Bool = false, into out: inout [Observation]) -> Bool {
+    @_spi(SeamStages) public func step(maxLines: Int, untilDry: Bool = false, into out: inout [Observation]) -> Bool {
         var marks: [StepMark] = []
         return step(maxLines: maxLines, untilDry: untilDry, into: &out, marks: &marks, markEvery: .max)
     }
 
     /// The step just taken as a `CursorStep` for another thread: `observations` and `marks`
     /// it made, its extents (taken), accounting and bounds.
-    public func finishStep(observations: [Observation], more: Bool) -> CursorStep {
+    @_spi(SeamStages) public func finishStep(observations: [Observation], more: Bool) -> CursorStep {
         finishStep(observations: observations, marks: [], more: more)
     }
 
@@ -307,7 +307,7 @@ public final class SourceCursor<Selector: ObservationSelector> {
     }
 
     /// Takes the extents gathered since the last call: (service, smallest, largest time).
-    public func takeExtents() -> [(service: Int32, first: Int64, last: Int64)] {
+    @_spi(SeamStages) public func takeExtents() -> [(service: Int32, first: Int64, last: Int64)] {
         var out: [(service: Int32, first: Int64, last: Int64)] = []
         out.reserveCapacity(touched.count)
         for s in touched {
@@ -326,7 +326,7 @@ public final class SourceCursor<Selector: ObservationSelector> {
     }
 
     /// Releases the file and zlib state.
-    public func close() {
+    @_spi(SeamStages) public func close() {
         reader.close()
     }
 }

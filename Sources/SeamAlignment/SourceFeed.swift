@@ -1,4 +1,4 @@
-import SeamInput
+@_spi(SeamStages) import SeamInput
 
 /// One source as the merge steps it: either a `SourceCursor` stepped inline, or the same cursor
 /// stepped on a worker thread a few steps ahead, behind a bounded queue.

@@ -3,7 +3,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Seam
+@_spi(SeamStages) import Seam
 
 func now() -> Double {
     var ts = timespec()

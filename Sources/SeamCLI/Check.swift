@@ -1,6 +1,6 @@
 import ArgumentParser
 import Glibc
-import Seam
+@_spi(SeamStages) import Seam
 
 /// `seam check`: a batch check over archives; the summary, then the exit code CI keys on.
 struct Check: ParsableCommand {

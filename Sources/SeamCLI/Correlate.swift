@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Seam
+@_spi(SeamStages) import Seam
 
 /// `seam correlate`: stage two of a split run (issue 17): one partition's sorted rows -> a
 /// partial summary.

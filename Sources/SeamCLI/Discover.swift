@@ -1,6 +1,6 @@
 import ArgumentParser
 import Glibc
-import Seam
+@_spi(SeamStages) import Seam
 import SeamDiscovery
 
 /// `seam discover`: reads the logs once and prints a draft spec of the handoffs they show.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Seam
+@_spi(SeamStages) import Seam
 
 /// `seam explain KEY PATH...`: the journey of one key, with the verdicts `check` gives it.
 struct Explain: ParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Seam
+@_spi(SeamStages) import Seam
 
 /// `seam extract`: stage one of a split run (issue 17): observation rows and coverage accounts.
 struct Extract: ParsableCommand {

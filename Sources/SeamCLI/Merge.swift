@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Seam
+@_spi(SeamStages) import Seam
 
 /// `seam merge`: stage three of a split run (issue 17): partial summaries -> the summary
 /// `seam check` prints on the same files, and its exit code.

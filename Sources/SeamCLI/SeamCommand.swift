@@ -1,6 +1,6 @@
 import ArgumentParser
 import Glibc
-import Seam
+@_spi(SeamStages) import Seam
 
 /// `seam`: find where handoffs between services tear.
 ///

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Glibc
-import Seam
+@_spi(SeamStages) import Seam
 
 /// Options that `check` and `watch` share: the spec and how sources are named and read.
 struct SharedOptions: ParsableArguments {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Glibc
-import Seam
+@_spi(SeamStages) import Seam
 import SeamMetrics
 
 /// `seam watch`: a live watch on pipes and growing files; findings as soon as decided.

@@ -8,24 +8,24 @@
 /// that much: receives logged before their sends, which `tolerance` must cover or they
 /// turn into orphans and unconfirmed sends. Pairs give no bound in the other direction unless
 /// handoffs also run from b to a.
-public struct ClockSkew: Sendable, Equatable {
+@_spi(SeamStages) public struct ClockSkew: Sendable, Equatable {
     /// The service whose clock is the reference.
-    public var a: String
+    @_spi(SeamStages) public var a: String
     /// The service whose offset is bounded.
-    public var b: String
+    @_spi(SeamStages) public var b: String
     /// `clock(b) - clock(a) <= upper` (ns), from the fastest a->b pair.
-    public var upper: Int64?
+    @_spi(SeamStages) public var upper: Int64?
     /// `clock(b) - clock(a) >= lower` (ns), from the fastest b->a pair.
-    public var lower: Int64?
+    @_spi(SeamStages) public var lower: Int64?
     /// The rules that gave the bounds.
-    public var handoffs: [String]
+    @_spi(SeamStages) public var handoffs: [String]
 
     /// True when the bounds exclude a zero offset: the clocks certainly disagree.
-    public var isSkewed: Bool { (upper.map { $0 < 0 } ?? false) || (lower.map { $0 > 0 } ?? false) }
+    @_spi(SeamStages) public var isSkewed: Bool { (upper.map { $0 < 0 } ?? false) || (lower.map { $0 > 0 } ?? false) }
 
     /// Bounds per unordered pair of services, from every rule with at least one pair (per
     /// actual pair of services under a wildcard side). O(rules + pairs). Pairs of services are ordered by name, so each appears once.
-    public static func estimate(_ tallies: [HandoffTally]) -> [ClockSkew] {
+    @_spi(SeamStages) public static func estimate(_ tallies: [HandoffTally]) -> [ClockSkew] {
         var byPair: [String: ClockSkew] = [:]
         var order: [String] = []
         // Per actual pair of services: a rule with a wildcard side bounds each pair it saw.

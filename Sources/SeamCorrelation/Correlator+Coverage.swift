@@ -1,4 +1,4 @@
-import SeamAlignment
+@_spi(SeamStages) import SeamAlignment
 import HeapModule
 
 /// Unpaired sends and receives judged against coverage, waiting while it is `.undetermined`.

@@ -1,4 +1,4 @@
-import SeamAlignment
+@_spi(SeamStages) import SeamAlignment
 
 /// `maxOpen`: past it the oldest held item is resolved as evicted, counted, never silent.
 ///

@@ -1,6 +1,6 @@
-import SeamCore
-import SeamRecords
-import SeamAlignment
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamRecords
+@_spi(SeamStages) import SeamAlignment
 
 /// SEMANTICS.md "Pairing": a receive takes the latest unpaired send in its window; a send's
 /// window closing decides it.

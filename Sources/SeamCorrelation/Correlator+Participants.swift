@@ -1,4 +1,4 @@
-import SeamAlignment
+@_spi(SeamStages) import SeamAlignment
 
 /// The services that take part in each rule, given before the observations when a run's
 /// observations are split over several correlators (partitions by key): a wildcard side's
@@ -7,7 +7,7 @@ import SeamAlignment
 extension Correlator {
     /// Notes that `service` (an id of this correlator's `ServiceTable`) sent under rule `rule`
     /// (`side == .send`) or received under it. O(1) expected; only wildcard sides keep it.
-    public func noteParticipant(rule: Int32, side: Observation.Side, service: Int32) {
+    @_spi(SeamStages) public func noteParticipant(rule: Int32, side: Observation.Side, service: Int32) {
         let r = Int(rule)
         guard rules.indices.contains(r) else { return }
         switch side {

@@ -1,4 +1,5 @@
-import SeamCore
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamAlignment
 
 /// `silent` notices: a receiver B has shown nothing for `idleBound` (event time) while sends to
 /// it are pending (held unpaired, or waiting on B's coverage). Verdicts do not change.

@@ -1,6 +1,6 @@
-import SeamRecords
-import SeamCore
-import SeamAlignment
+@_spi(SeamStages) import SeamRecords
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamAlignment
 import HeapModule
 
 /// Pairs the sends and receives of every handoff rule and gives each its verdict exactly as
@@ -43,7 +43,7 @@ import HeapModule
 ///   the service speaks past it or ends, however long that is; the `silent` notice covers it.
 /// - Eviction cascades into `evicted` verdicts for every item whose pairing it might have changed,
 ///   pairs included (see `Correlator+Eviction.swift`): it never produces a finding.
-public final class Correlator {
+@_spi(SeamStages) public final class Correlator {
     /// Per rule: the compiled numbers and the pending work of that rule.
     struct RuleState {
         let rule: HandoffRule
@@ -117,9 +117,9 @@ public final class Correlator {
     let sink: FindingSink?
 
     /// One tally per rule, in rule order.
-    public internal(set) var tallies: [HandoffTally]
+    @_spi(SeamStages) public internal(set) var tallies: [HandoffTally]
     /// The first `gapCapacity` gaps by (rule, key), for near misses.
-    public internal(set) var gaps: GapIndex
+    @_spi(SeamStages) public internal(set) var gaps: GapIndex
 
     /// Held sends per (rule, key), sorted by (time, input order).
     var held = HeldSends()
@@ -147,21 +147,21 @@ public final class Correlator {
     var tentative: [WaitingItem] = []
 
     /// Told each pair's latency as it is made (nil: nobody; one branch per pair).
-    public var pairObserver: PairObserver?
+    @_spi(SeamStages) public var pairObserver: PairObserver?
 
     /// What `openCount` holds, by side: sends held (pending, or paired and kept for duplicates),
     /// receives pending a send, and either side waiting on coverage.
-    public var openBySide: (sends: Int, receives: Int, waiting: Int) { (held.count, pendingReceives, waitingCount) }
+    @_spi(SeamStages) public var openBySide: (sends: Int, receives: Int, waiting: Int) { (held.count, pendingReceives, waitingCount) }
 
     /// Sends + receives held in memory (pending, paired sends kept for duplicates, waiting).
-    public var openCount: Int { held.count + pendingReceives + waitingCount }
+    @_spi(SeamStages) public var openCount: Int { held.count + pendingReceives + waitingCount }
 
     /// - Parameters:
     ///   - fromService, toService: service ids of each rule's A and B (for coverage queries);
     ///     -1 for a wildcard side.
     ///   - services: the run's service table, for the names of actual services under wildcard
     ///     sides (without it they are shown as `#id`).
-    public init(
+    @_spi(SeamStages) public init(
         rules: [HandoffRule], fromService: [Int32], toService: [Int32], coverage: CoverageTracker,
         options: CorrelatorOptions = CorrelatorOptions(), sink: FindingSink?, services: ServiceTable? = nil
     ) {
@@ -197,7 +197,7 @@ public final class Correlator {
 
     /// Takes one send or receive. O(log n + sends of its key); resolves it at once when its
     /// window is already behind the watermark, and evicts past `maxOpen`.
-    public func observe(_ o: Observation) {
+    @_spi(SeamStages) public func observe(_ o: Observation) {
         let r = Int(o.rule)
         precondition(rules.indices.contains(r), "observation of unknown rule \(o.rule)")
         // The closure captures the rule, not `o` (capturing `o` copied it).
@@ -245,14 +245,14 @@ public final class Correlator {
     /// Moves the watermark to `w` (never back) and resolves everything it decides, including
     /// items whose coverage was settled by notes since the last call (even if `w` did not move).
     /// O(rules + services waiting + resolved x (log n + sends of the key)).
-    public func advance(to w: Int64) {
+    @_spi(SeamStages) public func advance(to w: Int64) {
         if watermark.map({ w > $0 }) ?? true { watermark = w }
         resolveDue()
         noticeSilence(at: watermark!)
     }
 
     /// End of input: ends every source's coverage and resolves everything still open.
-    public func finish() {
+    @_spi(SeamStages) public func finish() {
         coverage.endAll()
         watermark = .max
         resolveDue()

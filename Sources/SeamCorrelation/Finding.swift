@@ -1,4 +1,4 @@
-import SeamAlignment
+@_spi(SeamStages) import SeamAlignment
 
 /// One decided verdict with its evidence: which handoff, which key, which lines.
 ///
@@ -9,7 +9,7 @@ public struct Finding: Sendable, Equatable {
         /// Event time, nanoseconds since the Unix epoch.
         public var time: Int64
         public var position: InputPosition
-        public init(time: Int64, position: InputPosition) {
+        @_spi(SeamStages) public init(time: Int64, position: InputPosition) {
             self.time = time
             self.position = position
         }
@@ -34,7 +34,7 @@ public struct Finding: Sendable, Equatable {
     public var from: String?
     public var to: String?
 
-    public init(
+    @_spi(SeamStages) public init(
         verdict: Verdict, rule: Int32, key: String?, send: Evidence?, receive: Evidence?,
         latency: Int64?, fields: [String] = [], values: [(send: String, receive: String)] = []
     ) {

@@ -1,4 +1,4 @@
-import SeamAlignment
+@_spi(SeamStages) import SeamAlignment
 
 /// The gaps of a run (unconfirmed sends and orphan receives) and the sides left uncovered, by
 /// (handoff, key), so that an unconfirmed send and an orphan receive of one key can name each
@@ -10,17 +10,17 @@ import SeamAlignment
 /// a run with a million unconfirmed sends holds at most `capacity` keys here. Never changes a
 /// verdict. Memory: one entry (time, position) per gap kept, plus its key's text once.
 /// O(1) expected per `add`.
-public struct GapIndex: Sendable {
+@_spi(SeamStages) public struct GapIndex: Sendable {
     /// One gap: which side, when and where.
-    public struct Entry: Sendable, Equatable, Codable {
+    @_spi(SeamStages) public struct Entry: Sendable, Equatable, Codable {
         /// `.unconfirmed` or `.uncoveredSend` (a send), `.orphan` or `.uncoveredReceive`.
-        public var verdict: Verdict
-        public var time: Int64
-        public var position: InputPosition
+        @_spi(SeamStages) public var verdict: Verdict
+        @_spi(SeamStages) public var time: Int64
+        @_spi(SeamStages) public var position: InputPosition
         /// The service that logged it (the finding's `from` for a send, `to` for a receive;
         /// nil when unknown): what a near miss names under a wildcard side.
-        public var service: String?
-        public init(verdict: Verdict, time: Int64, position: InputPosition, service: String? = nil) {
+        @_spi(SeamStages) public var service: String?
+        @_spi(SeamStages) public init(verdict: Verdict, time: Int64, position: InputPosition, service: String? = nil) {
             self.verdict = verdict
             self.time = time
             self.position = position
@@ -36,23 +36,23 @@ public struct GapIndex: Sendable {
     /// Gaps kept per (rule, key), in the order decided.
     var byKey: [Slot: [Entry]] = [:]
     /// Most gaps kept.
-    public let capacity: Int
+    @_spi(SeamStages) public let capacity: Int
     /// Gaps kept.
-    public internal(set) var count = 0
+    @_spi(SeamStages) public internal(set) var count = 0
     /// Gaps decided after the index was full: not looked at for near misses.
-    public internal(set) var dropped: UInt64 = 0
+    @_spi(SeamStages) public internal(set) var dropped: UInt64 = 0
 
-    public init(capacity: Int = 65_536) {
+    @_spi(SeamStages) public init(capacity: Int = 65_536) {
         self.capacity = max(0, capacity)
     }
 
     /// Whether `add` keeps findings of `verdict`.
-    public static func keeps(_ verdict: Verdict) -> Bool {
+    @_spi(SeamStages) public static func keeps(_ verdict: Verdict) -> Bool {
         verdict == .unconfirmed || verdict == .orphan || verdict == .uncoveredSend || verdict == .uncoveredReceive
     }
 
     /// Keeps `f` when it is a keyed gap or uncovered side (`keeps`) and there is room.
-    public mutating func add(_ f: Finding) {
+    @_spi(SeamStages) public mutating func add(_ f: Finding) {
         guard Self.keeps(f.verdict), let key = f.key, let e = f.send ?? f.receive else { return }
         guard count < capacity else {
             dropped += 1
@@ -64,12 +64,12 @@ public struct GapIndex: Sendable {
     }
 
     /// The gaps kept of `rule` and `key`, in the order decided.
-    public func entries(rule: Int32, key: String) -> [Entry] {
+    @_spi(SeamStages) public func entries(rule: Int32, key: String) -> [Entry] {
         byKey[Slot(rule: rule, key: key)] ?? []
     }
 
     /// Every key of `rule` with gaps kept, and those gaps (in no particular key order).
-    public func keys(of rule: Int32) -> [(key: String, entries: [Entry])] {
+    @_spi(SeamStages) public func keys(of rule: Int32) -> [(key: String, entries: [Entry])] {
         byKey.compactMap { $0.key.rule == rule ? ($0.key.key, $0.value) : nil }
     }
 }

@@ -1,4 +1,4 @@
-import SeamRecords
+@_spi(SeamStages) import SeamRecords
 
 /// What the matcher reads of a record, for the decoder's early stop.
 extension HandoffMatcher {
@@ -10,7 +10,7 @@ extension HandoffMatcher {
     ///
     /// Mirrors how `init(rules:decoder:services:)` compiles sides (service, key, predicate,
     /// agree, peer): a record whose event matches no side of its service needs nothing more.
-    public static func fieldNeeds(for rules: [HandoffRule]) -> FieldNeeds {
+    @_spi(SeamStages) public static func fieldNeeds(for rules: [HandoffRule]) -> FieldNeeds {
         var needs = FieldNeeds()
         func add(_ party: HandoffRule.Party, _ predicate: Predicate, _ key: FieldPath, _ agree: [FieldPath],
                  _ peer: HandoffRule.Party) {

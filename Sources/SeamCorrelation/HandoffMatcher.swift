@@ -1,5 +1,5 @@
-import SeamRecords
-import SeamAlignment
+@_spi(SeamStages) import SeamRecords
+@_spi(SeamStages) import SeamAlignment
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,7 +15,7 @@ import Darwin
 /// spec never names (ids interned after the matcher was made), so that lookup stays one too.
 /// A match packs its key and agree values into the observation (`ClaimValues`): no allocation
 /// unless they outgrow it; a side named by a field interns the field's value (one hash lookup).
-public struct HandoffMatcher {
+@_spi(SeamStages) public struct HandoffMatcher {
     /// One side of one rule, compiled against the decoder's field slots: plain values only, so
     /// reading one retains nothing (an array or enum payload per side cost about four retains
     /// and releases per matching record).
@@ -92,12 +92,12 @@ public struct HandoffMatcher {
         case exists(Bool)
     }
 
-    public let rules: [HandoffRule]
+    @_spi(SeamStages) public let rules: [HandoffRule]
     private let table: SideTable
     private let services: ServiceTable
 
     /// Every field path the rules need, for the decoder's plan.
-    public static func fieldPaths(for rules: [HandoffRule]) -> [FieldPath] {
+    @_spi(SeamStages) public static func fieldPaths(for rules: [HandoffRule]) -> [FieldPath] {
         var paths: [FieldPath] = []
         for r in rules {
             paths.append(r.sendKey)
@@ -114,12 +114,12 @@ public struct HandoffMatcher {
     }
 
     /// Compiles `rules` against `decoder`'s plan (which must include `fieldPaths(for: rules)`).
-    public init(rules: [HandoffRule], decoder: RecordDecoder, services: ServiceTable) {
+    @_spi(SeamStages) public init(rules: [HandoffRule], decoder: RecordDecoder, services: ServiceTable) {
         self.init(rules: rules, plan: decoder.plan, services: services)
     }
 
     /// Compiles `rules` against `plan` (which must include `fieldPaths(for: rules)`).
-    public init(rules: [HandoffRule], plan: FieldPlan, services: ServiceTable) {
+    @_spi(SeamStages) public init(rules: [HandoffRule], plan: FieldPlan, services: ServiceTable) {
         self.rules = rules
         self.services = services
         func slot(_ p: FieldPath) -> Int {
@@ -202,7 +202,7 @@ public struct HandoffMatcher {
 
     /// Appends the observations `record` makes to `out`. O(sides of its service).
     @inlinable
-    public func observations(in record: RecordView, position: InputPosition, into out: inout [Observation]) {
+    @_spi(SeamStages) public func observations(in record: RecordView, position: InputPosition, into out: inout [Observation]) {
         let sid = Int(record.service)
         // The decoder read only what `fieldNeeds(for:)` asks, and found this record's service and
         // event need nothing: no side can match it.

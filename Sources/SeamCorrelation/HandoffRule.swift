@@ -1,46 +1,46 @@
-import SeamRecords
+@_spi(SeamStages) import SeamRecords
 
 /// One handoff rule, compiled from the spec: A's `send` events must be confirmed by B's
 /// `receive` events with the same key within `within` (+ `grace` counts as late).
 ///
 /// All durations are nanoseconds. Invariants (checked by the spec loader):
 /// `within > 0`, `grace >= 0`, `tolerance >= 0`.
-public struct HandoffRule: Sendable, Equatable {
+@_spi(SeamStages) public struct HandoffRule: Sendable, Equatable {
     /// Shown in reports; default `FROM->TO`.
-    public var name: String
+    @_spi(SeamStages) public var name: String
     /// Sending service (A) as the spec names it: a service, `*`, or `{field: F}` (`fromParty`).
-    public var from: String
+    @_spi(SeamStages) public var from: String
     /// Receiving service (B) as the spec names it: a service, `*`, or `{field: F}` (`toParty`).
-    public var to: String
+    @_spi(SeamStages) public var to: String
     /// Who may send: one service, or any (SEMANTICS.md "Wildcard sides").
-    public var fromParty: Party
+    @_spi(SeamStages) public var fromParty: Party
     /// Who may receive: one service, or any.
-    public var toParty: Party
+    @_spi(SeamStages) public var toParty: Party
     /// Key field on A's send events.
-    public var sendKey: FieldPath
+    @_spi(SeamStages) public var sendKey: FieldPath
     /// Key field on B's receive events.
-    public var receiveKey: FieldPath
+    @_spi(SeamStages) public var receiveKey: FieldPath
     /// Which of A's events are sends.
-    public var send: Predicate
+    @_spi(SeamStages) public var send: Predicate
     /// Which of B's events are receives.
-    public var receive: Predicate
+    @_spi(SeamStages) public var receive: Predicate
     /// W: a pair with latency <= W is confirmed.
-    public var within: Int64
+    @_spi(SeamStages) public var within: Int64
     /// G: a pair with W < latency <= W + G is late.
-    public var grace: Int64
+    @_spi(SeamStages) public var grace: Int64
     /// T: how far a receive may precede its send (clock skew).
-    public var tolerance: Int64
+    @_spi(SeamStages) public var tolerance: Int64
     /// Fields whose values must agree across a pair, (send field, receive field).
-    public var agree: [AgreeField]
+    @_spi(SeamStages) public var agree: [AgreeField]
     /// True: a second receive for an already confirmed send is a duplicate; false: a repeat.
-    public var once: Bool
+    @_spi(SeamStages) public var once: Bool
 
-    public struct AgreeField: Sendable, Equatable {
-        public var send: FieldPath
-        public var receive: FieldPath
+    @_spi(SeamStages) public struct AgreeField: Sendable, Equatable {
+        @_spi(SeamStages) public var send: FieldPath
+        @_spi(SeamStages) public var receive: FieldPath
         /// Name used in reports: the send field, or `send=receive` when they differ.
-        public var label: String { send == receive ? send.text : "\(send.text)=\(receive.text)" }
-        public init(send: FieldPath, receive: FieldPath) {
+        @_spi(SeamStages) public var label: String { send == receive ? send.text : "\(send.text)=\(receive.text)" }
+        @_spi(SeamStages) public init(send: FieldPath, receive: FieldPath) {
             self.send = send
             self.receive = receive
         }
@@ -49,7 +49,7 @@ public struct HandoffRule: Sendable, Equatable {
     /// - Parameters:
     ///   - from, to: service names; `fromParty`/`toParty`, when given, say who each side is
     ///     instead (`from`/`to` then default to their text: `*`, `{field: F}`).
-    public init(
+    @_spi(SeamStages) public init(
         name: String, from: String = "", to: String = "", fromParty: Party? = nil, toParty: Party? = nil,
         sendKey: FieldPath, receiveKey: FieldPath,
         send: Predicate, receive: Predicate, within: Int64, grace: Int64, tolerance: Int64,
@@ -74,7 +74,7 @@ public struct HandoffRule: Sendable, Equatable {
 
 extension HandoffRule {
     /// Who one side of a handoff is (SEMANTICS.md "Wildcard sides").
-    public enum Party: Sendable, Equatable {
+    @_spi(SeamStages) public enum Party: Sendable, Equatable {
         /// Records of this service only.
         case service(String)
         /// Records of any service (`"*"`), services the spec never names included.
@@ -85,16 +85,16 @@ extension HandoffRule {
         case named(by: FieldPath)
 
         /// The service, for a side that names one.
-        public var service: String? {
+        @_spi(SeamStages) public var service: String? {
             if case .service(let s) = self { return s }
             return nil
         }
 
         /// True for `*` and `{field: F}`: records of any service may be this side.
-        public var isWildcard: Bool { service == nil }
+        @_spi(SeamStages) public var isWildcard: Bool { service == nil }
 
         /// As the spec writes it: the name, `*`, or `{field: F}`.
-        public var text: String {
+        @_spi(SeamStages) public var text: String {
             switch self {
             case .service(let s): return s
             case .any: return "*"
@@ -104,11 +104,11 @@ extension HandoffRule {
     }
 
     /// True when a side is `*` or `{field: F}`: tallies are then kept per actual pair too.
-    public var hasWildcard: Bool { fromParty.isWildcard || toParty.isWildcard }
+    @_spi(SeamStages) public var hasWildcard: Bool { fromParty.isWildcard || toParty.isWildcard }
 }
 
 /// Which events of a service count as a send (or receive) of a rule.
-public indirect enum Predicate: Sendable, Equatable {
+@_spi(SeamStages) public indirect enum Predicate: Sendable, Equatable {
     /// The record's event name (first present field of `fields.event`) equals this text.
     case event(String)
     /// Every listed field satisfies its condition.
@@ -121,7 +121,7 @@ public indirect enum Predicate: Sendable, Equatable {
     case all([Predicate])
 
     /// Every field path the predicate tests, in order (repeats kept).
-    public var fieldPaths: [FieldPath] {
+    @_spi(SeamStages) public var fieldPaths: [FieldPath] {
         switch self {
         case .event: return []
         case .fields(let conds): return conds.map(\.path)
@@ -132,8 +132,8 @@ public indirect enum Predicate: Sendable, Equatable {
 }
 
 /// One field test inside a predicate.
-public struct FieldCondition: Sendable, Equatable {
-    public enum Test: Sendable, Equatable {
+@_spi(SeamStages) public struct FieldCondition: Sendable, Equatable {
+    @_spi(SeamStages) public enum Test: Sendable, Equatable {
         /// Equal as agree values are equal: same text, or both decimal numbers of equal value.
         case equals(String)
         /// The value (a scalar, as text) holds a match of the regular expression somewhere
@@ -146,9 +146,9 @@ public struct FieldCondition: Sendable, Equatable {
         /// `true`: the field is present with a non-null value; `false`: it is absent or null.
         case exists(Bool)
     }
-    public var path: FieldPath
-    public var test: Test
-    public init(path: FieldPath, test: Test) {
+    @_spi(SeamStages) public var path: FieldPath
+    @_spi(SeamStages) public var test: Test
+    @_spi(SeamStages) public init(path: FieldPath, test: Test) {
         self.path = path
         self.test = test
     }

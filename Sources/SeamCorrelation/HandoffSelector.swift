@@ -1,21 +1,21 @@
-import SeamRecords
-import SeamAlignment
+@_spi(SeamStages) import SeamRecords
+@_spi(SeamStages) import SeamAlignment
 
 /// The observation selector for a run: a `HandoffMatcher` compiled lazily per decoder plan.
 ///
 /// Every source's decoder is built from the same config and field paths, so slots agree
 /// across sources and one compiled matcher serves them all.
-public final class HandoffSelector: ObservationSelector {
-    public let rules: [HandoffRule]
-    public let fieldPaths: [FieldPath]
+@_spi(SeamStages) public final class HandoffSelector: ObservationSelector {
+    @_spi(SeamStages) public let rules: [HandoffRule]
+    @_spi(SeamStages) public let fieldPaths: [FieldPath]
     /// By service and event: the key, agree and predicate fields of the sides a record could match.
-    public let fieldNeeds: FieldNeeds?
+    @_spi(SeamStages) public let fieldNeeds: FieldNeeds?
     /// The record plan the matcher was compiled against; handed to every source's decoder.
-    public let plan: FieldPlan
+    @_spi(SeamStages) public let plan: FieldPlan
     private let config: FieldConfig
     private let matcher: HandoffMatcher
 
-    public init(rules: [HandoffRule], config: FieldConfig, services: ServiceTable) {
+    @_spi(SeamStages) public init(rules: [HandoffRule], config: FieldConfig, services: ServiceTable) {
         self.rules = rules
         let paths = HandoffMatcher.fieldPaths(for: rules)
         self.fieldPaths = paths
@@ -27,12 +27,12 @@ public final class HandoffSelector: ObservationSelector {
     }
 
     /// The matcher's plan (built once); another config gets a plan of its own.
-    public func plan(for config: FieldConfig) -> FieldPlan {
+    @_spi(SeamStages) public func plan(for config: FieldConfig) -> FieldPlan {
         config == self.config ? plan : FieldPlan(config: config, extraPaths: fieldPaths)
     }
 
     @inlinable
-    public func observations(in record: RecordView, position: InputPosition, into out: inout [Observation]) {
+    @_spi(SeamStages) public func observations(in record: RecordView, position: InputPosition, into out: inout [Observation]) {
         matcherObservations(record, position, &out)
     }
 

@@ -7,28 +7,28 @@ import Histogram
 /// histogram, exact extremes, unverified counts, examples, evicted span and pairs equal the
 /// original's, so merging restored tallies is merging the originals (`HandoffTally.merge`).
 extension HandoffTally {
-    public struct Parts: Codable, Sendable {
+    @_spi(SeamStages) public struct Parts: Codable, Sendable {
         /// Count per verdict, by `Verdict` raw value (verdicts never seen are absent).
-        public var counts: [String: UInt64]
-        public var latency: LatencyDistribution.Parts
-        public var unverified: [String: UInt64]
+        @_spi(SeamStages) public var counts: [String: UInt64]
+        @_spi(SeamStages) public var latency: LatencyDistribution.Parts
+        @_spi(SeamStages) public var unverified: [String: UInt64]
         /// Examples per verdict raw value, earliest first.
-        public var examples: [String: [Finding]]
-        public var examplesPerKind: Int
-        public var evictedFirst: Int64?
-        public var evictedLast: Int64?
+        @_spi(SeamStages) public var examples: [String: [Finding]]
+        @_spi(SeamStages) public var examplesPerKind: Int
+        @_spi(SeamStages) public var evictedFirst: Int64?
+        @_spi(SeamStages) public var evictedLast: Int64?
         /// The per-service-pair tallies of a rule with a wildcard side.
-        public var pairs: [PairParts]
+        @_spi(SeamStages) public var pairs: [PairParts]
     }
 
-    public struct PairParts: Codable, Sendable {
-        public var from: String?
-        public var to: String?
-        public var tally: Parts
+    @_spi(SeamStages) public struct PairParts: Codable, Sendable {
+        @_spi(SeamStages) public var from: String?
+        @_spi(SeamStages) public var to: String?
+        @_spi(SeamStages) public var tally: Parts
     }
 
     /// The tally as data. O(verdicts + examples + pairs + histogram buckets).
-    public var parts: Parts {
+    @_spi(SeamStages) public var parts: Parts {
         var counts: [String: UInt64] = [:]
         var examples: [String: [Finding]] = [:]
         for v in Verdict.allCases {
@@ -42,7 +42,7 @@ extension HandoffTally {
 
     /// A tally of `rule` restored from `parts`; throws when they do not fit the rule (an
     /// unknown verdict, a latency offset other than the rule's tolerance).
-    public init(rule: HandoffRule, parts: Parts) throws {
+    @_spi(SeamStages) public init(rule: HandoffRule, parts: Parts) throws {
         self.init(rule: rule, examplesPerKind: parts.examplesPerKind)
         for (name, n) in parts.counts {
             guard let v = Verdict(rawValue: name) else { throw PartsError.unknownVerdict(name) }
@@ -64,10 +64,10 @@ extension HandoffTally {
         }
     }
 
-    public enum PartsError: Error, CustomStringConvertible {
+    @_spi(SeamStages) public enum PartsError: Error, CustomStringConvertible {
         case unknownVerdict(String)
         case latencyOffset(expected: Int64, got: Int64)
-        public var description: String {
+        @_spi(SeamStages) public var description: String {
             switch self {
             case .unknownVerdict(let v): return "unknown verdict '\(v)'"
             case .latencyOffset(let e, let g): return "latency offset \(g), the rule's tolerance is \(e) (another spec?)"
@@ -79,17 +79,17 @@ extension HandoffTally {
 extension LatencyDistribution {
     /// A distribution as data: the HDR histogram (its own `Codable` form) with every held-back
     /// latency recorded, the count and the exact extremes.
-    public struct Parts: Codable, Sendable {
-        public var offset: Int64
-        public var histogram: Histogram<UInt64>
-        public var count: UInt64
-        public var min: Int64?
-        public var max: Int64?
+    @_spi(SeamStages) public struct Parts: Codable, Sendable {
+        @_spi(SeamStages) public var offset: Int64
+        @_spi(SeamStages) public var histogram: Histogram<UInt64>
+        @_spi(SeamStages) public var count: UInt64
+        @_spi(SeamStages) public var min: Int64?
+        @_spi(SeamStages) public var max: Int64?
     }
 
-    public var parts: Parts { Parts(offset: offset, histogram: settled, count: count, min: min, max: max) }
+    @_spi(SeamStages) public var parts: Parts { Parts(offset: offset, histogram: settled, count: count, min: min, max: max) }
 
-    public init(parts: Parts) {
+    @_spi(SeamStages) public init(parts: Parts) {
         self.init(offset: parts.offset)
         histogram = parts.histogram
         histogram.autoResize = true

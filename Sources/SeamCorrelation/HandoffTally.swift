@@ -1,4 +1,4 @@
-import SeamAlignment
+@_spi(SeamStages) import SeamAlignment
 
 /// Everything decided about one handoff rule: counts of every verdict, latency of pairs,
 /// unverified agree fields, and the earliest examples of each kind.
@@ -8,7 +8,7 @@ import SeamAlignment
 /// received = confirmed + late + duplicate + repeat + orphan + uncovered_receives + evicted_receives;
 /// disagree <= confirmed + late.
 public struct HandoffTally: Sendable {
-    public let rule: HandoffRule
+    @_spi(SeamStages) public let rule: HandoffRule
     /// The handoff's name in the spec (`from->to` unless named).
     public var name: String { rule.name }
     /// Count per verdict, indexed by `Verdict.ordinal` (an array: hashing a verdict hashes its
@@ -53,7 +53,7 @@ public struct HandoffTally: Sendable {
     /// Index in `pairs` by (from id, to id) of the run's `ServiceTable` (-1: unknown).
     private var pairIndex: [Int64: Int] = [:]
 
-    public init(rule: HandoffRule, examplesPerKind: Int) {
+    @_spi(SeamStages) public init(rule: HandoffRule, examplesPerKind: Int) {
         self.rule = rule
         self.examplesPerKind = examplesPerKind
         self.latency = LatencyDistribution(offset: rule.tolerance)
@@ -79,7 +79,7 @@ public struct HandoffTally: Sendable {
 
     /// Counts one finding; records latency for pairs, unverified fields, and keeps it as an
     /// example when it is among the earliest of its kind. O(examplesPerKind).
-    public mutating func record(_ finding: Finding) {
+    @_spi(SeamStages) public mutating func record(_ finding: Finding) {
         if finding.verdict == .confirmed || finding.verdict == .late, let l = finding.latency {
             countPair(finding.verdict, latency: l, unverified: finding.fields)
         } else {
@@ -94,7 +94,7 @@ public struct HandoffTally: Sendable {
 
     /// Counts a pair (confirmed or late) without keeping it as an example: what `record` does
     /// for a pair, minus the `Finding`. O(unverified labels).
-    public mutating func countPair(_ verdict: Verdict, latency l: Int64, unverified labels: [String]) {
+    @_spi(SeamStages) public mutating func countPair(_ verdict: Verdict, latency l: Int64, unverified labels: [String]) {
         countByVerdict[verdict.ordinal] += 1
         latency.record(l)
         for f in labels { unverified[f, default: 0] += 1 }
@@ -103,7 +103,7 @@ public struct HandoffTally: Sendable {
     /// Counts a pair like `countPair`, unless a finding of it would be kept as an example: then
     /// returns false and counts nothing (the caller records the `Finding`). Mutating, so it
     /// works in place where a tally lives in an array. O(1).
-    public mutating func countPairUnlessExample(_ verdict: Verdict, latency l: Int64, unverified labels: [String],
+    @_spi(SeamStages) public mutating func countPairUnlessExample(_ verdict: Verdict, latency l: Int64, unverified labels: [String],
                                                 time: Int64, position: InputPosition) -> Bool {
         if keepsExample(verdict, time: time, position: position) { return false }
         countPair(verdict, latency: l, unverified: labels)
@@ -112,7 +112,7 @@ public struct HandoffTally: Sendable {
 
     /// Whether a finding of `verdict` whose order is (time, position) would be kept as an
     /// example (among the earliest `examplesPerKind`). O(1).
-    public func keepsExample(_ verdict: Verdict, time: Int64, position: InputPosition) -> Bool {
+    @_spi(SeamStages) public func keepsExample(_ verdict: Verdict, time: Int64, position: InputPosition) -> Bool {
         guard examplesPerKind > 0 else { return false }
         let list = examplesByVerdict[verdict.ordinal]
         guard list.count == examplesPerKind, let last = list.last else { return true }
@@ -165,7 +165,7 @@ public struct HandoffTally: Sendable {
     }
 
     /// Adds another tally of the same rule (e.g. from another shard of the input); pairs by name.
-    public mutating func merge(_ other: HandoffTally) {
+    @_spi(SeamStages) public mutating func merge(_ other: HandoffTally) {
         for p in other.pairs {
             if let i = pairs.firstIndex(where: { $0.from == p.from && $0.to == p.to }) {
                 pairs[i].tally.merge(p.tally)
@@ -180,7 +180,7 @@ public struct HandoffTally: Sendable {
     }
 
     /// The invariants of SEMANTICS.md that do not hold by construction; empty when all hold.
-    public func checkInvariants() -> [String] {
+    @_spi(SeamStages) public func checkInvariants() -> [String] {
         var broken: [String] = []
         if self[.disagree] > self[.confirmed] + self[.late] {
             broken.append("\(rule.name): disagree \(self[.disagree]) > confirmed + late")

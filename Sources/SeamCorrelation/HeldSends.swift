@@ -1,5 +1,5 @@
-import SeamRecords
-import SeamAlignment
+@_spi(SeamStages) import SeamRecords
+@_spi(SeamStages) import SeamAlignment
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

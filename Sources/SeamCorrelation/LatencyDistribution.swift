@@ -12,7 +12,7 @@ import Histogram
 /// Memory: `batch` x 8 bytes per rule with pairs. Reads see the batch (`settled`).
 public struct LatencyDistribution: Sendable {
     /// Added to every latency before recording, in nanoseconds (>= the rule's tolerance).
-    public let offset: Int64
+    @_spi(SeamStages) public let offset: Int64
     var histogram: Histogram<UInt64>
     /// Shifted latencies in microseconds not yet in `histogram`.
     private var pending: [UInt64] = []
@@ -25,7 +25,7 @@ public struct LatencyDistribution: Sendable {
     /// Exact largest latency, nanoseconds (`nil` when empty).
     public internal(set) var max: Int64?
 
-    public init(offset: Int64) {
+    @_spi(SeamStages) public init(offset: Int64) {
         self.offset = Swift.max(0, offset)
         var h = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
         h.autoResize = true
@@ -33,7 +33,7 @@ public struct LatencyDistribution: Sendable {
     }
 
     /// Records one latency (nanoseconds). O(1).
-    public mutating func record(_ latency: Int64) {
+    @_spi(SeamStages) public mutating func record(_ latency: Int64) {
         let shifted = latency.addingReportingOverflow(offset)
         let micros = shifted.overflow || shifted.partialValue < 0 ? 0 : UInt64(shifted.partialValue / 1_000)
         if pending.capacity == 0 { pending.reserveCapacity(Self.batch) }
@@ -56,7 +56,7 @@ public struct LatencyDistribution: Sendable {
     }
 
     /// Adds another distribution of the same rule (same offset).
-    public mutating func merge(_ other: LatencyDistribution) {
+    @_spi(SeamStages) public mutating func merge(_ other: LatencyDistribution) {
         precondition(offset == other.offset, "latency distributions of different rules")
         flush()
         histogram.add(other.settled)

@@ -33,7 +33,7 @@ public enum Verdict: String, CaseIterable, Sendable, Hashable, Codable {
     public var isDefect: Bool { self == .late || self == .duplicate || self == .disagree }
 
     /// Dense index of the case, in `allCases` order (for per-verdict arrays).
-    public var ordinal: Int {
+    @_spi(SeamStages) public var ordinal: Int {
         switch self {
         case .confirmed: return 0
         case .late: return 1

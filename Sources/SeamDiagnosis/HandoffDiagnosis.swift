@@ -1,5 +1,6 @@
-import SeamCorrelation
+@_spi(SeamStages) import SeamCorrelation
 import SeamSpec
+@_spi(SeamStages) import SeamRecords
 
 /// Why a handoff could not be judged (SEMANTICS.md "Gaps, defects, exit codes", cause 4), in
 /// words that point at the likely mistake: a service, event or key field the spec names that

@@ -1,6 +1,6 @@
-import SeamInput
-import SeamRecords
-import SeamAlignment
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamRecords
+@_spi(SeamStages) import SeamAlignment
 import SeamSpec
 import Foundation
 

@@ -1,5 +1,5 @@
-import SeamAlignment
-import SeamCorrelation
+@_spi(SeamStages) import SeamAlignment
+@_spi(SeamStages) import SeamCorrelation
 
 /// The other side of a gap that missed its window: for an unconfirmed send, the nearest orphan
 /// (or uncovered) receive of the same handoff and key; for an orphan receive, the nearest

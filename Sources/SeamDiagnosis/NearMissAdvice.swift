@@ -1,4 +1,4 @@
-import SeamCorrelation
+@_spi(SeamStages) import SeamCorrelation
 
 /// What many near misses of one handoff have in common, and the spec setting that would pair
 /// them: receives that came after `within + grace` (a window too tight: `within` or `grace`),

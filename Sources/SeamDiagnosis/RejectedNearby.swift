@@ -1,6 +1,6 @@
-import SeamCore
-import SeamInput
-import SeamCorrelation
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamCorrelation
 
 /// Rejected lines of the other side that fall in a gap's window: for an orphan receive, lines of
 /// the sender's service rejected where its send would be; for an unconfirmed send, lines of the

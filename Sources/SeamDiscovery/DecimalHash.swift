@@ -1,4 +1,4 @@
-import SeamRecords
+@_spi(SeamStages) import SeamRecords
 
 /// Hashes a decimal number by its value: sign, significant digits and normalised exponent, so
 /// that `1250`, `1250.0`, `"1.25e3"` and `+1250` hash alike, as `check` holds them equal

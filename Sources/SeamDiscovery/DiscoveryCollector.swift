@@ -1,6 +1,6 @@
-import SeamCore
-import SeamInput
-import SeamRecords
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamRecords
 import SeamSpec
 
 /// The one-pass state of `seam discover`: every (service, event) seen, with its fields and their

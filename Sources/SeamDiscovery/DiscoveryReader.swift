@@ -1,6 +1,6 @@
-import SeamCore
-import SeamInput
-import SeamRecords
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamRecords
 import SeamSpec
 
 /// Reads sources for discovery, one after another, through Seam's own readers and decoders

@@ -1,7 +1,7 @@
 import Foundation
-import SeamCore
-import SeamInput
-import SeamRecords
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamRecords
 import SeamSpec
 
 /// Renders a `DiscoveryResult` as a draft spec (YAML that `seam check --spec` accepts as it is,

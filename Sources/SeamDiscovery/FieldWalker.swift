@@ -1,6 +1,6 @@
-import SeamCore
-import SeamInput
-import SeamRecords
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamRecords
 import SeamSpec
 
 /// One field of a record as `FieldWalker` found it: its path (hashed, and its bytes in the

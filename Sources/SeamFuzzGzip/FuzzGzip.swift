@@ -1,4 +1,4 @@
-import Seam
+@_spi(SeamStages) import Seam
 import SeamFuzzSupport
 
 /// Fuzz target `fuzz-gzip`: any bytes as a file through `LineReader`, mostly gzip.

@@ -1,4 +1,4 @@
-import Seam
+@_spi(SeamStages) import Seam
 import SeamFuzzSupport
 
 /// Fuzz target `fuzz-inflate`: the same bytes through zlib and through ISA-L (issue 18) must

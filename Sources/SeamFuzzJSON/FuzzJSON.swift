@@ -1,5 +1,5 @@
 import Foundation
-import Seam
+@_spi(SeamStages) import Seam
 import SeamFuzzSupport
 
 /// Fuzz target `fuzz-json`: `JSONFieldScanner` against Foundation's `JSONSerialization`.

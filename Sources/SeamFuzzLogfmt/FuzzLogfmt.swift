@@ -1,4 +1,4 @@
-import Seam
+@_spi(SeamStages) import Seam
 import SeamFuzzSupport
 
 /// Fuzz target `fuzz-logfmt`: `LogfmtScanner` against a plain reference tokenizer.

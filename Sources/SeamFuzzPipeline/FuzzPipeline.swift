@@ -1,5 +1,5 @@
 import Foundation
-import Seam
+@_spi(SeamStages) import Seam
 import SeamFuzzSupport
 
 /// Fuzz target `fuzz-pipeline`: bytes in, events laid out in files, `HandoffCheck` run on them

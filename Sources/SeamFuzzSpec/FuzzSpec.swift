@@ -1,4 +1,4 @@
-import Seam
+@_spi(SeamStages) import Seam
 import SeamFuzzSupport
 
 /// Fuzz target `fuzz-spec`: `SpecLoader.load(text:file:)` on any text never traps and every

@@ -1,4 +1,4 @@
-import Seam
+@_spi(SeamStages) import Seam
 
 /// The reader's bookkeeping properties, shared by the Input fuzz targets.
 package enum Accounting {

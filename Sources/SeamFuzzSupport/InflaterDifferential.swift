@@ -1,4 +1,4 @@
-import Seam
+@_spi(SeamStages) import Seam
 
 /// Reads one file through `LineReader` with zlib and with ISA-L and names the first difference:
 /// every item (line bytes, number, rejection), `bytesIn`, `bytesDecoded`, line and rejection

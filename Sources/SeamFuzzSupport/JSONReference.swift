@@ -1,5 +1,5 @@
 import Foundation
-import Seam
+@_spi(SeamStages) import Seam
 
 /// What `JSONSerialization` says about a line, and the filters for documented policy differences.
 package enum JSONReference {

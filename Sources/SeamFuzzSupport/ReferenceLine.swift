@@ -1,4 +1,4 @@
-import Seam
+@_spi(SeamStages) import Seam
 
 /// One framed line as plain values, for comparing `LineReader` with the reference.
 package enum ReferenceLine: Equatable, CustomStringConvertible {

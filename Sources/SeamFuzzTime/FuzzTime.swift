@@ -1,4 +1,4 @@
-import Seam
+@_spi(SeamStages) import Seam
 import SeamFuzzSupport
 
 /// Fuzz target `fuzz-time`: `Timestamp.parse` never traps and agrees with a slow reference.

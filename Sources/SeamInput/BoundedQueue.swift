@@ -19,7 +19,7 @@ import Darwin
 /// `take(waitingAtMost:timedOut:)` waits for an item a bounded time.
 ///
 /// `@unchecked Sendable`: every access to its state goes through its mutex and conditions.
-public final class BoundedQueue<Element>: @unchecked Sendable {
+@_spi(SeamStages) public final class BoundedQueue<Element>: @unchecked Sendable {
     private var ring: [Element?]
     /// `leaving[i]`: the item in slot `i` was its participant's last.
     private var leaving: [Bool]
@@ -40,7 +40,7 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
     let notEmpty = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private let notFull = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    public convenience init(capacity: Int) {
+    @_spi(SeamStages) public convenience init(capacity: Int) {
         self.init(capacity: capacity, countsParticipants: false)
     }
 
@@ -76,7 +76,7 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
     /// Appends `item`, waiting for room. False (item dropped) once cancelled. `leaving`: the
     /// participant putting it leaves once it is taken.
     @discardableResult
-    public func put(_ item: Element, leaving last: Bool = false) -> Bool {
+    @_spi(SeamStages) public func put(_ item: Element, leaving last: Bool = false) -> Bool {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         while count == ring.count && !cancelled { pthread_cond_wait(notFull, mutex) }
@@ -91,7 +91,7 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
 
     /// The oldest item, waiting for one; nil once cancelled and empty (and, counting
     /// participants, at the end of input or of a drain).
-    public func take() -> Element? {
+    @_spi(SeamStages) public func take() -> Element? {
         var timedOut = false
         return take(waitingAtMost: nil, timedOut: &timedOut)
     }
@@ -135,14 +135,14 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
     }
 
     /// True once `cancel()` was called (from any thread), or a drain's limit passed.
-    public var isCancelled: Bool {
+    @_spi(SeamStages) public var isCancelled: Bool {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return cancelled
     }
 
     /// Wakes every waiter for good; later `put`s are dropped.
-    public func cancel() {
+    @_spi(SeamStages) public func cancel() {
         pthread_mutex_lock(mutex)
         cancelLocked()
         pthread_mutex_unlock(mutex)

@@ -4,17 +4,17 @@ import Glibc
 ///
 /// The walker uses it to read a file reached by two paths once and to stop at directory loops;
 /// the follower, to tell a file renamed by rotation (`app.log` -> `app.log.1`) from a new one.
-public struct FileIdentity: Hashable, Sendable {
-    public var device: UInt64
-    public var inode: UInt64
-    public init(_ st: stat) {
+@_spi(SeamStages) public struct FileIdentity: Hashable, Sendable {
+    @_spi(SeamStages) public var device: UInt64
+    @_spi(SeamStages) public var inode: UInt64
+    @_spi(SeamStages) public init(_ st: stat) {
         device = UInt64(st.st_dev)
         inode = UInt64(st.st_ino)
     }
 
     /// The names in directory `dir` that do not start with a dot, in the order the directory
     /// gives them; nil when it cannot be opened (`errno` says why).
-    public static func visibleNames(in dir: String) -> [String]? {
+    @_spi(SeamStages) public static func visibleNames(in dir: String) -> [String]? {
         guard let handle = opendir(dir) else { return nil }
         defer { closedir(handle) }
         var names: [String] = []

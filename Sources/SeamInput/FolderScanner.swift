@@ -17,31 +17,31 @@ import Darwin
 ///   `app.log.1` by rotation) is not new, so no line is read twice.
 /// A copy made by `copytruncate` is a new file with old lines: keep such copies out with
 /// `include`. O(entries) per scan, a `stat` each; no file is opened.
-public final class FolderScanner {
-    public let folders: [String]
-    public let include: String?
+@_spi(SeamStages) public final class FolderScanner {
+    @_spi(SeamStages) public let folders: [String]
+    @_spi(SeamStages) public let include: String?
     private let control: FollowControl
     /// Paths followed, with their follower.
     private var known: [String: FollowedFile] = [:]
 
-    public init(folders: [String], include: String?, control: FollowControl) {
+    @_spi(SeamStages) public init(folders: [String], include: String?, control: FollowControl) {
         self.folders = folders
         self.include = include
         self.control = control
     }
 
     /// Marks a path followed from the start (the initial expansion), so a scan skips it.
-    public func note(path: String, follower: FollowedFile) { known[path] = follower }
+    @_spi(SeamStages) public func note(path: String, follower: FollowedFile) { known[path] = follower }
 
     /// Whether a file name (its last path component) is one to follow.
-    public func includes(_ path: String) -> Bool {
+    @_spi(SeamStages) public func includes(_ path: String) -> Bool {
         guard let include else { return true }
         let name = path.split(separator: "/").last.map(String.init) ?? path
         return fnmatch(include, name, 0) == 0
     }
 
     /// New files to follow, in path order. The caller makes each a source and calls `note`.
-    public func scan() -> [String] {
+    @_spi(SeamStages) public func scan() -> [String] {
         var found: [(String, FileIdentity)] = []
         var visited: Set<FileIdentity> = []
         for folder in folders { list(folder, into: &found, visited: &visited) }

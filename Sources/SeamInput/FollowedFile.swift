@@ -25,16 +25,16 @@ import Darwin
 /// not take a file renamed by rotation (`app.log` -> `app.log.1`) for a new one.
 /// Thread: used by its reader's thread only; `control` is shared.
 /// `@unchecked Sendable`: what other threads read (`hasEnded`, `isQuiet`) is behind its lock.
-public final class FollowedFile: @unchecked Sendable {
-    public enum Outcome { case more, lineEnd, ended }
+@_spi(SeamStages) public final class FollowedFile: @unchecked Sendable {
+    @_spi(SeamStages) public enum Outcome { case more, lineEnd, ended }
 
-    public let path: String
-    public let control: FollowControl
+    @_spi(SeamStages) public let path: String
+    @_spi(SeamStages) public let control: FollowControl
     /// Device and inode of the file open now.
     private var id: FileIdentity?
     /// Counts, for the summary's notes and metrics.
-    public private(set) var rotations = 0
-    public private(set) var truncations = 0
+    @_spi(SeamStages) public private(set) var rotations = 0
+    @_spi(SeamStages) public private(set) var truncations = 0
     /// Set while waiting for more (`awaitMore`): the wall time the wait began, in ns; nil while
     /// reading. Read by the correlator's thread to tell a quiet source (`isQuiet`).
     private let lock = NSLock()
@@ -42,25 +42,25 @@ public final class FollowedFile: @unchecked Sendable {
     private var ended = false
 
     /// True once the file was deleted and drained, or the run stopped.
-    public var hasEnded: Bool {
+    @_spi(SeamStages) public var hasEnded: Bool {
         lock.lock(); defer { lock.unlock() }
         return ended
     }
 
-    public init(path: String, control: FollowControl) {
+    @_spi(SeamStages) public init(path: String, control: FollowControl) {
         self.path = path
         self.control = control
     }
 
     /// True when the reader has waited for new bytes at least `for` ns of wall time.
-    public func isQuiet(for ns: UInt64, now: UInt64 = FollowControl.now()) -> Bool {
+    @_spi(SeamStages) public func isQuiet(for ns: UInt64, now: UInt64 = FollowControl.now()) -> Bool {
         lock.lock(); defer { lock.unlock() }
         guard let since = waitingSince else { return false }
         return now &- since >= ns
     }
 
     /// The descriptor was just opened by the reader: remember which file it is.
-    public func opened(fd: Int32) {
+    @_spi(SeamStages) public func opened(fd: Int32) {
         var st = stat()
         guard fstat(fd, &st) == 0 else { return }
         let id = FileIdentity(st)
@@ -71,7 +71,7 @@ public final class FollowedFile: @unchecked Sendable {
     /// Waits until `fd` (at its end now) has more to read, or until it was rotated, truncated
     /// or deleted, or the run stops. `partialLine`: the reader holds a line without its `\n`.
     /// May replace `fd` (rotation); closes the old one then.
-    public func awaitMore(fd: inout Int32, partialLine: Bool) -> Outcome {
+    @_spi(SeamStages) public func awaitMore(fd: inout Int32, partialLine: Bool) -> Outcome {
         lock.lock(); waitingSince = FollowControl.now(); lock.unlock()
         let outcome = wait(fd: &fd, partialLine: partialLine)
         lock.lock()
@@ -118,27 +118,27 @@ public final class FollowedFile: @unchecked Sendable {
 /// What the followers of one run share: the poll interval, the stop (drain) signal that ends
 /// their waits, and the files they read (by device and inode).
 /// `@unchecked Sendable`: its state is behind its condition's lock.
-public final class FollowControl: @unchecked Sendable {
+@_spi(SeamStages) public final class FollowControl: @unchecked Sendable {
     /// Wall time between two looks at a file at its end, in ns.
-    public let pollInterval: UInt64
+    @_spi(SeamStages) public let pollInterval: UInt64
     private let condition = NSCondition()
     private var draining = false
     private var files: Set<FileIdentity> = []
 
-    public init(pollInterval: UInt64 = 250_000_000) {
+    @_spi(SeamStages) public init(pollInterval: UInt64 = 250_000_000) {
         self.pollInterval = max(pollInterval, 1_000_000)
     }
 
     /// Monotonic wall time in ns.
-    public static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+    @_spi(SeamStages) public static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-    public var isDraining: Bool {
+    @_spi(SeamStages) public var isDraining: Bool {
         condition.lock(); defer { condition.unlock() }
         return draining
     }
 
     /// The run stops: followers read what is there and end; sleepers wake at once.
-    public func drain() {
+    @_spi(SeamStages) public func drain() {
         condition.lock()
         draining = true
         condition.broadcast()
@@ -146,26 +146,26 @@ public final class FollowControl: @unchecked Sendable {
     }
 
     /// Sleeps one poll interval, or less when the run starts draining.
-    public func sleep() {
+    @_spi(SeamStages) public func sleep() {
         condition.lock()
         defer { condition.unlock() }
         if !draining { _ = condition.wait(until: Date(timeIntervalSinceNow: Double(pollInterval) / 1e9)) }
     }
 
-    public func register(_ id: FileIdentity) {
+    @_spi(SeamStages) public func register(_ id: FileIdentity) {
         condition.lock()
         files.insert(id)
         condition.unlock()
     }
 
     /// Whether a follower has read this file (under this name or another).
-    public func isKnown(_ id: FileIdentity) -> Bool {
+    @_spi(SeamStages) public func isKnown(_ id: FileIdentity) -> Bool {
         condition.lock(); defer { condition.unlock() }
         return files.contains(id)
     }
 
     /// Forgets files no longer present (so a reused inode number is not mistaken for one read).
-    public func retain(only present: Set<FileIdentity>) {
+    @_spi(SeamStages) public func retain(only present: Set<FileIdentity>) {
         condition.lock()
         files = files.filter { present.contains($0) }
         condition.unlock()

@@ -40,7 +40,7 @@ public struct InputError: Error, Sendable, Equatable, Codable, CustomStringConve
     /// A sentence for people: what happened and what it means for the lines read.
     public var message: String
 
-    public init(code: Code, source: String, offset: UInt64?, message: String) {
+    @_spi(SeamStages) public init(code: Code, source: String, offset: UInt64?, message: String) {
         self.code = code
         self.source = source
         self.offset = offset

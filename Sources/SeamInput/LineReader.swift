@@ -1,4 +1,4 @@
-import SeamCore
+@_spi(SeamStages) import SeamCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -42,29 +42,29 @@ import Darwin
 /// maxLineLength + 1` (a longer line is discarded, never held); a line handed out points into
 /// `chunk` or `carry` and is valid until the next `next()` (the carry may move when it grows).
 /// The reader owns `inBuf`, `outBuf` and `carry` and frees them in `close()`.
-public final class LineReader {
+@_spi(SeamStages) public final class LineReader {
     /// The source being read.
-    public let source: SourceDescriptor
+    @_spi(SeamStages) public let source: SourceDescriptor
     /// Longest line accepted, in bytes without the line end: the value given, at most
     /// `maxLineLengthLimit`.
-    public let maxLineLength: Int
+    @_spi(SeamStages) public let maxLineLength: Int
     /// The largest `maxLineLength` honoured (1 GiB); a larger one is clamped to it. A line is
     /// held whole in memory, the record stage addresses fields with 32-bit offsets, and the
     /// framing arithmetic (`maxLineLength + 1`, carry + chunk) then cannot overflow.
-    public static let maxLineLengthLimit = 1 << 30
+    @_spi(SeamStages) public static let maxLineLengthLimit = 1 << 30
     /// Counts for this source; the record stage adds `events` and its rejections.
-    public var stats = SourceStats()
+    @_spi(SeamStages) public var stats = SourceStats()
     /// True once the source was found to start with the gzip magic bytes.
-    public private(set) var isGzip = false
+    @_spi(SeamStages) public private(set) var isGzip = false
     /// True once the source was found to start with a zstd frame (or a skippable frame).
-    public private(set) var isZstd = false
+    @_spi(SeamStages) public private(set) var isZstd = false
     /// The gzip inflater asked for (a pipe, which cannot be read twice, always gets zlib: see
     /// `DecodeFeed`); `stats.inflater` says which one decoded the source.
-    public let inflater: Inflater
+    @_spi(SeamStages) public let inflater: Inflater
     /// Set before the first `next()` to follow a plain file past its end (`watch --follow`):
     /// at the end of what was written, `next()` waits in the follower for more (rotation and
     /// truncation included) instead of ending. A gzip file is read once, as it is.
-    public var follower: FollowedFile?
+    @_spi(SeamStages) public var follower: FollowedFile?
 
     private enum State { case unopened, reading, ended, closed }
 
@@ -103,7 +103,7 @@ public final class LineReader {
     /// - Parameter maxLineLength: >= 0; above `maxLineLengthLimit` it is clamped to it.
     /// - Parameter pipelined: inflate a gzip source on a second thread (see the type's notes).
     /// - Parameter inflater: the gzip inflater (`Inflater.preferred`: ISA-L where it loads).
-    public convenience init(source: SourceDescriptor, maxLineLength: Int = 1 << 20, pipelined: Bool = false,
+    @_spi(SeamStages) public convenience init(source: SourceDescriptor, maxLineLength: Int = 1 << 20, pipelined: Bool = false,
                             inflater: Inflater = .preferred) {
         self.init(source: source, maxLineLength: maxLineLength, readChunk: 256 << 10, outputChunk: 1 << 20,
                   pipelined: pipelined, inflater: inflater)
@@ -117,7 +117,7 @@ public final class LineReader {
     ///
     /// For tests and the fuzz targets (`package`: release builds cannot `@testable import`);
     /// use `init(source:maxLineLength:pipelined:)` otherwise.
-    public init(source: SourceDescriptor, maxLineLength: Int, readChunk: Int, outputChunk: Int,
+    @_spi(SeamStages) public init(source: SourceDescriptor, maxLineLength: Int, readChunk: Int, outputChunk: Int,
                 initialCarry: Int = 64 << 10, pipelined: Bool = false, inflater: Inflater = .preferred) {
         precondition(maxLineLength >= 0 && readChunk > 0 && outputChunk > 0 && initialCarry > 0)
         self.source = source
@@ -133,7 +133,7 @@ public final class LineReader {
 
     /// Releases the file descriptor, zlib state and buffers. Idempotent; `next()` then
     /// returns nil. Standard input's descriptor is left open.
-    public func close() {
+    @_spi(SeamStages) public func close() {
         // The inflate thread reads the descriptor: stop it first.
         pipeline?.stop()
         pipeline = nil
@@ -157,7 +157,7 @@ public final class LineReader {
     /// The next line or framing rejection, or nil at the end of the source (or after an
     /// error, recorded in `stats.errors`). A returned line's bytes are valid until the next
     /// call. Amortized O(line length); no allocation per line.
-    public func next() -> LineItem? {
+    @_spi(SeamStages) public func next() -> LineItem? {
         switch state {
         case .reading: break
         case .unopened:
@@ -225,7 +225,7 @@ public final class LineReader {
     /// True when the next `next()` returns without reading: a complete line (or the end) is
     /// already buffered. `watch` hands a batch over when this turns false, so a live pipe's
     /// findings are never held back waiting for more input. O(line length).
-    public var hasBufferedLine: Bool {
+    @_spi(SeamStages) public var hasBufferedLine: Bool {
         switch state {
         case .unopened, .reading: break
         case .ended, .closed: return true
@@ -297,7 +297,7 @@ public final class LineReader {
     }
 
     /// Bytes reserved for lines crossing buffer boundaries (tests: never past maxLineLength + 1).
-    public var carryCapacityForTesting: Int { carryCapacity }
+    @_spi(SeamStages) public var carryCapacityForTesting: Int { carryCapacity }
 
     /// Control bytes that make a line binary: 00-08, 0E-1A, 1C-1F (bit set = rejected).
     @usableFromInline static let controlMask: UInt32 = 0xF7FF_C1FF

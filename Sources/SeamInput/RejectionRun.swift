@@ -1,4 +1,4 @@
-import SeamCore
+@_spi(SeamStages) import SeamCore
 
 /// Rejected lines of one source that came together, placed in time by the events around them.
 ///
@@ -23,7 +23,7 @@ public struct RejectionRun: Sendable, Equatable, Codable {
     /// cap); empty when there was no neighbour.
     public var services: [String]
 
-    public init(reason: RejectReason, count: UInt64, firstLine: UInt64, lastLine: UInt64, earliest: Int64?,
+    @_spi(SeamStages) public init(reason: RejectReason, count: UInt64, firstLine: UInt64, lastLine: UInt64, earliest: Int64?,
                 latest: Int64?, services: [String]) {
         self.reason = reason
         self.count = count

@@ -1,24 +1,24 @@
 /// One input of a run: a file given on the command line, a file found in a directory, or stdin.
 ///
 /// Input order (SEMANTICS.md) is the order of `index`, then line number.
-public struct SourceDescriptor: Hashable, Sendable {
+@_spi(SeamStages) public struct SourceDescriptor: Hashable, Sendable {
     /// Where the bytes come from.
-    public enum Location: Hashable, Sendable {
+    @_spi(SeamStages) public enum Location: Hashable, Sendable {
         case file(path: String)
         case standardInput
     }
 
     /// Position of this source in input order (0-based, dense).
-    public var index: Int
+    @_spi(SeamStages) public var index: Int
     /// Where to read it.
-    public var location: Location
+    @_spi(SeamStages) public var location: Location
     /// Name shown in evidence (`source:line`): the path as given or found, or `-` for stdin.
-    public var displayName: String
+    @_spi(SeamStages) public var displayName: String
     /// Service for records that name none: a `--service NAME=PATH` mapping, else the file name
     /// up to its first `.`; `nil` for stdin, whose records must then carry a service field.
-    public var defaultService: String?
+    @_spi(SeamStages) public var defaultService: String?
 
-    public init(index: Int, location: Location, displayName: String, defaultService: String?) {
+    @_spi(SeamStages) public init(index: Int, location: Location, displayName: String, defaultService: String?) {
         self.index = index
         self.location = location
         self.displayName = displayName

@@ -1,4 +1,4 @@
-import SeamCore
+@_spi(SeamStages) import SeamCore
 
 /// What was read from one source, and what became of it. `lines == events + rejected` always.
 public struct SourceStats: Sendable, Equatable, Codable {
@@ -32,19 +32,19 @@ public struct SourceStats: Sendable, Equatable, Codable {
     /// over), "zstd"; nil for plain text. Not added up by `add`.
     public var inflater: String? = nil
 
-    public init() {}
+    @_spi(SeamStages) public init() {}
 
     /// Sum of all rejections.
     public var rejectedTotal: UInt64 { rejected.values.reduce(0, +) }
 
     /// Counts one rejection, remembering the first line for each reason.
-    public mutating func reject(_ reason: RejectReason, line: UInt64) {
+    @_spi(SeamStages) public mutating func reject(_ reason: RejectReason, line: UInt64) {
         rejected[reason, default: 0] += 1
         if firstRejectedLine[reason] == nil { firstRejectedLine[reason] = line }
     }
 
     /// Adds another source's counts (for totals).
-    public mutating func add(_ other: SourceStats) {
+    @_spi(SeamStages) public mutating func add(_ other: SourceStats) {
         bytesIn += other.bytesIn
         bytesDecoded += other.bytesDecoded
         lines += other.lines

@@ -31,8 +31,8 @@ import Darwin
 /// or a directory above it (keys are paths as given, trailing `/` ignored; `-` maps stdin),
 /// else the file name up to its first `.` (`orders.jsonl.gz` -> `orders`), else nil.
 /// O(entries * log(entries)) for the sort.
-public enum SourceWalker {
-    public static func expand(_ paths: [String], services: [String: String] = [:])
+@_spi(SeamStages) public enum SourceWalker {
+    @_spi(SeamStages) public static func expand(_ paths: [String], services: [String: String] = [:])
         -> (sources: [SourceDescriptor], errors: [InputError])
     {
         var walker = Walk(services: services)
@@ -42,7 +42,7 @@ public enum SourceWalker {
 
     /// The paths among `paths` that are directories (after links), as given: what
     /// `watch --follow` scans for new files.
-    public static func folders(in paths: [String]) -> [String] {
+    @_spi(SeamStages) public static func folders(in paths: [String]) -> [String] {
         paths.filter { path in
             var st = stat()
             return path != "-" && stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR
@@ -50,7 +50,7 @@ public enum SourceWalker {
     }
 
     /// The service named by a file name: up to its first `.`; nil when that is empty.
-    public static func serviceFromFileName(_ path: String) -> String? {
+    @_spi(SeamStages) public static func serviceFromFileName(_ path: String) -> String? {
         let name = path.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? path
         let stem = name.prefix { $0 != "." }
         return stem.isEmpty ? nil : String(stem)

@@ -8,7 +8,7 @@ import Darwin
 ///
 /// Foundation's `Thread` cannot be joined; the pipeline must know a worker has stopped
 /// touching a file descriptor or buffer before it releases them.
-public final class WorkerThread {
+@_spi(SeamStages) public final class WorkerThread {
     private final class Box {
         let body: () -> Void
         init(_ body: @escaping () -> Void) { self.body = body }
@@ -17,7 +17,7 @@ public final class WorkerThread {
     private var thread: pthread_t?
 
     /// Starts `body` on a new thread at once (1 MiB stack: workers keep no deep recursion).
-    public init(_ body: @escaping () -> Void) {
+    @_spi(SeamStages) public init(_ body: @escaping () -> Void) {
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         pthread_attr_setstacksize(&attributes, 1 << 20)
@@ -37,7 +37,7 @@ public final class WorkerThread {
     }
 
     /// Waits for the body to return. Idempotent.
-    public func join() {
+    @_spi(SeamStages) public func join() {
         guard let t = thread else { return }
         thread = nil
         #if canImport(Glibc)
@@ -50,7 +50,7 @@ public final class WorkerThread {
     /// Lets the thread run on unjoined (it ends with the body or the process): for a reader
     /// that may be blocked on a live pipe when a run is stopped (`HandoffWatch`). Idempotent;
     /// a later `join` does nothing.
-    public func detach() {
+    @_spi(SeamStages) public func detach() {
         guard let t = thread else { return }
         thread = nil
         #if canImport(Glibc)

@@ -1,6 +1,6 @@
 import Foundation
 import Prometheus
-import Seam
+@_spi(SeamStages) import Seam
 
 /// A watch's metrics in a Prometheus registry (swift-prometheus), kept from the run's snapshots.
 ///

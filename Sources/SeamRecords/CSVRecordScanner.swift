@@ -10,8 +10,8 @@
 /// Lenient where real files are: a `"` inside an unquoted field is kept as text, a `\r` before a
 /// line end is already gone (framing), an empty line is one empty field. Malformed: text after a
 /// closing quote other than `,` (e.g. `"a"b`).
-public struct CSVRecordScanner {
-    public enum Outcome: Equatable {
+@_spi(SeamStages) public struct CSVRecordScanner {
+    @_spi(SeamStages) public enum Outcome: Equatable {
         /// `count` fields were written.
         case fields(count: Int)
         /// The record ends inside a quoted field: join the next line.
@@ -19,11 +19,11 @@ public struct CSVRecordScanner {
         case malformed
     }
 
-    public init() {}
+    @_spi(SeamStages) public init() {}
 
     /// Scans `record`, writing decoded values one after another into `out` (at least
     /// `record.count` bytes) and each field's (start, count) in `out` into `ranges` (cleared).
-    public func scan(_ record: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>,
+    @_spi(SeamStages) public func scan(_ record: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>,
                      ranges: inout [(start: Int32, count: Int32)]) -> Outcome {
         ranges.removeAll(keepingCapacity: true)
         let n = record.count
@@ -69,7 +69,7 @@ public struct CSVRecordScanner {
     }
 
     /// Convenience for tests and headers: the record's fields as strings, or nil unless complete.
-    public func fields(_ text: String) -> [String]? {
+    @_spi(SeamStages) public func fields(_ text: String) -> [String]? {
         var bytes = Array(text.utf8)
         var ranges: [(start: Int32, count: Int32)] = []
         let out = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, bytes.count))

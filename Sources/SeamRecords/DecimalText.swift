@@ -6,19 +6,19 @@
 /// zeros and the sign of zero do not matter, so `1250` = `1250.0` = `1.25e3` = `+1250` and
 /// `-0` = `0e7`. Exponents of any length are handled without big allocations (beyond 18 digits
 /// by digit-wise subtraction). O(length), no allocation.
-public enum DecimalText {
+@_spi(SeamStages) public enum DecimalText {
     /// Whether `bytes` is a decimal number in the grammar above.
-    public static func isDecimal(_ bytes: UnsafeRawBufferPointer) -> Bool { Parsed(bytes) != nil }
+    @_spi(SeamStages) public static func isDecimal(_ bytes: UnsafeRawBufferPointer) -> Bool { Parsed(bytes) != nil }
 
-    public static func isDecimal(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { isDecimal($0) } }
+    @_spi(SeamStages) public static func isDecimal(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { isDecimal($0) } }
 
     /// Whether `a` and `b` are both decimal numbers of exactly equal value.
-    public static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    @_spi(SeamStages) public static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
         guard let x = Parsed(a), let y = Parsed(b) else { return false }
         return x.equals(y)
     }
 
-    public static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    @_spi(SeamStages) public static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         a.withUnsafeBytes { x in b.withUnsafeBytes { y in equal(x, y) } }
     }
 

@@ -3,14 +3,14 @@
 ///
 /// The value is the group named like the new field when the pattern has one, else its first
 /// named group, else the whole match. No match (or `from` absent) leaves the field absent.
-public struct DerivedField: Sendable, Equatable {
+@_spi(SeamStages) public struct DerivedField: Sendable, Equatable {
     /// Name of the new field (usable in keys, predicates, agree, time and service).
-    public var field: String
+    @_spi(SeamStages) public var field: String
     /// Field whose value is searched.
-    public var from: String
-    public var pattern: TextPattern
+    @_spi(SeamStages) public var from: String
+    @_spi(SeamStages) public var pattern: TextPattern
 
-    public init(field: String, from: String, pattern: TextPattern) {
+    @_spi(SeamStages) public init(field: String, from: String, pattern: TextPattern) {
         self.field = field
         self.from = from
         self.pattern = pattern

@@ -5,10 +5,10 @@
 /// are copied as they are. Escapes JSON does not know (only logfmt can hold them: `\x`, `\u12`,
 /// a final lone `\`) are kept literally. The output is never longer than the input, so a
 /// scratch buffer of the span's length always suffices. O(n), no allocation.
-public enum EscapedText {
+@_spi(SeamStages) public enum EscapedText {
     /// Writes the decoded bytes of `src[0..<count]` to `dst` (capacity >= count); returns their number.
     @inlinable
-    public static func decode(_ src: UnsafePointer<UInt8>, count: Int, into dst: UnsafeMutablePointer<UInt8>) -> Int {
+    @_spi(SeamStages) public static func decode(_ src: UnsafePointer<UInt8>, count: Int, into dst: UnsafeMutablePointer<UInt8>) -> Int {
         var i = 0
         var o = 0
         while i < count {
@@ -60,7 +60,7 @@ public enum EscapedText {
     }
 
     /// The decoded bytes of `bytes` as a new array (allocates; for stored values).
-    public static func decode(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    @_spi(SeamStages) public static func decode(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return [] }
         let src = base.assumingMemoryBound(to: UInt8.self)
         return [UInt8](unsafeUninitializedCapacity: bytes.count) { buf, n in

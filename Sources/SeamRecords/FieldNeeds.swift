@@ -7,27 +7,27 @@
 /// entries for every service (`service` nil) exist: then those, which every record also needs.
 /// Services compare as exact bytes, like `ServiceTable` ids. Built by the stage that consumes
 /// records (the observation selector), so the record stage never learns what a handoff is.
-public struct FieldNeeds: Sendable, Equatable {
-    public struct Entry: Sendable, Equatable {
+@_spi(SeamStages) public struct FieldNeeds: Sendable, Equatable {
+    @_spi(SeamStages) public struct Entry: Sendable, Equatable {
         /// nil: records of every service.
-        public var service: String?
+        @_spi(SeamStages) public var service: String?
         /// The event name the record must carry; nil: any record of `service`, whatever its event.
-        public var event: String?
-        public var paths: [FieldPath]
+        @_spi(SeamStages) public var event: String?
+        @_spi(SeamStages) public var paths: [FieldPath]
 
-        public init(service: String?, event: String?, paths: [FieldPath]) {
+        @_spi(SeamStages) public init(service: String?, event: String?, paths: [FieldPath]) {
             self.service = service
             self.event = event
             self.paths = paths
         }
     }
 
-    public private(set) var entries: [Entry] = []
+    @_spi(SeamStages) public private(set) var entries: [Entry] = []
 
-    public init() {}
+    @_spi(SeamStages) public init() {}
 
     /// Records of `service` (nil: every service) with event `event` (nil: any event) need `paths`.
-    public mutating func add(service: String?, event: String?, paths: [FieldPath]) {
+    @_spi(SeamStages) public mutating func add(service: String?, event: String?, paths: [FieldPath]) {
         entries.append(Entry(service: service, event: event, paths: paths))
     }
 }

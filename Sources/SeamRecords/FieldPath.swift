@@ -2,18 +2,18 @@
 ///
 /// Lookup (SEMANTICS.md): the literal key `"a.b"` when that key holds a non-null value,
 /// else the nested lookup `a` then `b`. `null` counts as absent.
-public struct FieldPath: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+@_spi(SeamStages) public struct FieldPath: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The path as written.
-    public let text: String
+    @_spi(SeamStages) public let text: String
     /// `text` split on `.`; a single component when there is no dot.
-    public let components: [String]
+    @_spi(SeamStages) public let components: [String]
 
-    public init(_ text: String) {
+    @_spi(SeamStages) public init(_ text: String) {
         self.text = text
         self.components = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     }
 
-    public init(stringLiteral value: String) { self.init(value) }
+    @_spi(SeamStages) public init(stringLiteral value: String) { self.init(value) }
 
-    public var description: String { text }
+    @_spi(SeamStages) public var description: String { text }
 }

@@ -9,15 +9,15 @@
 /// Span storage for a scanner therefore holds `spanCapacity` entries; only the first `count` are
 /// meaningful to callers once a scan finished.
 /// Immutable once built; its trie is read-only (see `KeyTrie`).
-public struct FieldPlan: Sendable {
+@_spi(SeamStages) public struct FieldPlan: Sendable {
     /// The distinct wanted paths in slot order (first occurrence order of `init(paths:)`).
-    public let paths: [FieldPath]
+    @_spi(SeamStages) public let paths: [FieldPath]
     @usableFromInline let slots: [FieldPath: Int]
     /// Compiled trie; immutable after init, shared by copies.
     @usableFromInline let trie: KeyTrie
 
     /// Dedups `paths` (first occurrence keeps its place) and compiles the trie. O(total key bytes).
-    public init(paths: [FieldPath]) {
+    @_spi(SeamStages) public init(paths: [FieldPath]) {
         var unique: [FieldPath] = []
         var slots: [FieldPath: Int] = [:]
         for p in paths where slots[p] == nil {
@@ -33,18 +33,18 @@ public struct FieldPlan: Sendable {
     /// `extraPaths` (keys, predicates, agree fields of the rules), deduplicated. Built once per
     /// run by the observation selector and handed to every source's decoder, so that the
     /// matcher's slots and the decoders' agree by construction.
-    public init(config: FieldConfig, extraPaths: [FieldPath]) {
+    @_spi(SeamStages) public init(config: FieldConfig, extraPaths: [FieldPath]) {
         self.init(paths: config.time + config.service + config.event + extraPaths)
     }
 
     /// Number of slots (distinct paths).
-    @inlinable public var count: Int { paths.count }
+    @inlinable @_spi(SeamStages) public var count: Int { paths.count }
 
     /// The slot of `path`, or nil when it is not in the plan.
-    @inlinable public func slot(for path: FieldPath) -> Int? { slots[path] }
+    @inlinable @_spi(SeamStages) public func slot(for path: FieldPath) -> Int? { slots[path] }
 
     /// Span entries a scanner needs: `count` slots plus one alternate per dotted path.
-    @inlinable public var spanCapacity: Int { count + trie.alternateCount }
+    @inlinable @_spi(SeamStages) public var spanCapacity: Int { count + trie.alternateCount }
 
     /// Copies alternate (nested) spans into their slots where the literal key was absent or null.
     @inlinable

@@ -8,7 +8,7 @@
 ///   `null` only with `null`. Values nested deeper than 128 levels compare by raw text.
 /// - A composite never agrees with a scalar, even with the same text.
 extension FieldValue {
-    public func agrees(with other: FieldValue) -> Bool {
+    @_spi(SeamStages) public func agrees(with other: FieldValue) -> Bool {
         switch (self, other) {
         case let (.composite(a), .composite(b)):
             if a == b { return true }
@@ -24,7 +24,7 @@ extension FieldValue {
 
     /// The scalar rule on raw texts: equal bytes, or equal decimal numbers. No allocation.
     @inlinable
-    public static func scalarTextsAgree(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    @_spi(SeamStages) public static func scalarTextsAgree(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
         if ShortBytes.equal(a, b) { return true }
         return DecimalText.equal(a, b)
     }

@@ -2,7 +2,7 @@
 ///
 /// Strings hold their decoded bytes (escapes resolved; invalid UTF-8 kept as is).
 /// Numbers hold their literal text. Objects and arrays hold their raw JSON text.
-public enum FieldValue: Hashable, Sendable {
+@_spi(SeamStages) public enum FieldValue: Hashable, Sendable {
     case string([UInt8])
     case number([UInt8])
     case bool(Bool)
@@ -10,7 +10,7 @@ public enum FieldValue: Hashable, Sendable {
     case composite([UInt8])
 
     /// The value as text: the decoded string, the number's literal, `true`/`false`, raw JSON.
-    public var textBytes: [UInt8] {
+    @_spi(SeamStages) public var textBytes: [UInt8] {
         switch self {
         case .string(let b), .number(let b), .composite(let b): return b
         case .bool(let v): return Array((v ? "true" : "false").utf8)
@@ -18,10 +18,10 @@ public enum FieldValue: Hashable, Sendable {
     }
 
     /// The value as a Swift string (invalid UTF-8 repaired with U+FFFD); for display and keys.
-    public var text: String { String(decoding: textBytes, as: UTF8.self) }
+    @_spi(SeamStages) public var text: String { String(decoding: textBytes, as: UTF8.self) }
 
     /// Whether this is a scalar (string, number or bool), as time, service and event require.
-    public var isScalar: Bool {
+    @_spi(SeamStages) public var isScalar: Bool {
         if case .composite = self { return false }
         return true
     }

@@ -1,4 +1,4 @@
-import SeamCore
+@_spi(SeamStages) import SeamCore
 
 /// The `RecordFormat` of a source whose spec entry needs more than JSON/logfmt: text by pattern,
 /// CSV with a header, Docker/CRI wrappers, a record inside a field, derived fields, a service
@@ -14,13 +14,13 @@ import SeamCore
 ///
 /// CSV records may span lines (a quoted field with line ends): `decode` then returns `.pending`
 /// until the record is complete, and the record counts as one line, at its first line's number.
-public final class FormatDecoder: RecordFormat {
-    public let format: SourceFormat
-    public let plan: FieldPlan
-    public let config: FieldConfig
-    public let services: ServiceTable
+@_spi(SeamStages) public final class FormatDecoder: RecordFormat {
+    @_spi(SeamStages) public let format: SourceFormat
+    @_spi(SeamStages) public let plan: FieldPlan
+    @_spi(SeamStages) public let config: FieldConfig
+    @_spi(SeamStages) public let services: ServiceTable
     /// Longest record (CSV joins lines) before it is rejected `malformed`.
-    public var maxRecordLength = 1 << 20
+    @_spi(SeamStages) public var maxRecordLength = 1 << 20
 
     private let table = FieldTable()
     /// The layer chain of a line (or, for CSV, of a record's columns); nil: CSV columns only.
@@ -43,11 +43,11 @@ public final class FormatDecoder: RecordFormat {
     private var pending: [UInt8] = []
     private var pendingLine: UInt64 = 0
     /// The line number of the last record given to `body` or rejected (its first line).
-    public private(set) var recordLine: UInt64 = 0
+    @_spi(SeamStages) public private(set) var recordLine: UInt64 = 0
 
     /// Reads `format` into views on `plan` (`FieldPlan(config:extraPaths:)`, built once by the
     /// caller and shared with the observation selector).
-    public init(format: SourceFormat, plan: FieldPlan, config: FieldConfig, services: ServiceTable) {
+    @_spi(SeamStages) public init(format: SourceFormat, plan: FieldPlan, config: FieldConfig, services: ServiceTable) {
         self.format = format
         self.config = config
         self.services = services
@@ -74,7 +74,7 @@ public final class FormatDecoder: RecordFormat {
     }
 
     /// The same, planning `config` and `extraPaths` itself (tests, `seam discover`).
-    public convenience init(format: SourceFormat, config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable) {
+    @_spi(SeamStages) public convenience init(format: SourceFormat, config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable) {
         self.init(format: format, plan: FieldPlan(config: config, extraPaths: extraPaths), config: config,
                   services: services)
     }
@@ -84,7 +84,7 @@ public final class FormatDecoder: RecordFormat {
         spans.deallocate()
     }
 
-    public func slot(for path: FieldPath) -> Int? { plan.slot(for: path) }
+    @_spi(SeamStages) public func slot(for path: FieldPath) -> Int? { plan.slot(for: path) }
 
     /// Maps plan slots and the time/service/event lists to table indices (after names change).
     private func resolve() {
@@ -103,7 +103,7 @@ public final class FormatDecoder: RecordFormat {
     }
 
     /// Decodes line `number`; calls `body` for an event (see `RecordFormat`).
-    public func decode(_ line: UnsafeRawBufferPointer, number: UInt64, defaultService: Int32?,
+    @_spi(SeamStages) public func decode(_ line: UnsafeRawBufferPointer, number: UInt64, defaultService: Int32?,
                        _ body: (RecordView, UInt64) -> Void) -> RecordOutcome {
         table.reset()
         if isCSV {
@@ -157,13 +157,13 @@ public final class FormatDecoder: RecordFormat {
     /// fields, derived fields; of a JSON/logfmt layer only the planned paths): index in the
     /// decoder's name table (stable for the decoder's life), name and decoded value. Valid until
     /// the next `decode`. For `seam discover`, which reads every field, not a plan's.
-    public func forEachField(_ body: (_ index: Int, _ name: String, _ value: UnsafeRawBufferPointer) -> Void) {
+    @_spi(SeamStages) public func forEachField(_ body: (_ index: Int, _ name: String, _ value: UnsafeRawBufferPointer) -> Void) {
         table.forEachPresent(body)
     }
 
     /// A record left open at the end of input (a CSV quote never closed): its rejection and
     /// first line number.
-    public func finish() -> (reason: RejectReason, line: UInt64)? {
+    @_spi(SeamStages) public func finish() -> (reason: RejectReason, line: UInt64)? {
         guard !pending.isEmpty else { return nil }
         pending.removeAll()
         recordLine = pendingLine

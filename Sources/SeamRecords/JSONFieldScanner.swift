@@ -1,4 +1,4 @@
-import SeamCore
+@_spi(SeamStages) import SeamCore
 
 /// Scans one JSON object line and records the spans of the plan's wanted fields only.
 ///
@@ -20,9 +20,9 @@ import SeamCore
 /// Duplicate keys: the first occurrence wins (a later one never overwrites a span, so stopping
 /// early gives the same values as a full scan). A repeated parent object is searched again for
 /// wanted fields still missing.
-public struct JSONFieldScanner {
+@_spi(SeamStages) public struct JSONFieldScanner {
     /// How a scan ended.
-    public enum Outcome: Equatable, Sendable {
+    @_spi(SeamStages) public enum Outcome: Equatable, Sendable {
         /// The whole line is one valid JSON object.
         case complete
         /// The stop rule ended the scan; the rest of the line was not read (nor validated).
@@ -31,17 +31,17 @@ public struct JSONFieldScanner {
         case malformed
     }
 
-    public let plan: FieldPlan
+    @_spi(SeamStages) public let plan: FieldPlan
     @usableFromInline var buffers: ScanBuffers
 
-    public init(plan: FieldPlan) {
+    @_spi(SeamStages) public init(plan: FieldPlan) {
         self.plan = plan
         self.buffers = ScanBuffers(levels: plan.trie.levelCount)
     }
 
     /// Scans `line` into `spans` (resized to `plan.spanCapacity` once, then reused). After a
     /// non-malformed scan, `spans[slot]` for `slot < plan.count` holds each wanted field's span.
-    public mutating func scan(_ line: UnsafeRawBufferPointer, into spans: inout ContiguousArray<FieldSpan>,
+    @_spi(SeamStages) public mutating func scan(_ line: UnsafeRawBufferPointer, into spans: inout ContiguousArray<FieldSpan>,
                               stopEarly: Bool = false) -> Outcome {
         if spans.count != plan.spanCapacity {
             spans = ContiguousArray(repeating: .absent, count: plan.spanCapacity)
@@ -50,7 +50,7 @@ public struct JSONFieldScanner {
     }
 
     /// Scans `line` into `spans`, which must hold `plan.spanCapacity` entries (all are reset).
-    public mutating func scan(_ line: UnsafeRawBufferPointer, into spans: UnsafeMutablePointer<FieldSpan>,
+    @_spi(SeamStages) public mutating func scan(_ line: UnsafeRawBufferPointer, into spans: UnsafeMutablePointer<FieldSpan>,
                               stopEarly: Bool = false) -> Outcome {
         if stopEarly {
             var stop = AllTargetsFound(total: plan.spanCapacity)
@@ -90,7 +90,7 @@ public struct JSONFieldScanner {
     /// line's unread rest after a scan stopped early (a truncated line fails it). O(trailing
     /// whitespace).
     @inline(__always)
-    public static func endsWithClosingBrace(_ line: UnsafeRawBufferPointer) -> Bool {
+    @_spi(SeamStages) public static func endsWithClosingBrace(_ line: UnsafeRawBufferPointer) -> Bool {
         var i = line.count - 1
         while i >= 0 && isSpace(line[i]) { i -= 1 }
         return i >= 0 && line[i] == UInt8(ascii: "}")

@@ -1,4 +1,4 @@
-import SeamCore
+@_spi(SeamStages) import SeamCore
 
 /// Scans one logfmt line (`k=v k="quoted \"v\"" bare_key k=`) into the plan's spans.
 ///
@@ -12,13 +12,13 @@ import SeamCore
 /// Malformed: no `k=v` pair at all (plain text), an unterminated quoted value, a quoted value
 /// followed by something other than a space or the line end, an empty key (`=v`), or a key
 /// holding `"`. O(line length), no allocation.
-public struct LogfmtScanner {
-    public let plan: FieldPlan
+@_spi(SeamStages) public struct LogfmtScanner {
+    @_spi(SeamStages) public let plan: FieldPlan
 
-    public init(plan: FieldPlan) { self.plan = plan }
+    @_spi(SeamStages) public init(plan: FieldPlan) { self.plan = plan }
 
     /// Scans `line` into `spans` (resized to `plan.spanCapacity` once); false when malformed.
-    public func scan(_ line: UnsafeRawBufferPointer, into spans: inout ContiguousArray<FieldSpan>) -> Bool {
+    @_spi(SeamStages) public func scan(_ line: UnsafeRawBufferPointer, into spans: inout ContiguousArray<FieldSpan>) -> Bool {
         if spans.count != plan.spanCapacity {
             spans = ContiguousArray(repeating: .absent, count: plan.spanCapacity)
         }
@@ -26,7 +26,7 @@ public struct LogfmtScanner {
     }
 
     /// Scans `line` into `spans` (`plan.spanCapacity` entries, all reset); false when malformed.
-    public func scan(_ line: UnsafeRawBufferPointer, into spans: UnsafeMutablePointer<FieldSpan>) -> Bool {
+    @_spi(SeamStages) public func scan(_ line: UnsafeRawBufferPointer, into spans: UnsafeMutablePointer<FieldSpan>) -> Bool {
         for t in 0..<plan.spanCapacity { spans[t] = .absent }
         guard let base = line.baseAddress, line.count > 0, line.count < Int(Int32.max) else { return false }
         let p = base.assumingMemoryBound(to: UInt8.self)

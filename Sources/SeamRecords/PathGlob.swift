@@ -8,17 +8,17 @@
 /// `x.csv.gz`, since a compressed log is the same log (`*.gz` still matches it as written).
 /// Matching is by Unicode scalars,
 /// backtracking only at `*` and `**`: O(pattern x path) per call, done once per source.
-public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
+@_spi(SeamStages) public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
     /// The pattern as written.
-    public let text: String
+    @_spi(SeamStages) public let text: String
     private let segments: [[Unicode.Scalar]]
     private let nameOnly: Bool
 
-    public struct Invalid: Error, Equatable, Sendable {
-        public var message: String
+    @_spi(SeamStages) public struct Invalid: Error, Equatable, Sendable {
+        @_spi(SeamStages) public var message: String
     }
 
-    public init(_ text: String) throws(Invalid) {
+    @_spi(SeamStages) public init(_ text: String) throws(Invalid) {
         guard !text.isEmpty else { throw Invalid(message: "the path pattern is empty; write e.g. '**/*.log'") }
         let scalars = Array(text.unicodeScalars)
         var depth = 0, i = 0
@@ -43,10 +43,10 @@ public struct PathGlob: Sendable, Equatable, CustomStringConvertible {
         self.segments = t.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.unicodeScalars) }
     }
 
-    public var description: String { text }
+    @_spi(SeamStages) public var description: String { text }
 
     /// Whether `path` (a display path: as given or found, `-` for stdin) matches.
-    public func matches(_ path: String) -> Bool {
+    @_spi(SeamStages) public func matches(_ path: String) -> Bool {
         var p = path
         if p.hasPrefix("./") { p.removeFirst(2) }
         var parts = p.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.unicodeScalars) }

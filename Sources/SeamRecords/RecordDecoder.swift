@@ -1,4 +1,4 @@
-import SeamCore
+@_spi(SeamStages) import SeamCore
 
 /// The `RecordFormat` of JSON lines and logfmt: one source's lines into events (`RecordView`)
 /// or rejections: syntax, fields, time, service. The hot path: spans point straight into the line.
@@ -25,18 +25,18 @@ import SeamCore
 /// view's other slots may then read absent. With `strictJSON`, every line is validated whole.
 ///
 /// Per line: no allocation (spans and scratch are reused; a new service name allocates once).
-public struct RecordDecoder: RecordFormat {
-    public let plan: FieldPlan
-    public let config: FieldConfig
-    public let services: ServiceTable
+@_spi(SeamStages) public struct RecordDecoder: RecordFormat {
+    @_spi(SeamStages) public let plan: FieldPlan
+    @_spi(SeamStages) public let config: FieldConfig
+    @_spi(SeamStages) public let services: ServiceTable
     /// The format: detected (nil until a line showed it), or forced before the first line by a
     /// spec's `format: json` / `format: logfmt`, which then skips detection altogether (a
     /// non-JSON banner line of a JSON source is `malformed`, not taken as logfmt).
-    public var format: RecordSyntax?
+    @_spi(SeamStages) public var format: RecordSyntax?
     /// Validate every JSON line whole instead of stopping once its outcome is decided.
-    public var strictJSON = false
+    @_spi(SeamStages) public var strictJSON = false
     /// Every record is one line: the last line decoded.
-    public private(set) var recordLine: UInt64 = 0
+    @_spi(SeamStages) public private(set) var recordLine: UInt64 = 0
 
     private let timeSlots: [Int]
     private let serviceSlots: [Int]
@@ -62,14 +62,14 @@ public struct RecordDecoder: RecordFormat {
     /// agree fields), deduplicated: `slot(for:)` finds any of them. `needs` says which of them a
     /// record needs, by service and event (its paths must be among these); nil: all of
     /// `extraPaths`, in every record.
-    public init(config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable, needs: FieldNeeds? = nil) {
+    @_spi(SeamStages) public init(config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable, needs: FieldNeeds? = nil) {
         self.init(plan: FieldPlan(config: config, extraPaths: extraPaths), config: config, extraPaths: extraPaths,
                   services: services, needs: needs)
     }
 
     /// The same on a plan already built (`FieldPlan(config:extraPaths:)` of the same
     /// arguments, e.g. the observation selector's), so that slots agree by construction.
-    public init(plan: FieldPlan, config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable,
+    @_spi(SeamStages) public init(plan: FieldPlan, config: FieldConfig, extraPaths: [FieldPath], services: ServiceTable,
                 needs: FieldNeeds? = nil) {
         self.plan = plan
         self.config = config
@@ -86,12 +86,12 @@ public struct RecordDecoder: RecordFormat {
         serviceIDs = Array(repeating: -1, count: needsTable.serviceCount)
     }
 
-    public func slot(for path: FieldPath) -> Int? { plan.slot(for: path) }
+    @_spi(SeamStages) public func slot(for path: FieldPath) -> Int? { plan.slot(for: path) }
 
     /// Decodes `line` (without its line end). For an event, calls `body` exactly once and returns
     /// nil; else returns the rejection without calling `body`. `defaultService` (from
     /// `--service` or the file name) is used when no service field is present.
-    public mutating func decode(_ line: UnsafeRawBufferPointer, defaultService: Int32?,
+    @_spi(SeamStages) public mutating func decode(_ line: UnsafeRawBufferPointer, defaultService: Int32?,
                                 _ body: (RecordView) -> Void) -> RejectReason? {
         // Value semantics: a copy of this decoder gets memory of its own on first use.
         if !isKnownUniquelyReferenced(&storage) {
@@ -170,7 +170,7 @@ public struct RecordDecoder: RecordFormat {
 
     /// `RecordFormat`: the line is the record; `body` gets the event, else the rejection.
     @inline(__always)
-    public mutating func decode(_ line: UnsafeRawBufferPointer, number: UInt64, defaultService: Int32?,
+    @_spi(SeamStages) public mutating func decode(_ line: UnsafeRawBufferPointer, number: UInt64, defaultService: Int32?,
                                 _ body: (RecordView, UInt64) -> Void) -> RecordOutcome {
         recordLine = number
         if let reason = decode(line, defaultService: defaultService, { body($0, number) }) { return .rejected(reason) }
@@ -178,7 +178,7 @@ public struct RecordDecoder: RecordFormat {
     }
 
     /// Nothing spans lines here.
-    public func finish() -> (reason: RejectReason, line: UInt64)? { nil }
+    @_spi(SeamStages) public func finish() -> (reason: RejectReason, line: UInt64)? { nil }
 
     /// `RecordStop`'s index of the default service `id`: -2 for none, -1 when nothing is
     /// needed of its records. Cached: a source's default service does not change.

@@ -1,4 +1,4 @@
-import SeamCore
+@_spi(SeamStages) import SeamCore
 
 /// One source's record format: the bytes of a line in, a `RecordView` (an event) or a
 /// rejection out. The one interface every reader of records (`SourceCursor`, `seam discover`)
@@ -9,7 +9,7 @@ import SeamCore
 /// the line) and `FormatDecoder` (a field table filled by `FieldLayer`s: CSV, text pattern,
 /// Docker and CRI wrappers around an inner format, JSON/logfmt with derived fields or a
 /// layout time).
-public protocol RecordFormat {
+@_spi(SeamStages) public protocol RecordFormat {
     /// The plan whose slots the views' spans follow (shared with the observation selector).
     var plan: FieldPlan { get }
     /// The first line number of the record the last `decode` gave to `body` or rejected (a CSV
@@ -30,7 +30,7 @@ public protocol RecordFormat {
 }
 
 /// What one line did (`RecordFormat.decode`).
-public enum RecordOutcome: Equatable, Sendable {
+@_spi(SeamStages) public enum RecordOutcome: Equatable, Sendable {
     /// `body` was called once with the record (at `recordLine`).
     case event
     case rejected(RejectReason)
@@ -41,7 +41,7 @@ public enum RecordOutcome: Equatable, Sendable {
 
 /// JSON lines or logfmt: the two self-describing syntaxes, forced by a spec's `format:` or
 /// detected by `detect` (the one detection rule of the project).
-public enum RecordSyntax: Sendable, Equatable {
+@_spi(SeamStages) public enum RecordSyntax: Sendable, Equatable {
     case json
     case logfmt
 
@@ -54,7 +54,7 @@ public enum RecordSyntax: Sendable, Equatable {
     /// detected anew for every record, since one container's output mixes writers. O(leading
     /// whitespace), no allocation.
     @inline(__always)
-    public static func detect(_ line: UnsafeRawBufferPointer) -> RecordSyntax? {
+    @_spi(SeamStages) public static func detect(_ line: UnsafeRawBufferPointer) -> RecordSyntax? {
         guard let base = line.baseAddress else { return nil }
         let p = base.assumingMemoryBound(to: UInt8.self)
         let n = line.count

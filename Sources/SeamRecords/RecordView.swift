@@ -15,19 +15,19 @@ import Darwin
 /// a span becomes a pointer: `withScalarBytes`, `raw`): `spans` holds `slotCount` spans (checked
 /// by `span(_:)` always); a present span lies inside `line` (`start + count <= line.count`);
 /// `scratch` holds at least `line.count` bytes, enough for any decoded span of it.
-public struct RecordView {
+@_spi(SeamStages) public struct RecordView {
     /// The line, without its line end.
-    public let line: UnsafeRawBufferPointer
+    @_spi(SeamStages) public let line: UnsafeRawBufferPointer
     /// Event time, ns since the Unix epoch.
-    public let time: Int64
+    @_spi(SeamStages) public let time: Int64
     /// Service id in the decoder's `ServiceTable`.
-    public let service: Int32
+    @_spi(SeamStages) public let service: Int32
     /// Slot of the event-name field found (first scalar of `FieldConfig.event`), if any.
-    public let eventSlot: Int?
+    @_spi(SeamStages) public let eventSlot: Int?
     /// True when the decoder's early stop (`FieldNeeds`) found that no consumer needs anything
     /// of a record with this service and event beyond time, service and event: the consumer
     /// that declared those needs can skip it. False when unknown (strict JSON, logfmt, text).
-    public let needsNothingMore: Bool
+    @_spi(SeamStages) public let needsNothingMore: Bool
     @usableFromInline let spans: UnsafePointer<FieldSpan>
     @usableFromInline let slotCount: Int
     /// At least `line.count` bytes: decoded text is never longer than its escaped span.
@@ -48,16 +48,16 @@ public struct RecordView {
     }
 
     /// The span of `slot` (`.absent` kind when the field is missing).
-    @inlinable public func span(_ slot: Int) -> FieldSpan {
+    @inlinable @_spi(SeamStages) public func span(_ slot: Int) -> FieldSpan {
         precondition(slot >= 0 && slot < slotCount, "slot out of range")
         return spans[slot]
     }
 
     /// Present with a non-null value.
-    @inlinable public func isPresent(_ slot: Int) -> Bool { span(slot).isPresent }
+    @inlinable @_spi(SeamStages) public func isPresent(_ slot: Int) -> Bool { span(slot).isPresent }
 
     /// The field's value, owned (allocates); nil when absent or null.
-    public func value(_ slot: Int) -> FieldValue? {
+    @_spi(SeamStages) public func value(_ slot: Int) -> FieldValue? {
         let s = span(slot)
         switch s.kind {
         case .absent, .null: return nil
@@ -71,21 +71,21 @@ public struct RecordView {
 
     /// Whether the field holds a scalar that agrees with `text` (same text or equal decimal
     /// numbers, SEMANTICS.md). False when absent, null, object or array. No allocation.
-    @inlinable public func equals(_ slot: Int, _ text: [UInt8]) -> Bool {
+    @inlinable @_spi(SeamStages) public func equals(_ slot: Int, _ text: [UInt8]) -> Bool {
         text.withUnsafeBytes { t in
             withScalarBytes(slot) { FieldValue.scalarTextsAgree($0, t) } ?? false
         }
     }
 
     /// Whether the record's event name agrees with `text`; false when it has none.
-    @inlinable public func eventEquals(_ text: [UInt8]) -> Bool {
+    @inlinable @_spi(SeamStages) public func eventEquals(_ text: [UInt8]) -> Bool {
         guard let s = eventSlot else { return false }
         return equals(s, text)
     }
 
     /// Calls `body` with the decoded text of a scalar field (`true`/`false` for bools) and
     /// returns its result; nil when the field is not a present scalar. No allocation.
-    @inlinable public func withScalarBytes<R>(_ slot: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
+    @inlinable @_spi(SeamStages) public func withScalarBytes<R>(_ slot: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
         let s = span(slot)
         return Self.withScalarBytes(s, line: line, scratch: scratch, body)
     }

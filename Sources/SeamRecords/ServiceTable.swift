@@ -11,7 +11,7 @@ import Darwin
 /// Made with `shared: true`, every call takes a mutex, so reader threads (`watch`) can share
 /// one table; a batch run's single thread skips the lock.
 /// `@unchecked Sendable`: only a `shared` table is used from several threads, under its mutex.
-public final class ServiceTable: @unchecked Sendable {
+@_spi(SeamStages) public final class ServiceTable: @unchecked Sendable {
     private var names: [String] = []
     private var bytes: [[UInt8]] = []
     private var hashes: [UInt64] = []
@@ -21,7 +21,7 @@ public final class ServiceTable: @unchecked Sendable {
     /// Present when the table is shared between threads.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>?
 
-    public init(shared: Bool = false) {
+    @_spi(SeamStages) public init(shared: Bool = false) {
         if shared {
             // Safe: C interop; a pthread mutex must not move, so it lives in its own allocation.
             let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -48,11 +48,11 @@ public final class ServiceTable: @unchecked Sendable {
     }
 
     /// Number of names interned.
-    public var count: Int { locked { names.count } }
+    @_spi(SeamStages) public var count: Int { locked { names.count } }
 
     /// The id of `name`, interning it when new.
     @discardableResult
-    public func intern(_ name: String) -> Int32 {
+    @_spi(SeamStages) public func intern(_ name: String) -> Int32 {
         var s = name
         return s.withUTF8 { intern(bytes: UnsafeRawBufferPointer($0)) }
     }
@@ -60,7 +60,7 @@ public final class ServiceTable: @unchecked Sendable {
     /// The id of the name in `bytes` (UTF-8; invalid bytes are kept for identity, repaired with
     /// U+FFFD in `name(_:)`), interning it when new. No allocation when already known.
     @discardableResult
-    public func intern(bytes: UnsafeRawBufferPointer) -> Int32 {
+    @_spi(SeamStages) public func intern(bytes: UnsafeRawBufferPointer) -> Int32 {
         locked { internUnlocked(bytes) }
     }
 
@@ -77,16 +77,16 @@ public final class ServiceTable: @unchecked Sendable {
     }
 
     /// The id of `name` when already interned.
-    public func id(of name: String) -> Int32? {
+    @_spi(SeamStages) public func id(of name: String) -> Int32? {
         var s = name
         return s.withUTF8 { let b = UnsafeRawBufferPointer($0); return locked { find(b, Self.hash(b)) } }
     }
 
     /// The id of the name in `bytes` when already interned (no allocation).
-    public func id(bytes: UnsafeRawBufferPointer) -> Int32? { locked { find(bytes, Self.hash(bytes)) } }
+    @_spi(SeamStages) public func id(bytes: UnsafeRawBufferPointer) -> Int32? { locked { find(bytes, Self.hash(bytes)) } }
 
     /// The name of `id` (which must come from this table).
-    public func name(_ id: Int32) -> String { locked { names[Int(id)] } }
+    @_spi(SeamStages) public func name(_ id: Int32) -> String { locked { names[Int(id)] } }
 
     private func find(_ key: UnsafeRawBufferPointer, _ h: UInt64) -> Int32? {
         let mask = table.count - 1

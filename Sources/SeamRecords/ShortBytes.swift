@@ -34,7 +34,7 @@ package enum ShortBytes {
 
     /// Whether two byte buffers are equal (same count and bytes).
     @inlinable @inline(__always)
-    public static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    @_spi(SeamStages) public static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
         guard a.count == b.count else { return false }
         guard a.count > 0 else { return true }
         return equal(a.baseAddress!, b.baseAddress!, a.count)

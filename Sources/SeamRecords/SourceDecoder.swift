@@ -1,10 +1,10 @@
-import SeamCore
+@_spi(SeamStages) import SeamCore
 
 /// A source's `RecordFormat`, chosen once when the source is opened (ripgrep's searcher picks
 /// one strategy per reader the same way): readers switch on it once per batch of lines and run
 /// a loop specialized for the case, so the per-line decode is a direct call, not a witness-table
 /// call (`SourceCursor.step`).
-public enum SourceDecoder {
+@_spi(SeamStages) public enum SourceDecoder {
     /// JSON lines or logfmt (forced or detected): the hot path.
     case records(RecordDecoder)
     /// Anything else a `sources:` entry describes (CSV, text, Docker/CRI, nested records,
@@ -17,7 +17,7 @@ public enum SourceDecoder {
     /// `FieldPlan(config: config, extraPaths: extraPaths)`, built once and shared with the
     /// observation selector; `needs` lets JSON lines stop early; `maxRecordLength` bounds a
     /// CSV record joined over lines.
-    public static func make(for entry: SourceFormat?, plan: FieldPlan, config: FieldConfig,
+    @_spi(SeamStages) public static func make(for entry: SourceFormat?, plan: FieldPlan, config: FieldConfig,
                             extraPaths: [FieldPath], services: ServiceTable, needs: FieldNeeds? = nil,
                             strictJSON: Bool = false, maxRecordLength: Int = 1 << 20) -> SourceDecoder {
         if let entry, !entry.isPlainRecordFormat {

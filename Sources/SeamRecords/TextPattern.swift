@@ -8,19 +8,19 @@
 /// not a grapheme cluster, as in other engines). Matching allocates a String per text (tens of
 /// microseconds a line): fine for the text formats, never on the JSON/logfmt fast path.
 /// `@unchecked Sendable`: wraps a compiled `Regex` that is never mutated after init.
-public final class TextPattern: @unchecked Sendable {
+@_spi(SeamStages) public final class TextPattern: @unchecked Sendable {
     /// The pattern as written.
-    public let source: String
+    @_spi(SeamStages) public let source: String
     /// Named groups in pattern order.
-    public let names: [String]
+    @_spi(SeamStages) public let names: [String]
     private let regex: Regex<AnyRegexOutput>
 
     /// Why a pattern is not valid; `message` is a sentence for people.
-    public struct Invalid: Error, Equatable, Sendable {
-        public var message: String
+    @_spi(SeamStages) public struct Invalid: Error, Equatable, Sendable {
+        @_spi(SeamStages) public var message: String
     }
 
-    public init(_ pattern: String) throws(Invalid) {
+    @_spi(SeamStages) public init(_ pattern: String) throws(Invalid) {
         do {
             regex = try Regex(pattern).matchingSemantics(.unicodeScalar)
         } catch {
@@ -31,21 +31,21 @@ public final class TextPattern: @unchecked Sendable {
     }
 
     /// A matched group: byte offset and length within the text searched.
-    public struct Group: Equatable, Sendable {
-        public var start: Int
-        public var count: Int
+    @_spi(SeamStages) public struct Group: Equatable, Sendable {
+        @_spi(SeamStages) public var start: Int
+        @_spi(SeamStages) public var count: Int
     }
 
     /// Searches `bytes` (first match anywhere; anchor with `^`/`$` for whole lines). Returns nil
     /// when it does not match or the bytes are not valid UTF-8; else the whole match, then each
     /// of `names` (nil for a group that did not take part).
-    public func match(_ bytes: UnsafeRawBufferPointer) -> (whole: Group, groups: [Group?])? {
+    @_spi(SeamStages) public func match(_ bytes: UnsafeRawBufferPointer) -> (whole: Group, groups: [Group?])? {
         guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
         return match(text)
     }
 
     /// The same on a String.
-    public func match(_ text: String) -> (whole: Group, groups: [Group?])? {
+    @_spi(SeamStages) public func match(_ text: String) -> (whole: Group, groups: [Group?])? {
         guard let m = try? regex.firstMatch(in: text) else { return nil }
         let utf8 = text.utf8
         func group(_ r: Range<String.Index>) -> Group {
@@ -57,7 +57,7 @@ public final class TextPattern: @unchecked Sendable {
     }
 
     /// Whether the pattern occurs in `text`.
-    public func occurs(in text: String) -> Bool {
+    @_spi(SeamStages) public func occurs(in text: String) -> Bool {
         (try? regex.firstMatch(in: text)) != nil
     }
 
@@ -94,5 +94,5 @@ public final class TextPattern: @unchecked Sendable {
 }
 
 extension TextPattern: Equatable {
-    public static func == (a: TextPattern, b: TextPattern) -> Bool { a.source == b.source }
+    @_spi(SeamStages) public static func == (a: TextPattern, b: TextPattern) -> Bool { a.source == b.source }
 }

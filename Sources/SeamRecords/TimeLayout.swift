@@ -1,4 +1,4 @@
-import SeamCore
+@_spi(SeamStages) import SeamCore
 
 /// A strftime-like layout for times written as text (`081109 203615`, `2017-05-16 00:02:34.773`,
 /// `Nov  9 20:36:15`), parsed to ns since the epoch.
@@ -14,7 +14,7 @@ import SeamCore
 /// `offset` seconds east of UTC (the spec's `zone`, default UTC). Zone names other than UTC/Z are
 /// not looked up: there is no time-zone database here, so offsets are fixed (no DST).
 /// Parsing is O(text length) and allocates nothing.
-public struct TimeLayout: Sendable, Equatable {
+@_spi(SeamStages) public struct TimeLayout: Sendable, Equatable {
     enum Piece: Sendable, Equatable {
         case year4, year2, month, monthName, day, hour, minute, second, fraction, zone
         case space
@@ -22,21 +22,21 @@ public struct TimeLayout: Sendable, Equatable {
     }
 
     /// The layout as written.
-    public let text: String
+    @_spi(SeamStages) public let text: String
     let pieces: [Piece]
     /// Year for layouts that lack one.
-    public var year: Int?
+    @_spi(SeamStages) public var year: Int?
     /// Seconds east of UTC for layouts that lack `%z`.
-    public var offset: Int
+    @_spi(SeamStages) public var offset: Int
 
     /// Why a layout is not valid; `message` is a sentence for people.
-    public struct Invalid: Error, Equatable, Sendable {
-        public var message: String
+    @_spi(SeamStages) public struct Invalid: Error, Equatable, Sendable {
+        @_spi(SeamStages) public var message: String
     }
 
     /// Compiles `text`; throws for unknown directives, a layout without month, day, hour or
     /// minute, or without a year when `year` is nil.
-    public init(_ text: String, year: Int? = nil, offset: Int = 0) throws(Invalid) {
+    @_spi(SeamStages) public init(_ text: String, year: Int? = nil, offset: Int = 0) throws(Invalid) {
         var pieces: [Piece] = []
         var bytes = Array(text.utf8)[...]
         while let b = bytes.popFirst() {
@@ -83,7 +83,7 @@ public struct TimeLayout: Sendable, Equatable {
 
     /// The time in `bytes` as ns since the epoch; nil when it does not fit the layout or is not a
     /// real date and time.
-    public func parse(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+    @_spi(SeamStages) public func parse(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         guard let base = bytes.baseAddress else { return nil }
         let p = base.assumingMemoryBound(to: UInt8.self)
         let n = bytes.count
@@ -172,7 +172,7 @@ public struct TimeLayout: Sendable, Equatable {
         return Timestamp.nanoseconds(seconds: secs, fraction: fraction)
     }
 
-    public func parse(_ text: String) -> Int64? {
+    @_spi(SeamStages) public func parse(_ text: String) -> Int64? {
         var t = text
         return t.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
     }
@@ -203,7 +203,7 @@ public struct TimeLayout: Sendable, Equatable {
     }
 
     /// Seconds east of UTC for a zone as the spec writes it: `UTC`, `Z`, `+08:00`, `-0500`, `+8`.
-    public static func zoneOffset(_ text: String) -> Int? {
+    @_spi(SeamStages) public static func zoneOffset(_ text: String) -> Int? {
         let t = text.trimmingSpaces
         if ["UTC", "Z", "GMT", "utc", "z", "gmt"].contains(t) { return 0 }
         var rest = Substring(t)

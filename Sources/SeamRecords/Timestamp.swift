@@ -13,26 +13,26 @@
 ///   epochs (before 1970) are accepted, the unit chosen by the absolute value.
 /// Anything else, or a value outside Int64 nanoseconds (years 1677-2262), is nil: `bad-time`.
 /// All arithmetic is overflow-checked; nothing traps.
-public enum Timestamp {
+@_spi(SeamStages) public enum Timestamp {
     /// The time in `bytes` (already unescaped) as ns since the epoch, or nil when it does not parse.
     /// `isNumber`: the bytes are a JSON number (then only the epoch form is tried).
-    public static func parse(_ bytes: UnsafeRawBufferPointer, isNumber: Bool) -> Int64? {
+    @_spi(SeamStages) public static func parse(_ bytes: UnsafeRawBufferPointer, isNumber: Bool) -> Int64? {
         if let parsed = DecimalText.Parsed(bytes) { return epoch(parsed) }
         if isNumber { return nil }
         return rfc3339(bytes)
     }
 
-    public static func parse(_ bytes: [UInt8], isNumber: Bool = false) -> Int64? {
+    @_spi(SeamStages) public static func parse(_ bytes: [UInt8], isNumber: Bool = false) -> Int64? {
         bytes.withUnsafeBytes { parse($0, isNumber: isNumber) }
     }
 
-    public static func parse(_ text: String, isNumber: Bool = false) -> Int64? {
+    @_spi(SeamStages) public static func parse(_ text: String, isNumber: Bool = false) -> Int64? {
         parse(Array(text.utf8), isNumber: isNumber)
     }
 
     /// RFC 3339 UTC with milliseconds, e.g. `2026-11-29T10:00:01.234Z` (sub-ms digits cut,
     /// times before 1970 floored so the digits stay positive).
-    public static func format(_ ns: Int64) -> String {
+    @_spi(SeamStages) public static func format(_ ns: Int64) -> String {
         let ms = ns >= 0 ? ns / 1_000_000 : -((-(ns + 1)) / 1_000_000) - 1
         let secs = ms >= 0 ? ms / 1000 : -((-(ms + 1)) / 1000) - 1
         let milli = Int(ms - secs * 1000)

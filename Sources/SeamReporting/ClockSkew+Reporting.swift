@@ -1,5 +1,5 @@
-import SeamCore
-import SeamCorrelation
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamCorrelation
 
 extension ClockSkew {
     /// One sentence for people, e.g. "payments' clock runs at least 300ms behind orders'

@@ -1,6 +1,6 @@
-import SeamCore
-import SeamRecords
-import SeamCorrelation
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamRecords
+@_spi(SeamStages) import SeamCorrelation
 
 /// The "why" of a finding: one sentence in the user's words, with times and `source:line`.
 ///

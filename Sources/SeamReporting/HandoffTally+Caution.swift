@@ -1,4 +1,4 @@
-import SeamCorrelation
+@_spi(SeamStages) import SeamCorrelation
 
 extension HandoffTally {
     /// A warning that this handoff's gaps say little, or `nil` when its pairing looks sound.

@@ -1,4 +1,4 @@
-import SeamCorrelation
+@_spi(SeamStages) import SeamCorrelation
 
 /// `--format jsonl`: one line per finding that is not plainly confirmed, then
 /// `{"summary": <the schema 1 object>}` as the last line.

@@ -1,6 +1,6 @@
-import SeamCore
-import SeamInput
-import SeamCorrelation
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamCorrelation
 import SeamDiagnosis
 
 /// The summary as one JSON object, schema 1 (README "JSON schema").

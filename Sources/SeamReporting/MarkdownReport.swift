@@ -1,5 +1,5 @@
-import SeamCore
-import SeamCorrelation
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamCorrelation
 
 /// `--format markdown`: the text report for a postmortem or a pull-request comment.
 ///

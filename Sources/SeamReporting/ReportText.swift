@@ -1,5 +1,5 @@
-import SeamCore
-import SeamInput
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamInput
 
 /// Small text helpers shared by the text and markdown reports.
 package enum ReportText {

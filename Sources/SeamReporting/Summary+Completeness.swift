@@ -1,4 +1,4 @@
-import SeamCorrelation
+@_spi(SeamStages) import SeamCorrelation
 
 /// Whether a run is complete, and if not, why (SEMANTICS.md "Gaps, defects, exit codes").
 extension Summary {

@@ -1,6 +1,6 @@
-import SeamCore
-import SeamAlignment
-import SeamCorrelation
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamAlignment
+@_spi(SeamStages) import SeamCorrelation
 
 extension Summary {
     /// A source's display name; `source #N` for an index outside `sources` (never traps).

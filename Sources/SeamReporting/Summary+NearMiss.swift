@@ -1,5 +1,5 @@
-import SeamCore
-import SeamCorrelation
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamCorrelation
 import SeamDiagnosis
 
 /// Near misses in words: on a finding, where the other side of its key was and how far; on a

@@ -1,6 +1,6 @@
-import SeamAlignment
-import SeamInput
-import SeamCorrelation
+@_spi(SeamStages) import SeamAlignment
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamCorrelation
 import SeamDiagnosis
 
 /// Rejected lines near findings, in words: on an unconfirmed send or orphan receive, the other

@@ -1,5 +1,5 @@
-import SeamInput
-import SeamCorrelation
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamCorrelation
 import SeamDiagnosis
 
 /// Everything a run decided, ready to render: input accounting per source and in total,

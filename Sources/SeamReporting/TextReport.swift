@@ -1,5 +1,5 @@
-import SeamCore
-import SeamCorrelation
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamCorrelation
 
 /// `--format text`: what an SRE reads first in an incident, at most `width` (100) columns.
 ///

@@ -1,4 +1,4 @@
-import SeamRecords
+@_spi(SeamStages) import SeamRecords
 
 /// Event times as RFC 3339 UTC with milliseconds, e.g. `2026-11-29T12:00:01.234Z`.
 package enum TimeText {

@@ -1,4 +1,4 @@
-import SeamCorrelation
+@_spi(SeamStages) import SeamCorrelation
 
 extension Verdict {
     /// The order reports list verdicts in: gaps, then defects, then what is not judged,

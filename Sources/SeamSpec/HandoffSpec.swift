@@ -1,5 +1,5 @@
-import SeamRecords
-import SeamCorrelation
+@_spi(SeamStages) import SeamRecords
+@_spi(SeamStages) import SeamCorrelation
 
 /// A loaded, validated handoff spec: which fields give time, service and event, and the rules.
 ///

@@ -1,5 +1,5 @@
-import SeamRecords
-import SeamCorrelation
+@_spi(SeamStages) import SeamRecords
+@_spi(SeamStages) import SeamCorrelation
 import Yams
 
 /// The spec's `sources:` and `derive:` sections and the predicate tests beyond equality.

@@ -1,6 +1,6 @@
-import SeamCore
-import SeamRecords
-import SeamCorrelation
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamRecords
+@_spi(SeamStages) import SeamCorrelation
 import Yams
 
 /// Walks a composed YAML tree into a `HandoffSpec`, collecting every problem with its position.

@@ -1,5 +1,5 @@
 import Foundation
-import Seam
+@_spi(SeamStages) import Seam
 @testable import SeamDiscovery
 
 /// The package root (for `Fixtures/`), from this file's path.

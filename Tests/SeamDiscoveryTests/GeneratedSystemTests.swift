@@ -1,5 +1,5 @@
 import Foundation
-import Seam
+@_spi(SeamStages) import Seam
 import XCTest
 @testable import SeamDiscovery
 

@@ -1,3 +1,7 @@
+@_spi(SeamStages) import SeamAlignment
+@_spi(SeamStages) import SeamCorrelation
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamRecords
 /// Picks out the records that hold one key in any handoff's key field (either side), with the
 /// line itself and the handoff sides each is, for `KeyJourney`. Makes no observations.
 ///

@@ -3,6 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+@_spi(SeamStages) import SeamAlignment
+@_spi(SeamStages) import SeamCorrelation
+@_spi(SeamStages) import SeamInput
 
 /// The journey of one key (`seam explain`): every record whose key field, of any handoff and
 /// either side, holds the key, across all sources in time order, and the verdicts those

@@ -1,3 +1,7 @@
+@_spi(SeamStages) import SeamAlignment
+@_spi(SeamStages) import SeamCore
+@_spi(SeamStages) import SeamCorrelation
+@_spi(SeamStages) import SeamRecords
 /// `seam explain` output: the journey of one key as text (records in time order, each verdict
 /// after the last record it took part in) or as one JSON object (`records`, `verdicts`).
 package enum KeyJourneyReport {

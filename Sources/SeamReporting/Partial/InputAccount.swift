@@ -1,5 +1,5 @@
-import SeamInput
-import SeamAlignment
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamAlignment
 import SeamDiagnosis
 
 /// One line of a coverage file (`seam extract`): what one source contributed besides its

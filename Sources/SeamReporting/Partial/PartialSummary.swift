@@ -1,5 +1,5 @@
-import SeamInput
-import SeamCorrelation
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamCorrelation
 
 /// What one correlation task decided about its partition of the keys (`seam correlate`): a
 /// tally per handoff, the gaps kept for near misses, and its own problems. Partitions hold
@@ -20,14 +20,14 @@ public struct PartialSummary: Codable, Sendable {
     public var partitions: Int
     /// Observation rows read.
     public var rows: UInt64
-    public var handoffs: [HandoffTally.Parts]
-    public var gaps: [GapIndex.KeyEntries]
+    package var handoffs: [HandoffTally.Parts]
+    package var gaps: [GapIndex.KeyEntries]
     public var gapsDropped: UInt64
     public var gapCapacity: Int
     /// Problems of the task itself (a malformed or unsorted row): each makes the run incomplete.
     public var errors: [InputError]
 
-    public init(spec: String, specFile: String, partition: Int, partitions: Int, rows: UInt64,
+    package init(spec: String, specFile: String, partition: Int, partitions: Int, rows: UInt64,
                 tallies: [HandoffTally], gaps: GapIndex, errors: [InputError]) {
         self.spec = spec
         self.specFile = specFile

@@ -1,5 +1,5 @@
-import SeamInput
-import SeamCorrelation
+@_spi(SeamStages) import SeamInput
+@_spi(SeamStages) import SeamCorrelation
 import SeamDiagnosis
 
 /// The run's summary from the partial summaries of its partitions and the accounts of its
@@ -21,7 +21,7 @@ extension Summary {
     ///   - rules: the spec's rules (the parts' `spec`).
     ///   - parts: the partial summaries read; `problems`: files that could not be read as one.
     ///   - accounts: every line of every coverage file.
-    public static func merge(rules: [HandoffRule], parts: [PartialSummary], accounts: [InputAccount],
+    package static func merge(rules: [HandoffRule], parts: [PartialSummary], accounts: [InputAccount],
                              problems: [InputError] = [], allowUnjudged: Bool = false) -> Summary {
         var errors = problems
         // Partitions: each of 0..<n exactly once.

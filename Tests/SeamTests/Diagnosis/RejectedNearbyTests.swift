@@ -1,13 +1,13 @@
 import Foundation
 import XCTest
 
-@testable import Seam
-@testable import SeamAlignment
-@testable import SeamCore
-@testable import SeamCorrelation
+@_spi(SeamStages) @testable import Seam
+@_spi(SeamStages) @testable import SeamAlignment
+@_spi(SeamStages) @testable import SeamCore
+@_spi(SeamStages) @testable import SeamCorrelation
 @testable import SeamDiagnosis
-@testable import SeamInput
-@testable import SeamRecords
+@_spi(SeamStages) @testable import SeamInput
+@_spi(SeamStages) @testable import SeamRecords
 @testable import SeamReporting
 @testable import SeamSpec
 

@@ -1,10 +1,10 @@
 import Foundation
 import XCTest
 
-@testable import Seam
-@testable import SeamAlignment
-@testable import SeamCorrelation
-@testable import SeamInput
+@_spi(SeamStages) @testable import Seam
+@_spi(SeamStages) @testable import SeamAlignment
+@_spi(SeamStages) @testable import SeamCorrelation
+@_spi(SeamStages) @testable import SeamInput
 @testable import SeamReporting
 @testable import SeamSpec
 

@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import Seam
+@_spi(SeamStages) import Seam
 
 /// A finding sink made inline in the call (nothing else holds it) still gets every finding:
 /// `HandoffCheck` and `HandoffWatch` hold their sink for the run (a weak reference released it

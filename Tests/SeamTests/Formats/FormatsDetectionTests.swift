@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
-@testable import Seam
-@testable import SeamCore
-@testable import SeamRecords
+@_spi(SeamStages) @testable import Seam
+@_spi(SeamStages) @testable import SeamCore
+@_spi(SeamStages) @testable import SeamRecords
 @testable import SeamReporting
 @testable import SeamSpec
 

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-@testable import SeamInput
+@_spi(SeamStages) @testable import SeamInput
 
 /// The one queue's boundaries: a full queue cancelled under a blocked `put`, a timed `take`
 /// expiring, the last participant leaving while a taker waits, a drain over parked and busy

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-@testable import SeamInput
+@_spi(SeamStages) @testable import SeamInput
 import SeamFuzzSupport
 
 /// zlib and ISA-L give the same items, counts, offsets and errors (issue 18), on generated

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-@testable import SeamInput
+@_spi(SeamStages) @testable import SeamInput
 import SeamFuzzSupport
 
 /// zstd input (issue 18): detected by its magic bytes, any number of frames, skippable frames,

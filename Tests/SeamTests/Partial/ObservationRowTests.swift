@@ -1,8 +1,8 @@
 import XCTest
 
-@testable import Seam
-@testable import SeamAlignment
-@testable import SeamRecords
+@_spi(SeamStages) @testable import Seam
+@_spi(SeamStages) @testable import SeamAlignment
+@_spi(SeamStages) @testable import SeamRecords
 
 /// The row format `seam extract` writes and `seam correlate` reads (issue 17).
 final class ObservationRowTests: XCTestCase {
