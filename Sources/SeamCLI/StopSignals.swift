@@ -13,7 +13,7 @@ import Glibc
 /// with a run that ends by itself: once the main thread has started its own summary, a late
 /// signal is ignored (that summary is whole); while a handler is printing, `finishing()` blocks
 /// until the handler exits the process.
-/// `@unchecked Sendable`: `received` and `done` are behind its mutex; `onStop` is set at init.
+/// `@unchecked Sendable`: `received`, `done` and `onStop` are behind its mutex.
 final class StopSignals: @unchecked Sendable {
     static let handled: [Int32] = [SIGINT, SIGTERM]
 
@@ -37,12 +37,14 @@ final class StopSignals: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var received: Int32?
     private var done = false
-    /// Run on the pipe reader's thread only, under the lock.
-    private let onStop: (Int32) -> Void
+    /// Run under the lock, on the pipe reader's thread (or in `whenStopped` for a signal that
+    /// came before it was set).
+    private var onStop: ((Int32) -> Void)?
 
     /// Installs the handlers; `onStop` runs (under the lock, once per signal until `finishing`)
-    /// with the signal's number.
-    init(onStop: @escaping (Int32) -> Void) {
+    /// with the signal's number. Without it, a signal is only kept until `whenStopped` sets it:
+    /// a command installs the handlers first thing and says what a stop does once it can.
+    init(onStop: ((Int32) -> Void)? = nil) {
         self.onStop = onStop
         pthread_mutex_init(mutex, nil)
         var fds: [Int32] = [0, 0]
@@ -59,7 +61,7 @@ final class StopSignals: @unchecked Sendable {
                 pthread_mutex_lock(mutex)
                 if !done {
                     if received == nil { received = sig }
-                    self.onStop(sig)
+                    self.onStop?(sig)
                 }
                 pthread_mutex_unlock(mutex)
             }
@@ -75,6 +77,15 @@ final class StopSignals: @unchecked Sendable {
             action.sa_flags = SA_RESTART
             sigaction(sig, &action, nil)
         }
+    }
+
+    /// Sets what a stop does; runs it at once when a signal came before (and the run is not
+    /// finishing), so a signal sent while the command was still setting up is not lost.
+    func whenStopped(_ action: @escaping (Int32) -> Void) {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        onStop = action
+        if let received, !done { action(received) }
     }
 
     /// The first signal received, if any.

@@ -65,6 +65,9 @@ struct Watch: ParsableCommand {
     }
 
     func run() throws {
+        // Ctrl-C or SIGTERM: drain what was read, print what was decided, exit 130 / 143. The
+        // handlers go in first: a daemon stopped while it opens its inputs still gets a summary.
+        let stop = StopSignals()
         let spec = try shared.loadSpec()
         var options = shared.runOptions()
         options.reorderBound = try parseDurationOption(reorder, name: "--reorder")
@@ -98,8 +101,7 @@ struct Watch: ParsableCommand {
             Diagnostics.note("metrics on http://\(host.contains(":") ? "[\(host)]" : host):\(server!.port)/metrics")
         }
 
-        // Ctrl-C or SIGTERM: drain what was read, print what was decided, exit 130 / 143.
-        let stop = StopSignals { [watchMetrics] _ in
+        stop.whenStopped { [watchMetrics] _ in
             watchMetrics?.stopping()
             watch.requestStop()
         }

@@ -59,29 +59,11 @@ final class WatchFollowTests: XCTestCase {
         try Self.append(["{\"ts\":\(events[0].0),\"service\":\"payments\",\"event\":\"tick\"}"], to: payments)
         try Self.append(["{\"ts\":\(events[0].0),\"service\":\"orders\",\"event\":\"tick\"}"], to: orders)
         written += 2
-        let p = Process()
-        p.executableURL = SeamBinary.executable
-        p.arguments = ["watch", "--follow", "--include", "*.log", "--poll", "40ms", "--format", "jsonl",
-                       "--fail-on", "none", "logs"]
-        p.currentDirectoryURL = dir
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        final class Collected: @unchecked Sendable { var out = Data(); var err = Data() }
-        let collected = Collected()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            collected.out = out.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        group.enter()
-        DispatchQueue.global().async {
-            collected.err = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let settle = { Thread.sleep(forTimeInterval: 0.3) }  // several polls: the follower catches up
+        // --metrics: the test waits on /metrics counting every line written before it rotates,
+        // truncates or stops, never on a fixed time.
+        let seam = try LiveSeam(["watch", "--follow", "--include", "*.log", "--poll", "40ms", "--format", "jsonl",
+                                 "--fail-on", "none", "--metrics", "127.0.0.1:0", "logs"], directory: dir, test: self)
+        let settle = { seam.waitUntilLinesRead(written) }  // the follower has caught up
         var lastTime = events[0].0
         for c in 0..<chunks {
             let slice = events[min(c * per, events.count)..<min((c + 1) * per, events.count)]
@@ -107,7 +89,7 @@ final class WatchFollowTests: XCTestCase {
                 // A new file in the folder: found, and read from its start.
                 try Self.append(["{\"ts\":\(lastTime),\"service\":\"payments\",\"event\":\"tick\"}"], to: payments2)
                 written += 1
-                settle()
+                settle()  // found
             default: break
             }
             _ = first
@@ -116,7 +98,8 @@ final class WatchFollowTests: XCTestCase {
                 if e.1 == "orders" { o.append(e.2) } else if c >= 4 && i % 2 == 1 { pb.append(e.2) } else { pa.append(e.2) }
                 lastTime = e.0
             }
-            // Half of each chunk, then the rest: lines arrive while the follower reads.
+            // Half of each chunk, then the rest: lines arrive while the follower reads (the pause
+            // only shapes the feed; nothing depends on its length).
             for part in [0, 1] {
                 let cut = { (a: [String]) in part == 0 ? Array(a.prefix(a.count / 2)) : Array(a.dropFirst(a.count / 2)) }
                 try Self.append(cut(o), to: orders)
@@ -133,11 +116,10 @@ final class WatchFollowTests: XCTestCase {
         try Self.append(["{\"ts\":\(far),\"service\":\"payments\",\"event\":\"tick\"}"], to: payments2)
         written += 3
         settle()
-        p.terminate()  // SIGTERM
-        group.wait()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 143, String(decoding: collected.err, as: UTF8.self))
-        let lines = String(decoding: collected.out, as: UTF8.self).split(separator: "\n")
+        seam.waitUntilSignalsHandled()
+        let run = seam.stop(with: SIGTERM)
+        XCTAssertEqual(run.code, 143, run.stderr)
+        let lines = run.lines
         let last = try XCTUnwrap(lines.last)
         let top = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
         let summary = try XCTUnwrap(top["summary"] as? [String: Any])
@@ -165,32 +147,16 @@ final class WatchFollowTests: XCTestCase {
 }
 
 extension WatchFollowTests {
-    /// Runs `watch --follow` on `logs` with `extra` options while `feed` writes, then stops it
-    /// with `signal`; returns its exit code, stdout lines and stderr.
+    /// Runs `watch --follow` on `logs` with `extra` options (and `--metrics 127.0.0.1:0`, so that
+    /// `feed` can wait on the lines read) while `feed` writes, then stops it with `signal` once its
+    /// handlers are in; returns its exit code, stdout lines and stderr.
     func followRun(_ dir: URL, _ extra: [String], signal: Int32 = SIGTERM,
-                   feed: () throws -> Void) throws -> (code: Int32, lines: [Substring], stderr: String) {
-        let p = Process()
-        p.executableURL = SeamBinary.executable
-        p.arguments = ["watch", "--follow", "--poll", "40ms", "--format", "jsonl", "--fail-on", "none"] + extra + ["logs"]
-        p.currentDirectoryURL = dir
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        final class Collected: @unchecked Sendable { var out = Data(); var err = Data() }
-        let collected = Collected()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { collected.out = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { collected.err = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        try feed()
-        Thread.sleep(forTimeInterval: 0.3)
-        kill(p.processIdentifier, signal)
-        group.wait()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: collected.out, as: UTF8.self).split(separator: "\n"),
-                String(decoding: collected.err, as: UTF8.self))
+                   feed: (LiveSeam) throws -> Void) throws -> (code: Int32, lines: [Substring], stderr: String) {
+        let seam = try LiveSeam(["watch", "--follow", "--poll", "40ms", "--format", "jsonl", "--fail-on", "none",
+                                 "--metrics", "127.0.0.1:0"] + extra + ["logs"], directory: dir, test: self)
+        try feed(seam)
+        seam.waitUntilSignalsHandled()
+        return seam.stop(with: signal)
     }
 
     /// A followed file that stops growing (payments) no longer holds back the watermark after
@@ -204,7 +170,7 @@ extension WatchFollowTests {
             try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
             let base: Int64 = 1_764_000_000_000
             try Self.append(["{\"ts\":\(base),\"service\":\"payments\",\"event\":\"tick\"}"], to: logs.appendingPathComponent("payments.log"))
-            let run = try followRun(dir, ["--idle", "5s", "--quiet-after", quiet]) {
+            let run = try followRun(dir, ["--idle", "5s", "--quiet-after", quiet]) { seam in
                 // Orders sends for 60 s of event time, in 6 steps of wall time; payments says nothing.
                 for step in 0..<6 {
                     var lines: [String] = []
@@ -213,8 +179,12 @@ extension WatchFollowTests {
                         lines.append("{\"ts\":\(t),\"service\":\"orders\",\"event\":\"sent\",\"id\":\"k\(step)-\(i)\"}")
                     }
                     try Self.append(lines, to: logs.appendingPathComponent("orders.log"))
-                    Thread.sleep(forTimeInterval: 0.2)
+                    Thread.sleep(forTimeInterval: 0.2)  // shapes the feed only
                 }
+                seam.waitUntilLinesRead(601)
+                // payments goes quiet after 300 ms of wall time, however late that comes; the
+                // notice follows. With 0 it never does: all read, nothing more can come.
+                if quiet != "0" { seam.waitUntil("a silent notice") { seam.stdout.contains("\"silent\"") } }
             }
             XCTAssertEqual(run.code, 143, run.stderr)
             let silent = run.lines.filter { $0.contains("\"silent\"") }
@@ -237,8 +207,10 @@ extension WatchFollowTests {
         let base: Int64 = 1_764_000_000_000
         let file = logs.appendingPathComponent("orders.log")
         try Self.append(["{\"ts\":\(base),\"service\":\"orders\",\"event\":\"tick\"}"], to: file)
-        let run = try followRun(dir, ["--poll", "10s"], signal: SIGINT) {
-            Thread.sleep(forTimeInterval: 0.5)  // the follower is asleep at the end of the file
+        let run = try followRun(dir, ["--poll", "10s"], signal: SIGINT) { seam in
+            seam.waitUntilLinesRead(1)  // the follower reached the end of the file
+            // Likely asleep there by now (10 s); were it not, it would read the lines itself.
+            Thread.sleep(forTimeInterval: 0.3)
             try Self.append((1...5000).map { "{\"ts\":\(base + Int64($0)),\"service\":\"orders\",\"event\":\"tick\"}" }, to: file)
         }
         XCTAssertEqual(run.code, 130, run.stderr)
@@ -260,13 +232,16 @@ extension WatchFollowTests {
         let file = logs.appendingPathComponent("orders.log")
         let line = { (i: Int) in "{\"ts\":\(base + Int64(i) * 10),\"service\":\"orders\",\"event\":\"tick\"}" }
         try Self.append((0..<100).map(line), to: file)
-        let run = try followRun(dir, []) {
-            Thread.sleep(forTimeInterval: 0.3)
+        let run = try followRun(dir, []) { seam in
+            seam.waitUntilLinesRead(100)
             try Self.append((100..<200).map(line), to: file)
-            Thread.sleep(forTimeInterval: 0.3)
+            seam.waitUntilLinesRead(200)
             try FileManager.default.moveItem(at: file, to: logs.appendingPathComponent("orders.log.1"))
-            Thread.sleep(forTimeInterval: 0.3)  // the scanner sees orders.log.1 before orders.log is back
+            // Most likely the scanner (40 ms) sees orders.log.1 before orders.log is back; if not,
+            // it finds the old file gone and a new one: no line may be read twice either way.
+            Thread.sleep(forTimeInterval: 0.3)
             try Self.append((200..<300).map(line), to: file)
+            seam.waitUntilLinesRead(300)
         }
         XCTAssertEqual(run.code, 143, run.stderr)
         let top = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try XCTUnwrap(run.lines.last).utf8)) as? [String: Any])

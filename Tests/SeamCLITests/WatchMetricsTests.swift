@@ -61,49 +61,35 @@ final class WatchMetricsTests: XCTestCase {
         let events = WatchFollowTests.makeEvents(count: 2000, seed: 11)
         let orders = logs.appendingPathComponent("orders.log"), payments = logs.appendingPathComponent("payments.log")
         var lastTime: Int64 = 0
-        let p = Process()
-        p.executableURL = SeamBinary.executable
-        p.arguments = ["watch", "--follow", "--poll", "40ms", "--metrics", "127.0.0.1:0", "--format", "jsonl",
-                       "--fail-on", "none", "logs"]
-        p.currentDirectoryURL = dir
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
         try WatchFollowTests.append(["{\"ts\":\(events[0].0),\"service\":\"payments\",\"event\":\"tick\"}"], to: payments)
         try WatchFollowTests.append(["{\"ts\":\(events[0].0),\"service\":\"orders\",\"event\":\"tick\"}"], to: orders)
-        try p.run()
-        // The bound port, from stderr's note.
-        var port = 0
-        var errText = ""
-        let deadline = Date().addingTimeInterval(30)
-        while port == 0 && Date() < deadline {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            errText += String(decoding: chunk, as: UTF8.self)
-            if let r = errText.range(of: #"127\.0\.0\.1:(\d+)/metrics"#, options: .regularExpression) {
-                port = Int(errText[r].dropFirst("127.0.0.1:".count).dropLast("/metrics".count)) ?? 0
-            }
-        }
-        XCTAssertGreaterThan(port, 0, errText)
-        final class Collected: @unchecked Sendable { var out = Data() }
-        let collected = Collected()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { collected.out = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        // Half the lines, a scrape while the run goes on, then the rest and far ticks.
-        var midLines = 0.0
+        let seam = try LiveSeam(["watch", "--follow", "--poll", "40ms", "--metrics", "127.0.0.1:0", "--format", "jsonl",
+                                 "--fail-on", "none", "logs"], directory: dir, test: self)
+        let port = seam.metricsPort()  // the bound port, from stderr's note
+        XCTAssertGreaterThan(port, 0, seam.stderr)
+        // Half the lines, a scrape once they are all read (the rest not written yet), then the
+        // rest and far ticks.
+        var midLines = 0.0, written = 2
         for (c, slice) in [events[..<(events.count / 2)], events[(events.count / 2)...]].enumerated() {
             try WatchFollowTests.append(slice.filter { $0.1 == "orders" }.map(\.2), to: orders)
             try WatchFollowTests.append(slice.filter { $0.1 == "payments" }.map(\.2), to: payments)
+            written += slice.count
             lastTime = slice.last!.0
             if c == 0 {
-                Thread.sleep(forTimeInterval: 0.5)
+                seam.waitUntilLinesRead(written)
                 midLines = Self.value(try Self.get(port: port, path: "/metrics").body, "seam_source_lines_total") ?? 0
             }
         }
         try WatchFollowTests.append(["{\"ts\":\(lastTime + 60_000),\"service\":\"orders\",\"event\":\"tick\"}"], to: orders)
         try WatchFollowTests.append(["{\"ts\":\(lastTime + 60_000),\"service\":\"payments\",\"event\":\"tick\"}"], to: payments)
-        Thread.sleep(forTimeInterval: 0.8)
+        written += 2
+        // Every line read and the run's watermark past every deadline (the far ticks, less
+        // --reorder): every verdict is given, and a snapshot sets the watermark after its counters.
+        seam.waitUntil("all lines read and every verdict given") {
+            guard let text = seam.scrape() else { return false }
+            return (Self.value(text, "seam_source_lines_total") ?? 0) >= Double(written)
+                && (Self.value(text, "seam_watermark_timestamp_seconds") ?? 0) >= Double(lastTime + 30_000) / 1000
+        }
         let scrape = try Self.get(port: port, path: "/metrics")
         XCTAssertTrue(scrape.status.hasPrefix("HTTP/1.0 200") || scrape.status.hasPrefix("HTTP/1.1 200"), scrape.status)
         XCTAssertTrue(scrape.status.contains("text/plain; version=0.0.4"), scrape.status)
@@ -113,14 +99,12 @@ final class WatchMetricsTests: XCTestCase {
         // Asked for OpenMetrics: swift-prometheus writes the text format, served as such.
         let om = try Self.get(port: port, path: "/metrics", accept: "application/openmetrics-text; version=1.0.0")
         XCTAssertTrue(om.status.contains("text/plain; version=0.0.4"), om.status)
-        p.terminate()
-        group.wait()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 143)
+        seam.waitUntilSignalsHandled()
+        let run = seam.stop(with: SIGTERM)
+        XCTAssertEqual(run.code, 143)
 
         let text = scrape.body
-        let top = try XCTUnwrap(JSONSerialization.jsonObject(
-            with: Data(try XCTUnwrap(String(decoding: collected.out, as: UTF8.self).split(separator: "\n").last).utf8)) as? [String: Any])
+        let top = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try XCTUnwrap(run.lines.last).utf8)) as? [String: Any])
         let summary = try XCTUnwrap(top["summary"] as? [String: Any])
         let input = try XCTUnwrap(summary["input"] as? [String: Any])
         XCTAssertGreaterThan(midLines, 0, "a scrape during the run sees lines")
