@@ -234,18 +234,21 @@ import Darwin
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var raw = [UInt8](repeating: 0, count: 1 << 18)
-        var count = 0, limit = raw.count
+        // Every walked file is probed, so the buffer starts at one tar block and grows only for a
+        // compressed stream (most files are plain or small-header gzip: 512 bytes, not 256 KiB).
+        var raw = [UInt8](repeating: 0, count: 512)
+        var count = 0
         var format: DecodeFeed.Format?
-        while count < limit {
-            // Safe: C interop; reads into raw[count...], `count < limit <= raw.count` (the loop's condition).
+        while count < raw.count {
+            // Safe: C interop; reads into raw[count...], `count < raw.count` (the loop's condition).
             let n = raw.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             count += n
             // Safe: `format` reads at most the first `count` bytes, all of them in `raw`.
             format = raw.withUnsafeBytes { LineReader.format($0.baseAddress!, count) }
-            if count >= 512 { limit = format == nil ? 512 : format == .gzip ? 1 << 16 : 1 << 18 }
+            let limit = format == nil ? 512 : format == .gzip ? 1 << 16 : 1 << 18
+            if count >= 512 && limit > raw.count { raw += repeatElement(0, count: limit - raw.count) }
         }
         switch format {
         case .gzip?:
