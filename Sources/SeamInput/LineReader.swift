@@ -453,33 +453,35 @@ import Darwin
         return true
     }
 
+    /// The magic numbers that decide a compressed stream: bytes and the mask each is compared
+    /// under (a skippable zstd frame is `5X 2a 4d 18`). One table for both questions below.
+    private static let magicNumbers: [(format: DecodeFeed.Format, bytes: [UInt8], mask: [UInt8])] = [
+        (.gzip, [0x1F, 0x8B], [0xFF, 0xFF]),
+        (.zstd, [0x28, 0xB5, 0x2F, 0xFD], [0xFF, 0xFF, 0xFF, 0xFF]),
+        (.zstd, [0x50, 0x2A, 0x4D, 0x18], [0xF0, 0xFF, 0xFF, 0xFF]),
+    ]
+
+    /// Whether the first `min(count, magic's length)` bytes at `bytes` match `magic`.
+    private static func begins(_ bytes: UnsafeRawPointer, _ count: Int, _ magic: [UInt8], _ mask: [UInt8]) -> Bool {
+        // Safe: only offsets below `count` are loaded.
+        for i in 0..<min(count, magic.count)
+        where bytes.load(fromByteOffset: i, as: UInt8.self) & mask[i] != magic[i] { return false }
+        return true
+    }
+
     /// How many leading bytes decide the format, given the `count` read so far at `bytes`:
     /// `count` itself once those bytes begin no magic number (plain, decided now), else the
     /// length of the magic number they begin. Exact for files and pipes alike: no magic number
     /// holds a newline byte, so a complete first line, however short, never waits.
     static func magicBytesNeeded(_ bytes: UnsafeRawPointer, _ count: Int) -> Int {
         guard count >= 1 else { return 1 }
-        // Safe: only `i < count` is loaded (`begins` stops at `min(count, length)`).
-        let b = { (i: Int) in bytes.load(fromByteOffset: i, as: UInt8.self) }
-        // Each magic number: its length, and whether byte i of it matches.
-        func begins(_ length: Int, _ matches: (Int, UInt8) -> Bool) -> Bool {
-            for i in 0..<min(count, length) where !matches(i, b(i)) { return false }
-            return true
-        }
-        if begins(2, { i, x in x == [0x1F, 0x8B][i] }) { return 2 }
-        if begins(4, { i, x in x == [0x28, 0xB5, 0x2F, 0xFD][i] }) { return 4 }
-        if begins(4, { i, x in i == 0 ? x & 0xF0 == 0x50 : x == [0, 0x2A, 0x4D, 0x18][i] }) { return 4 }
+        for m in magicNumbers where begins(bytes, count, m.bytes, m.mask) { return m.bytes.count }
         return count
     }
 
     /// gzip, zstd, or nil (plain) for the first `count` bytes at `bytes`.
     static func format(_ bytes: UnsafeRawPointer, _ count: Int) -> DecodeFeed.Format? {
-        guard count >= 2 else { return nil }
-        let b = { (i: Int) in bytes.load(fromByteOffset: i, as: UInt8.self) }
-        if b(0) == 0x1F && b(1) == 0x8B { return .gzip }
-        guard count >= 4, b(1) != 0x8B else { return nil }
-        if b(0) == 0x28 && b(1) == 0xB5 && b(2) == 0x2F && b(3) == 0xFD { return .zstd }
-        if b(0) & 0xF0 == 0x50 && b(1) == 0x2A && b(2) == 0x4D && b(3) == 0x18 { return .zstd }
+        for m in magicNumbers where count >= m.bytes.count && begins(bytes, count, m.bytes, m.mask) { return m.format }
         return nil
     }
 
