@@ -64,11 +64,7 @@ final class CLIMannersTests: XCTestCase {
     private func waitUntilHandled(_ pid: Int32, _ sig: Int32) {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) {
-                let masks = status.split(separator: "\n").filter { $0.hasPrefix("SigIgn:") || $0.hasPrefix("SigCgt:") }
-                    .compactMap { UInt64($0.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) }
-                if masks.contains(where: { $0 & (1 << UInt64(sig - 1)) != 0 }) { return }
-            }
+            if SeamBinary.signalMask(pid, ignored: true) & (1 << UInt64(sig - 1)) != 0 { return }
             usleep(20_000)
         }
         XCTFail("signal \(sig) never handled")

@@ -68,9 +68,7 @@ final class LiveSeam: @unchecked Sendable {
     func waitUntilSignalsHandled(file: StaticString = #filePath, line: UInt = #line) {
         let pid = process.processIdentifier
         waitUntil("SIGINT and SIGTERM handled", file: file, line: line) {
-            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return false }
-            let caught = status.split(separator: "\n").first { $0.hasPrefix("SigCgt:") }
-                .flatMap { UInt64($0.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) } ?? 0
+            let caught = SeamBinary.signalMask(pid)
             return [SIGINT, SIGTERM].allSatisfy { caught & (1 << UInt64($0 - 1)) != 0 }
         }
     }

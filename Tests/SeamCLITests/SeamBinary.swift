@@ -3,6 +3,17 @@ import XCTest
 
 /// Runs the built `seam` binary the way a user's shell would, capturing output and exit code.
 struct SeamBinary {
+    /// The signals process `pid` catches (`SigCgt`), or with `ignored` also those it ignores
+    /// (`SigIgn`), as a mask (bit `n - 1` for signal `n`) from `/proc/PID/status`; 0 when unread.
+    /// How the tests know a handler is in before they send a signal.
+    static func signalMask(_ pid: Int32, ignored: Bool = false) -> UInt64 {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
+        let fields = ignored ? ["SigCgt:", "SigIgn:"] : ["SigCgt:"]
+        return status.split(separator: "\n").filter { line in fields.contains { line.hasPrefix($0) } }
+            .compactMap { UInt64($0.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) }
+            .reduce(0, |)
+    }
+
     /// The one-rule spec (orders -> payments, key `id`, `sent` -> `got` within 2 s) that
     /// end-to-end tests write next to their generated logs.
     static let paySpec = """
