@@ -154,6 +154,10 @@ inflater_rows = [
      agree(counts_seam("seam-t1-zlib"), c4, with_duck=False)),
     ("seam check --threads 1, SEAM_BASE (the build before, zlib)", "seam-t1-base",
      agree(counts_seam("seam-t1-base"), c4, with_duck=False)),
+    ("long claims (every id +64 bytes): seam check --threads 1, ISA-L", "seam-t1-long",
+     agree(counts_seam("seam-t1-long"), c4, with_duck=False)),
+    ("long claims: SEAM_BASE, ISA-L where it has it", "seam-t1-long-base",
+     agree(counts_seam("seam-t1-long-base"), c4, with_duck=False)),
     ("zstd -3 corpus: decompress (bare zstd, C)", "inflate-zstd", "-"),
     ("zstd -3 corpus: seam check --threads 1", "seam-t1-zstd", agree(counts_seam("seam-t1-zstd"), c4, with_duck=False)),
 ]

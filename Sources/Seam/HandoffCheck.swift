@@ -103,12 +103,15 @@ public final class HandoffCheck {
         let merger = EventMerger(sources: sources, config: spec.fields, selector: matcher,
                                  services: services, coverage: coverage, options: mergeOptions)
         passes = 1
-        while !merger.run(
-            // Indexed, so each observation is borrowed from the array (no retain/release of its values).
-            deliver: { batch in for i in batch.indices { correlator.observe(batch[i]) } },
-            advance: { correlator.advance(to: $0) },
-            progress: progress)
-        {
+        // A pass with its own correlator, a `let` its closures capture: a captured `var` lives
+        // in a box, and reading it for each observation cost a retain and a release.
+        func pass(_ correlator: Correlator) -> Bool {
+            merger.run(
+                deliver: { batch in for i in batch.indices { correlator.observe(batch[i]) } },
+                advance: { correlator.advance(to: $0) },
+                progress: progress)
+        }
+        while !pass(correlator) {
             // A source stepped back after its probe: everything decided may have missed it.
             sink?.discardFindings()
             coverage = CoverageTracker()

@@ -55,7 +55,12 @@ public final class HandoffCorrelate {
     /// Takes one row (without its newline). O(log n + sends of its key).
     public func take(_ line: UnsafeRawBufferPointer) {
         rows += 1
-        guard let r = ObservationRow.parse(line), spec.rules.indices.contains(Int(r.rule)) else {
+        guard var r = ObservationRow.parse(line) else {
+            malformed += 1
+            return
+        }
+        guard spec.rules.indices.contains(Int(r.rule)) else {
+            r.values.release()
             malformed += 1
             return
         }

@@ -66,6 +66,7 @@ public final class HandoffExtract {
                     }
                 }
                 rows += UInt64(batch.count)
+                batch.releaseClaims()  // written out: the rows carry the bytes now
                 batch.removeAll(keepingCapacity: true)
             }
             var stats = cursor.stats

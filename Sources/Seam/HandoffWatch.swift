@@ -128,8 +128,10 @@ public final class HandoffWatch {
                     let draining = queue.isDraining
                     var step = cursor.finishStep(observations: batch, more: more)
                     if draining { step.lowerBound = cursor.claimedBound }
-                    queue.put(Batch(source: d.index, step: step, ended: !more && !draining),
-                              leaving: !more || (draining && !followed))
+                    if !queue.put(Batch(source: d.index, step: step, ended: !more && !draining),
+                                  leaving: !more || (draining && !followed)) {
+                        batch.releaseClaims()  // stopped: nobody takes this batch
+                    }
                     batch.removeAll(keepingCapacity: true)
                     // A followed file is read on to its current end (its follower then ends).
                     if draining && !followed { break }
@@ -254,6 +256,8 @@ public final class HandoffWatch {
         for (index, reader) in registry.readers {
             if stopped && queue.isParked(index) { reader.detach() } else { reader.join() }
         }
+        // Batches handed over and not taken before the stop: their long claims go with them.
+        while stopped, let b = queue.take() { b.step.observations.releaseClaims() }
         if !stopped { correlator.finish() }
         report(final: true)
         let all = registry.descriptors

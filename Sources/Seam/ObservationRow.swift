@@ -56,6 +56,8 @@
         public var side: Observation.Side
         public var service: [UInt8]?
         public var peer: [UInt8]?
+        /// The key and agree values; a long claim is the caller's, to hand to a correlator or
+        /// release (`ClaimValues`, "Ownership").
         public var values: ClaimValues
     }
 

@@ -8,15 +8,25 @@ import Darwin
 /// The key and agree values one observation carries, packed into one buffer held inline.
 ///
 /// Up to `inlineCapacity` bytes (a UUID key and a few short values) live inside the struct, so
-/// making, copying and dropping an observation allocates nothing; a larger claim spills into one
-/// array. Layout: entries of `tag, length (LEB128), bytes`; the first is the key (tag `keyAbsent`
-/// or `keyText`), then one per agree field in the rule's order (`Tag`).
+/// making, copying and dropping an observation allocates nothing and touches no reference
+/// count: the type is trivially copyable. A larger claim lives in `LongClaims`, and the inline
+/// bytes hold its handle. Layout: entries of `tag, length (LEB128), bytes`; the first is the
+/// key (tag `keyAbsent` or `keyText`), then one per agree field in the rule's order (`Tag`).
+///
+/// Ownership of a long claim (`isLong`): the value that made it owns it, and copies are views
+/// of it. Whoever holds a claim last (the correlator when it forgets a send or a receive, the
+/// spool once a run is on file, a reader that only looked) calls `release()`; a holder that
+/// keeps its copy while handing another on gives `retained()`. A long claim read after its last
+/// release traps (never someone else's bytes); one never released stays until the process ends
+/// (`LongClaims.live` counts them, and the leak tests run every path). Short claims need none of
+/// this: `release()` and `retained()` do nothing for them.
 ///
 /// Invariants (asserted in debug builds where `Reader` forms pointers, and on `init(packed:)`):
-/// `length <= inlineCapacity` iff `spill == nil`, and then `spill.count == length`; the packed
-/// bytes are a whole sequence of entries (`isWellFormed`), each ending inside them: `append`
-/// writes only such, and bytes from outside the process are checked before `init(packed:)`
-/// (`ObservationRow.parse`, the spool reads back what it wrote). `Reader` trusts the layout.
+/// `length <= inlineCapacity` iff the claim is inline, else `storage.0` is its `LongClaims`
+/// handle and the stored array holds `length` bytes; the packed bytes are a whole sequence of
+/// entries (`isWellFormed`), each ending inside them: `append` writes only such, and bytes from
+/// outside the process are checked before `init(packed:)` (`ObservationRow.parse`, the spool
+/// reads back what it wrote). `Reader` trusts the layout.
 @_spi(SeamStages) public struct ClaimValues: Sendable {
     /// Kind of one packed value.
     @_spi(SeamStages) public enum Tag: UInt8, Sendable {
@@ -38,7 +48,11 @@ import Darwin
 
     @usableFromInline var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0)
     @usableFromInline var length: Int32 = 0
-    @usableFromInline var spill: [UInt8]?
+
+    /// The claim lives in `LongClaims` (its handle in `storage.0`).
+    @inlinable @_spi(SeamStages) public var isLong: Bool { Int(length) > Self.inlineCapacity }
+
+    @usableFromInline var handle: LongClaims.Handle { LongClaims.Handle(word: storage.0) }
 
     /// No key, no values.
     @_spi(SeamStages) public init() {}
@@ -91,7 +105,7 @@ import Darwin
                 for k in 0..<packed.count { s[k] = packed[k] }
             }
         } else {
-            spill = [UInt8](packed)
+            storage.0 = LongClaims.store(packed).word
         }
         length = Int32(packed.count)
     }
@@ -100,7 +114,7 @@ import Darwin
     @inlinable
     @_spi(SeamStages) public mutating func append(_ tag: Tag, _ bytes: UnsafeRawBufferPointer) {
         let old = Int(length), n = bytes.count
-        if spill == nil && n < 0x80 && old + 2 + n <= Self.inlineCapacity {
+        if n < 0x80 && old + 2 + n <= Self.inlineCapacity {
             // The common case: a one-byte length, inline, no LEB128 loop.
             withUnsafeMutableBytes(of: &storage) { s in
                 // Safe: `old + 2 + n <= inlineCapacity` (the guard), the size of `storage`.
@@ -124,23 +138,45 @@ import Darwin
             return i
         }
         let new = old + headerCount + bytes.count
-        assert(spill == nil ? old <= Self.inlineCapacity : spill!.count == old, "claim length out of step")
-        if spill == nil {
-            var a = [UInt8]()
-            a.reserveCapacity(new)
-            withUnsafeBytes(of: storage) { a.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<old])) }
-            spill = a
+        var h: LongClaims.Handle
+        if isLong {
+            h = handle
+            assert(LongClaims.bytes(h).count == old, "claim length out of step")
+        } else {
+            // (Past the fast path's test, `new > inlineCapacity`: a one-byte length failed it
+            // only by size, and a longer length means a value of 128 bytes or more.) The inline
+            // bytes move into a block with room for this entry and a few more values.
+            h = withUnsafeBytes(of: storage) {
+                LongClaims.store(UnsafeRawBufferPointer(rebasing: $0[..<old]), reserving: headerCount + bytes.count + 64)
+            }
         }
-        withUnsafeBytes(of: header) { spill!.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<headerCount])) }
-        spill!.append(contentsOf: bytes)
+        h = withUnsafeBytes(of: header) { LongClaims.append(h, UnsafeRawBufferPointer(rebasing: $0[..<headerCount])) }
+        h = LongClaims.append(h, bytes)
+        storage.0 = h.word
         length = Int32(new)
     }
 
     /// Calls `body` with the packed bytes.
     @inlinable
     @_spi(SeamStages) public func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
-        if let s = spill { return s.withUnsafeBytes(body) }
+        if isLong { return body(LongClaims.bytes(handle)) }
         return withUnsafeBytes(of: storage) { body(UnsafeRawBufferPointer(rebasing: $0[..<Int(length)])) }
+    }
+
+    /// Lets go of a long claim (this holder was its last user) and leaves an empty claim. O(1);
+    /// nothing for a short claim.
+    @inlinable
+    @_spi(SeamStages) public mutating func release() {
+        if isLong { LongClaims.release(handle) }
+        self = ClaimValues()
+    }
+
+    /// The same claim with one more owner: for a holder that keeps its copy while handing this
+    /// one on (whoever gets it releases it). O(1); nothing for a short claim.
+    @inlinable
+    @_spi(SeamStages) public func retained() -> ClaimValues {
+        if isLong { LongClaims.retain(handle) }
+        return self
     }
 
     /// Calls `body` with the key's bytes, or nil when unkeyed.

@@ -328,8 +328,14 @@ import HeapModule
                     // It stepped back past its lower bound: the watermark may already have passed
                     // those events. Start over with this source read ahead.
                     mustReadAhead.insert(o.feed.descriptor.index)
-                    for f in open { f.feed.close() }
-                    for p in parked.values { p.cursor.close() }
+                    for f in open {
+                        f.feed.close()
+                        f.observations[f.delivered...].releaseClaims()
+                    }
+                    for p in parked.values {
+                        p.cursor.close()
+                        p.observations.releaseClaims()
+                    }
                     return false
                 }
                 o.feed.flushCoverage(to: coverage)

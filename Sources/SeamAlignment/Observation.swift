@@ -49,3 +49,14 @@
     /// Agree field values, in the rule's agree order (`nil` where the field is absent). Allocates.
     @_spi(SeamStages) public var agree: [FieldValue?] { values.agree }
 }
+
+@_spi(SeamStages) extension Sequence where Element == Observation {
+    /// Lets go of the long claims of observations their holder drops without handing them on
+    /// (see `ClaimValues`, "Ownership"). O(n); nothing for short claims.
+    @_spi(SeamStages) public func releaseClaims() {
+        for o in self where o.values.isLong {
+            var v = o.values
+            v.release()
+        }
+    }
+}

@@ -23,6 +23,9 @@ final class ObservationSpool {
         self.budget = Swift.max(1, budget)
     }
 
+    /// The spool owns the claims of what it holds in memory (see `ClaimValues`, "Ownership").
+    deinit { buffer.releaseClaims() }
+
     /// Adds one observation. O(1) amortized; O(budget log budget) when a run is written.
     func append(_ o: Observation) {
         buffer.append(o)
@@ -43,6 +46,7 @@ final class ObservationSpool {
         }
         runs.append(run)
         spilled += buffer.count
+        buffer.releaseClaims()  // on file now: read back as new claims
         buffer.removeAll(keepingCapacity: true)
         if runs.count >= Self.maxRuns { compact() }
     }
@@ -51,7 +55,16 @@ final class ObservationSpool {
     private func compact() {
         for r in runs { r.rewind() }
         let reader = SpoolReader(memory: [], runs: runs)
-        guard let merged = SpoolRun(writing: AnySequence { AnyIterator { reader.next() } }) else {
+        // Each observation read back is a new claim, released once the next is asked for
+        // (`SpoolRun` writes one before it reads the next).
+        var last: Observation?
+        let merged = SpoolRun(writing: AnySequence { AnyIterator { () -> Observation? in
+            last.map { [$0].releaseClaims() }
+            last = reader.next()
+            return last
+        } })
+        last.map { [$0].releaseClaims() }
+        guard let merged else {
             spillFailed = true
             return
         }
@@ -100,15 +113,21 @@ final class SpoolReader {
         }
     }
 
+    /// Heads read back from files and never handed on (a pass that stopped early) are new
+    /// claims of this reader's; those from memory are the spool's.
+    deinit { heads.unordered.lazy.filter { $0.run >= 0 }.map(\.observation).releaseClaims() }
+
     /// The time of the next observation, or nil at the end.
     var nextTime: Int64? { heads.min?.observation.time }
 
     /// True when a temporary file could not be read back whole: observations were lost.
     var failed: Bool { runs.contains { $0.failed } }
 
-    /// The next observation in (time, input position) order.
+    /// The next observation in (time, input position) order; its claim is the caller's (one
+    /// from memory is retained, as the spool keeps its own: a pass that starts over reads it
+    /// again).
     func next() -> Observation? {
-        guard let head = heads.popMin() else { return nil }
+        guard var head = heads.popMin() else { return nil }
         if head.run < 0 {
             if memoryIndex < memory.count {
                 heads.insert(Head(observation: memory[memoryIndex], run: -1))
@@ -117,6 +136,7 @@ final class SpoolReader {
         } else if let o = runs[head.run].next() {
             heads.insert(Head(observation: o, run: head.run))
         }
+        if head.run < 0 { head.observation.values = head.observation.values.retained() }
         return head.observation
     }
 }

@@ -52,7 +52,10 @@ final class SourceFeed<Selector: ObservationSelector> {
                 var marks: [StepMark] = []
                 more = cursor.step(maxLines: stepLines, into: &observations, marks: &marks, markEvery: markEvery)
                 lastCount = observations.count
-                if !queue.put(cursor.finishStep(observations: observations, marks: marks, more: more)) { break }
+                if !queue.put(cursor.finishStep(observations: observations, marks: marks, more: more)) {
+                    observations.releaseClaims()  // cancelled: nobody takes this step
+                    break
+                }
             }
             cursor.close()
         }
@@ -115,6 +118,8 @@ final class SourceFeed<Selector: ObservationSelector> {
             queue.cancel()
             worker?.join()
             worker = nil
+            // Steps made and never taken (a run stopped or started over): their claims go too.
+            while let s = queue.take() { s.observations.releaseClaims() }
         } else {
             cursor.close()
         }

@@ -52,7 +52,8 @@ extension Correlator {
         case .receive(let r):
             let p = rules[r].receives.removeMin()
             pendingReceives -= 1
-            let claim = claims.take(p.claim)
+            var claim = claims.take(p.claim)
+            defer { claim.values.release() }
             evicted.record(.receive, hash: claim.hash, time: p.time)
             emit(Finding(
                 verdict: .evictedReceive, rule: rules[r].index, key: claim.values.key, send: nil,
@@ -60,7 +61,8 @@ extension Correlator {
                  from: claim.peer, to: claim.service)
         case .send(let r):
             let d = rules[r].sends.removeMin()
-            let s = held.remove(d.send)
+            var s = held.remove(d.send)
+            defer { s.values.release() }
             evicted.record(s.paired ? .paired : .send, hash: s.hash, time: d.time)
             guard !s.paired else { return }
             sendSettled(rule: r)

@@ -8,7 +8,9 @@ extension Correlator {
     /// Decides one receive: pair, duplicate/repeat, or orphan/uncovered (SEMANTICS steps 1-3).
     /// O(1) expected + sends of the key in the window.
     func processReceive(_ p: PendingReceive, rule r: Int) {
-        let claim = claims.take(p.claim)
+        var claim = claims.take(p.claim)
+        // The receive is decided here, whichever way: its claim goes with it.
+        defer { claim.values.release() }
         let lo = p.time.subtractingSaturating(rules[r].window)
         let hi = p.time.addingSaturating(rules[r].tolerance)
         // Only after an eviction: was an observation its pairing could involve given up?
@@ -139,7 +141,8 @@ extension Correlator {
     /// receiving service of the rule when B is a wildcard the send does not name).
     /// O(1) expected.
     func closeSend(_ d: SendDeadline, rule r: Int) {
-        let s = held.remove(d.send)
+        var s = held.remove(d.send)
+        defer { s.values.release() }
         guard !s.paired else { return }
         let key = s.values.key
         let lo = d.time.subtractingSaturating(rules[r].tolerance)

@@ -195,8 +195,15 @@ import HeapModule
         }
     }
 
-    /// Takes one send or receive. O(log n + sends of its key); resolves it at once when its
-    /// window is already behind the watermark, and evicts past `maxOpen`.
+    /// What it still holds of long claims goes with it (a pass started over, a watch stopped).
+    deinit {
+        held.releaseAll()
+        claims.forEachPlace { $0.values.release() }
+    }
+
+    /// Takes one send or receive (and its claim: see `ClaimValues`, "Ownership"). O(log n +
+    /// sends of its key); resolves it at once when its window is already behind the watermark,
+    /// and evicts past `maxOpen`.
     @_spi(SeamStages) public func observe(_ o: Observation) {
         let r = Int(o.rule)
         precondition(rules.indices.contains(r), "observation of unknown rule \(o.rule)")
@@ -216,6 +223,8 @@ import HeapModule
             noteReceiver(r, own)
         }
         guard let hash = o.values.withKey({ k in k.map { HeldSends.hash(rule: rule, key: $0) } }) else {
+            var values = o.values
+            values.release()  // decided now: nothing keeps an unkeyed side
             let evidence = Finding.Evidence(time: o.time, position: o.position)
             let unkeyed: Verdict = o.side == .send ? .unkeyedSend : .unkeyedReceive
             emit(Finding(

@@ -227,7 +227,8 @@ import Darwin
             } else if !matches(t.predicates[Int(side.predicate)], record) {
                 continue
             }
-            // Packed here, then moved into `out`: one uniqueness check of `out` per observation.
+            // Packed here, then copied into `out` (a plain copy: `ClaimValues` is trivial); a
+            // long claim is `out`'s holder's from here on.
             var values = ClaimValues()
             values.appendKey(record, slot: Int(side.keySlot))
             for j in Int(side.agree.offset)..<Int(side.agree.offset + side.agree.count) {
@@ -238,7 +239,7 @@ import Darwin
                 peer = record.withScalarBytes(Int(side.peerSlot)) { services.intern(bytes: $0) } ?? -1
             }
             out.append(Observation(time: record.time, position: position, rule: side.rule, side: side.side,
-                                   service: record.service, peer: peer, values: consume values))
+                                   service: record.service, peer: peer, values: values))
         }
     }
 

@@ -97,6 +97,12 @@ struct HeldSends {
         return (g.next() | 1, g.next() | 1)
     }()
 
+    /// Lets go of the claims of every send still held (the correlator is going away).
+    mutating func releaseAll() {
+        // Free places hold empty claims (`remove`), for which `release` does nothing.
+        for i in sends.indices { sends[i].values.release() }
+    }
+
     subscript(_ i: Int32) -> Send {
         get { sends[Int(i)] }
     }
@@ -186,7 +192,8 @@ struct HeldSends {
         return (nil, pairedInWindow)
     }
 
-    /// Forgets send `index` and returns it; its handoff's slot goes when it was the last.
+    /// Forgets send `index` and returns it, its claim now the caller's to release; its
+    /// handoff's slot goes when it was the last.
     /// A send inside its list needs no slot; one at an end finds its slot by hash and node
     /// index, without comparing keys.
     mutating func remove(_ index: Int32) -> Send {
@@ -199,7 +206,7 @@ struct HeldSends {
             if node.next < 0 { slots[at].tail = node.prev }
             if slots[at].head < 0 { deleteSlot(at) }
         }
-        sends[Int(index)].values = ClaimValues()  // drops a spilled buffer now
+        sends[Int(index)].values = ClaimValues()  // a free place holds no claim
         free.append(index)
         count -= 1
         return node

@@ -33,4 +33,9 @@ struct Slab<Element> {
     }
 
     subscript(_ i: Int32) -> Element { items[Int(i)] }
+
+    /// Calls `body` on every place, held or vacant (a vacant one holds `vacant`).
+    mutating func forEachPlace(_ body: (inout Element) -> Void) {
+        for i in items.indices { body(&items[i]) }
+    }
 }

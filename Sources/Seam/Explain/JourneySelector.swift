@@ -48,6 +48,7 @@ final class JourneySelector: ObservationSelector {
             let role = KeyJourney.Role(rule: o.rule, side: o.side)
             if !roles.contains(role) { roles.append(role) }
         }
+        scratch.releaseClaims()  // only looked at
         let event = record.eventSlot.flatMap { record.withScalarBytes($0) { String(decoding: $0, as: UTF8.self) } }
         let (raw, cut) = Self.cut(record.line, to: KeyJourney.rawLimit)
         records.append(KeyJourney.Record(position: position, time: record.time, service: services.name(record.service),

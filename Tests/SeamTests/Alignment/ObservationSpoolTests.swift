@@ -20,7 +20,7 @@ final class ObservationSpoolTests: XCTestCase {
         return (0..<n).map { i in
             Observation(time: Int64(next() % 50) - 25, position: InputPosition(source: Int32(next() % 3), line: UInt64(i + 1)),
                         rule: Int32(next() % 4), side: next() % 2 == 0 ? .send : .receive,
-                        // Some keys too long to pack inline (their values spill to an array).
+                        // Some keys too long to pack inline (their values live in `LongClaims`).
                         key: next() % 7 == 0 ? nil : (next() % 5 == 0 ? String(repeating: "long-", count: 13) : "k") + "\(next() % 100)",
                         agree: (0..<Int(next() % 3)).map { _ in values[Int(next() % UInt64(values.count))] })
         }
@@ -33,16 +33,38 @@ final class ObservationSpoolTests: XCTestCase {
     }
 
     func testInMemoryAndSpilledGiveTheSameSortedObservations() {
+        let before = LongClaims.live
         let input = observations(5_000, seed: 7)
+        let long = input.filter(\.values.isLong).count
+        XCTAssertGreaterThan(long, 100)
         let expected = input.sorted(by: ObservationSpool.inOrder)
         for budget in [40, 1_000, 10_000] {  // 40: 125 runs, so runs are compacted too
-            let spool = ObservationSpool(budget: budget)
-            for o in input { spool.append(o) }
-            XCTAssertEqual(spool.usedFiles, budget < input.count, "budget \(budget)")
-            let reader = spool.sorted()
-            XCTAssertEqual(reader.nextTime, expected.first?.time)
-            XCTAssertEqual(drain(reader), expected, "budget \(budget)")
+            do {
+                let spool = ObservationSpool(budget: budget)
+                // The spool owns what it is given (it releases a run's claims once on file).
+                for var o in input {
+                    o.values = o.values.retained()
+                    spool.append(o)
+                }
+                XCTAssertEqual(spool.usedFiles, budget < input.count, "budget \(budget)")
+                let reader = spool.sorted()
+                XCTAssertEqual(reader.nextTime, expected.first?.time)
+                let got = drain(reader)
+                XCTAssertEqual(got, expected, "budget \(budget)")
+                // Read again, as a pass that starts over does: the same, and each read's claims
+                // are the reader's own.
+                let again = drain(spool.sorted())
+                XCTAssertEqual(again, expected, "budget \(budget), second read")
+                got.releaseClaims()
+                again.releaseClaims()
+                // A reader dropped half way lets go of what it had read from files.
+                let partial = spool.sorted()
+                for _ in 0..<100 { partial.next().map { [$0].releaseClaims() } }
+            }
+            XCTAssertEqual(LongClaims.live, before.map { $0 + long }, "budget \(budget): the spool's claims outlived it")
         }
+        input.releaseClaims()
+        XCTAssertEqual(LongClaims.live, before)
     }
 
     func testEmptySpool() {

@@ -63,6 +63,7 @@ final class CorrelatorPropertyTests: XCTestCase {
         afterAdvance: (CoverageTracker, RecordingSink, Int64) -> Void = { _, _, _ in }
     ) -> (RecordingSink, Correlator) {
         var g = SeededRandom(seed: seed ^ 0x5EED)
+        let claimsBefore = LongClaims.live
         let coverage = CoverageTracker()
         let sink = RecordingSink()
         var options = CorrelatorOptions(maxOpen: maxOpen, examplesPerKind: 3)
@@ -75,7 +76,7 @@ final class CorrelatorPropertyTests: XCTestCase {
         case .batch:
             for e in s.events.shuffled(using: &g) { coverage.note(service: e.service, source: e.source, time: e.time) }
             for o in s.observations.shuffled(using: &g) {
-                c.observe(o)
+                c.observe(o.handedOn)
                 checkOpen(c)
             }
         case .streaming:
@@ -90,7 +91,7 @@ final class CorrelatorPropertyTests: XCTestCase {
                 coverage.note(service: e.service, source: e.source, time: e.time)
                 if lastOfSource[e.source] == i { coverage.end(source: e.source) }
                 for o in e.observations {
-                    c.observe(o)
+                    c.observe(o.handedOn)
                     checkOpen(c)
                 }
                 latest = max(latest, e.time)
@@ -100,6 +101,8 @@ final class CorrelatorPropertyTests: XCTestCase {
             }
         }
         c.finish()
+        // Everything decided: every long claim it was given is released (evicted ones too).
+        XCTAssertEqual(LongClaims.live, claimsBefore, "seed \(seed) \(mode): long claims still held after finish")
         return (sink, c)
     }
 
@@ -394,7 +397,7 @@ final class CorrelatorPropertyTests: XCTestCase {
                     c.advance(to: t - 1)
                     for e in events[i..<j] {
                         for o in e.observations {
-                            c.observe(o)
+                            c.observe(o.handedOn)
                             peak = max(peak, c.openCount)
                         }
                     }

@@ -38,13 +38,24 @@ struct Scenario {
         .number(Array("0".utf8)), .number(Array("-0".utf8)), .string(Array("0.0".utf8)), .number(Array("-5".utf8)),
         .string(Array("abc".utf8)), .bool(true), .string(Array("true".utf8)), .composite(Array("[1]".utf8)),
         .string(Array("[1]".utf8)), .string(Array("05".utf8)),
+        // Longer than a claim holds inline: the claim lives in `LongClaims`.
+        .string(Array(Scenario.longText.utf8)), .number(Array(Scenario.longNumber.utf8)),
     ]
+
+    /// A value of 75 bytes, and a decimal of 65 (1250 with 60 zeros after the point).
+    static let longText = "long-" + String(repeating: "abcdefghij", count: 7)
+    static let longNumber = "1250." + String(repeating: "0", count: 60)
+
+    /// A key of `n`'s text, longer than a claim holds inline for a quarter of the rules.
+    static func key(_ n: Int, long: Bool) -> String {
+        long ? "k\(n)-" + String(repeating: "0123456789", count: 6) : "k\(n)"
+    }
 
     /// The value of each decimal text above, by hand; texts not listed are not decimal numbers.
     static let decimalValue: [String: String] = [
         "5": "5", "5.0": "5", "5.00": "5", "5e0": "5", "0.5e1": "5", "+5": "5", "05": "5",
         "6": "6", "1250": "1250", "1.25e3": "1250", "1250.0": "1250", "2000.80": "2000.8", "2000.8": "2000.8",
-        "0": "0", "-0": "0", "0.0": "0", "-5": "-5",
+        "0": "0", "-0": "0", "0.0": "0", "-5": "-5", Scenario.longNumber: "1250",
     ]
 
     /// The oracle's agreement, straight from the page, over the values above.
@@ -139,7 +150,10 @@ struct Scenario {
             }
 
             let keyPool = Int.random(in: 1...4, using: &g)
-            func key() -> String? { Int.random(in: 0..<12, using: &g) == 0 ? nil : "k\(Int.random(in: 0..<keyPool, using: &g))" }
+            let longKeys = Int.random(in: 0..<4, using: &g) == 0
+            func key() -> String? {
+                Int.random(in: 0..<12, using: &g) == 0 ? nil : Scenario.key(Int.random(in: 0..<keyPool, using: &g), long: longKeys)
+            }
             func values() -> [FieldValue?] {
                 agree.map { _ in Int.random(in: 0..<5, using: &g) == 0 ? nil : agreeValues.randomElement(using: &g)! }
             }

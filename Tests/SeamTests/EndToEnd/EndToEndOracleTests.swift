@@ -65,6 +65,12 @@ final class EndToEndOracleTests: XCTestCase {
         var options = options
         let sink = Collect()
         let summary: Summary
+        // Long claims the run made and did not let go of by its end (see `ClaimValues`,
+        // "Ownership"): each path that drops an observation must release it.
+        let claimsBefore = LongClaims.live
+        defer {
+            XCTAssertEqual(LongClaims.live, claimsBefore, "seed \(s.seed) \(layout.label) \(runner): long claims still held after the run")
+        }
         switch runner {
         case .check(let threads):
             options.threads = threads

@@ -204,7 +204,10 @@ struct EndToEndScenario {
             s.rules.append(rule)
 
             let keyPool = Int.random(in: 1...4, using: &g)
-            func key() -> String? { Int.random(in: 0..<12, using: &g) == 0 ? nil : "k\(Int.random(in: 0..<keyPool, using: &g))" }
+            let longKeys = Int.random(in: 0..<4, using: &g) == 0
+            func key() -> String? {
+                Int.random(in: 0..<12, using: &g) == 0 ? nil : Scenario.key(Int.random(in: 0..<keyPool, using: &g), long: longKeys)
+            }
             func value(for service: Int) -> FieldValue {
                 (s.logfmt.contains(service) ? logfmtValues : Scenario.agreeValues).randomElement(using: &g)!
             }
