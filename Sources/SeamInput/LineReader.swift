@@ -105,7 +105,14 @@ import Darwin
     /// - Parameter inflater: the gzip inflater (`Inflater.preferred`: ISA-L where it loads).
     @_spi(SeamStages) public convenience init(source: SourceDescriptor, maxLineLength: Int = 1 << 20, pipelined: Bool = false,
                             inflater: Inflater = .preferred) {
-        self.init(source: source, maxLineLength: maxLineLength, readChunk: 256 << 10, outputChunk: 1 << 20,
+        // Reads of 64 KiB and inflate output in 256 KiB chunks: a source's buffers then take
+        // 0.3 MiB, not 1.25 (3-4 MiB less peak memory over a run's sources), and a chunk stays in
+        // cache while the scan reads it (ISA-L, zstd and plain files: 1-3% less CPU, session 9).
+        // zlib keeps 256 KiB and 1 MiB: each call ending early (its input used up, its output
+        // full) costs it a slow-path tail and a copy of its 32 KiB window (2-6% with the small ones).
+        let zlib = inflater.usable == .zlib
+        self.init(source: source, maxLineLength: maxLineLength, readChunk: zlib ? 256 << 10 : 64 << 10,
+                  outputChunk: zlib ? 1 << 20 : 256 << 10,
                   pipelined: pipelined, inflater: inflater)
     }
 
