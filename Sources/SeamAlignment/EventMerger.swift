@@ -241,6 +241,7 @@ import HeapModule
                         if parked.count > options.parkedSources,
                            let last = parked.values.max(by: { $0.order < $1.order }) {
                             last.cursor.close()
+                            last.observations.releaseClaims()  // read again when the merge reaches it
                             parked[last.order.index] = nil
                         }
                         continue

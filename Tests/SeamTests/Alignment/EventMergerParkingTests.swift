@@ -27,8 +27,10 @@ final class EventMergerParkingTests: XCTestCase {
             lock.lock()
             shown[position.source, default: 0] += 1
             lock.unlock()
+            // Every claim long (its own block): what a parked probe, a closed source or the end
+            // drops must be released, and `merge` checks that none is left.
             out.append(Observation(time: record.time, position: position, rule: record.service, side: .send,
-                                   values: ClaimValues()))
+                                   key: "\(position.source):\(position.line)-" + String(repeating: "k", count: 64), agree: []))
         }
 
         var recordsShown: [Int32: Int] {
@@ -122,7 +124,16 @@ final class EventMergerParkingTests: XCTestCase {
         return c
     }
 
+    /// `mergeOnce`, then: every long claim the run made is released once the merger (and its
+    /// spool) is gone.
     func merge(_ c: Corpus, parked: Int, threads: Int = 1) -> Outcome {
+        let claimsBefore = LongClaims.live
+        let out = mergeOnce(c, parked: parked, threads: threads)
+        XCTAssertEqual(LongClaims.live, claimsBefore, "parked \(parked), threads \(threads): long claims left after the merge")
+        return out
+    }
+
+    func mergeOnce(_ c: Corpus, parked: Int, threads: Int) -> Outcome {
         let selector = EveryEvent()
         let services = ServiceTable(shared: threads > 1)
         let coverage = CoverageTracker()
@@ -162,11 +173,13 @@ final class EventMergerParkingTests: XCTestCase {
                     if e.map({ !($0.first...$0.last).contains(o.time) }) ?? true {
                         out.violations.append("\(o.position) at \(o.time) not covered at watermark \(watermark)")
                     }
+                    [o].releaseClaims()  // this consumer is the claim's last holder
                     return true
                 }
             })
         // These sources are sorted or out of order from their start: no pass is started over.
         XCTAssertTrue(finished)
+        ahead.releaseClaims()
         out.stats = merger.stats
         for id in 0..<Int32(services.count) {
             out.coverage[services.name(id)] = coverage.extents(service: id).map { "\($0.source):\($0.first)-\($0.last)" }
