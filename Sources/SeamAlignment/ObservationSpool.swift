@@ -86,7 +86,8 @@ final class ObservationSpool {
 }
 
 /// Reads a spool's observations back in time order: a k-way merge of the in-memory run and
-/// the file runs. O(log k) per observation.
+/// the file runs. O(log k) per observation. Its in-memory run is a view of the spool's claims:
+/// use it only while the spool lives and takes no more appends (`ObservationSpool.sorted()`).
 final class SpoolReader {
     private struct Head: Comparable {
         var observation: Observation
