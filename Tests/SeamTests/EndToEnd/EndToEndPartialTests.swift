@@ -29,6 +29,8 @@ final class EndToEndPartialTests: XCTestCase {
                          tasks: [[Int]], partitions: Int, options: RunOptions = RunOptions(),
                          g: inout SeededRandom, drop: Int? = nil) throws -> Split {
         let encoder = JSONEncoder(), decoder = JSONDecoder()
+        // Extract releases what it wrote out, each partition's correlator what it took.
+        let claimsBefore = LongClaims.live
         var rows: [[UInt8]] = []
         var accountLines: [Data] = []
         for (t, task) in tasks.enumerated() {
@@ -57,6 +59,7 @@ final class EndToEndPartialTests: XCTestCase {
             parts.append(try decoder.decode(PartialSummary.self, from: try encoder.encode(part)))
         }
         let summary = Summary.merge(rules: spec.rules, parts: parts.shuffled(using: &g), accounts: accounts)
+        XCTAssertEqual(LongClaims.live, claimsBefore, "split run: long claims left after extract and correlate")
         return Split(summary: summary, findings: sink.findings)
     }
 
