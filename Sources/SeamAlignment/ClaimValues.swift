@@ -126,7 +126,7 @@ import Darwin
             length = Int32(old + 2 + n)
             return
         }
-        // Otherwise it spills: a value of 128 bytes or more (a two-byte length) never fits inline.
+        // Otherwise into a block: a value of 128 bytes or more (a two-byte length) never fits inline.
         var header: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (tag.rawValue, 0, 0, 0, 0, 0)
         let headerCount = withUnsafeMutableBytes(of: &header) { h -> Int in
             var n = UInt(bytes.count), i = 1
