@@ -10,6 +10,11 @@ protocol ScanStop {
 
 /// Reads every line to its end (full validation).
 struct NeverStop: ScanStop {
+    /// One stored byte, never read: an empty struct has no storage, so every thread's `inout`
+    /// local gets the same stand-in address, and ThreadSanitizer's exclusivity checks reported
+    /// two watch readers scanning with `--strict-json` as a race on it (no byte was shared).
+    private var unused: UInt8 = 0
+
     @inline(__always)
     func found(_ target: Int, _ spans: UnsafeMutablePointer<FieldSpan>) -> Bool { false }
 }
