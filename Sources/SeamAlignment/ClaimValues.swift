@@ -23,7 +23,7 @@ import Darwin
 ///
 /// Invariants (asserted in debug builds where `Reader` forms pointers, and on `init(packed:)`):
 /// `length <= inlineCapacity` iff the claim is inline, else `storage.0` is its `LongClaims`
-/// handle and the stored array holds `length` bytes; the packed bytes are a whole sequence of
+/// handle and its block holds `length` bytes; the packed bytes are a whole sequence of
 /// entries (`isWellFormed`), each ending inside them: `append` writes only such, and bytes from
 /// outside the process are checked before `init(packed:)` (`ObservationRow.parse`, the spool
 /// reads back what it wrote). `Reader` trusts the layout.

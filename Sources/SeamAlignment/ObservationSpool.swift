@@ -59,11 +59,11 @@ final class ObservationSpool {
         // (`SpoolRun` writes one before it reads the next).
         var last: Observation?
         let merged = SpoolRun(writing: AnySequence { AnyIterator { () -> Observation? in
-            last.map { [$0].releaseClaims() }
+            last?.values.release()
             last = reader.next()
             return last
         } })
-        last.map { [$0].releaseClaims() }
+        last?.values.release()
         guard let merged else {
             spillFailed = true
             return

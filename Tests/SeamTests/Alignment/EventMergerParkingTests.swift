@@ -173,7 +173,8 @@ final class EventMergerParkingTests: XCTestCase {
                     if e.map({ !($0.first...$0.last).contains(o.time) }) ?? true {
                         out.violations.append("\(o.position) at \(o.time) not covered at watermark \(watermark)")
                     }
-                    [o].releaseClaims()  // this consumer is the claim's last holder
+                    var v = o.values
+                    v.release()  // this consumer is the claim's last holder
                     return true
                 }
             })
